@@ -1,0 +1,4 @@
+//! The diary's domain: pure functions and types that run the same on the
+//! phone (WASM) and on the server.
+
+pub mod account;

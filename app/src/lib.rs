@@ -1,0 +1,90 @@
+//! The T1D eDiary web app: Leptos components, routes and server functions,
+//! shared by the server (feature `ssr`) and the phone/browser (feature `hydrate`).
+
+pub mod domain;
+pub mod error;
+pub mod pages;
+pub mod study;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::pages::{not_found::NotFound, sign_in::SignIn};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::set_security_policy();
+
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b5f8a" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Title text="T1D eDiary" />
+        <Router>
+            <main class="page">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=SignIn />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Server-only glue: what the server must provide in context for the
+    //! server functions, and the page's security headers.
+
+    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    use leptos::prelude::*;
+
+    /// The Content-Security-Policy for rendered pages: only this origin's
+    /// scripts (the inline hydration script carries the per-response nonce
+    /// that leptos_axum generates), WASM compiled from our own files, nothing
+    /// external, never framed.
+    pub fn content_security_policy(nonce: Option<&str>) -> String {
+        let script_nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{script_nonce}; \
+             style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+             manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        )
+    }
+
+    pub(crate) fn set_security_policy() {
+        let nonce = leptos::nonce::use_nonce();
+        let policy = content_security_policy(nonce.as_deref());
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&policy),
+        ) {
+            response.insert_header(CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}

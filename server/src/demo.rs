@@ -1,0 +1,151 @@
+//! The demo study: one site, an investigator, two participants (a teenager
+//! who logs for herself and a child whose mother logs for him) and that
+//! guardian. Everything in it is made up and marked so.
+
+use app::domain::account::Role;
+use chrono::{Duration, NaiveDate, Utc};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+use crate::{
+    password,
+    store::{DemoParticipant, DemoStudy, NewUser, Participant, SeedOutcome, Site, Store, Study},
+};
+
+/// A demo sign-in, printed when the demo starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub role: Role,
+    pub username: &'static str,
+    /// Demo accounts hold made-up data only, so their passwords are public.
+    pub password: &'static str,
+    pub note: &'static str,
+}
+
+pub const STUDY_NAME: &str = "DEMO: UC-MSC in new-onset type 1 diabetes (made-up data)";
+pub const SITE_CODE: &str = "DEMO";
+
+pub const LOGINS: [DemoLogin; 4] = [
+    DemoLogin {
+        role: Role::Investigator,
+        username: "demo.investigator",
+        password: "sunrise-lantern-4821",
+        note: "site DEMO",
+    },
+    DemoLogin {
+        role: Role::Participant,
+        username: "demo.teen",
+        password: "paper-kite-7305",
+        note: "participant DEMO-001, 15 years old, logs for herself",
+    },
+    DemoLogin {
+        role: Role::Participant,
+        username: "demo.child",
+        password: "river-stone-2968",
+        note: "participant DEMO-002, 9 years old, his mother logs for him",
+    },
+    DemoLogin {
+        role: Role::Guardian,
+        username: "demo.guardian",
+        password: "moon-bamboo-6142",
+        note: "mother of DEMO-002",
+    },
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
+}
+
+async fn account(login: &DemoLogin, display_name: &str) -> Result<NewUser, DemoError> {
+    Ok(NewUser {
+        id: Uuid::now_v7(),
+        username: login.username.to_owned(),
+        display_name: display_name.to_owned(),
+        role: login.role,
+        password_hash: password::hash(SecretString::from(login.password)).await?,
+    })
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// Seeds the demo study unless it is already there.
+pub async fn seed(store: &dyn Store) -> Result<SeedOutcome, DemoError> {
+    if store.study().await?.is_some_and(|s| s.is_demo) {
+        return Ok(SeedOutcome::AlreadyThere);
+    }
+    let now = Utc::now();
+    let site = Site {
+        id: Uuid::now_v7(),
+        code: SITE_CODE.into(),
+        name: "Demo site (made-up)".into(),
+        timezone: "Asia/Shanghai".into(),
+        emergency_phone: "+86 000 0000 0000".into(),
+    };
+    let [investigator, teen, child, guardian] = &LOGINS;
+    let participant = |study_id: &str, birth_year, diagnosed, user_id| Participant {
+        id: Uuid::now_v7(),
+        site_id: site.id,
+        study_id: study_id.to_owned(),
+        birth_year,
+        diagnosis_date: diagnosed,
+        weight_kg: None,
+        user_id,
+        enrolled_at: now - Duration::days(21),
+    };
+    let teen_account = account(teen, "Demo teen").await?;
+    let child_account = account(child, "Demo child").await?;
+    let demo = DemoStudy {
+        study: Study {
+            id: Uuid::now_v7(),
+            name: STUDY_NAME.into(),
+            is_demo: true,
+            created_at: now,
+        },
+        investigator: account(investigator, "Demo investigator").await?,
+        participants: vec![
+            DemoParticipant {
+                participant: participant(
+                    "DEMO-001",
+                    2011,
+                    date(2026, 10, 5),
+                    Some(teen_account.id),
+                ),
+                account: Some(teen_account),
+            },
+            DemoParticipant {
+                participant: participant(
+                    "DEMO-002",
+                    2017,
+                    date(2026, 10, 19),
+                    Some(child_account.id),
+                ),
+                account: Some(child_account),
+            },
+        ],
+        guardian: account(guardian, "Demo parent").await?,
+        guardian_of: vec!["DEMO-002".into()],
+        site,
+    };
+    Ok(store.seed_demo(&demo).await?)
+}
+
+/// The lines printed for a person starting the demo.
+pub fn login_lines(base_url: &str) -> Vec<String> {
+    let mut lines = vec![
+        format!("Demo study \"{STUDY_NAME}\" at {base_url}"),
+        "Demo sign-ins (made-up people; never enter real patient data here):".to_owned(),
+    ];
+    lines.extend(LOGINS.iter().map(|l| {
+        format!(
+            "  {:<13} {:<18} password {:<22} {}",
+            l.role, l.username, l.password, l.note
+        )
+    }));
+    lines
+}

@@ -1,0 +1,39 @@
+//! Everything under `/api`: the versioned JSON API. Whatever goes wrong here
+//! is answered in the contract's error shape, including unknown routes,
+//! wrong methods and oversized bodies.
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, Response, header},
+    middleware::{self, Next},
+    response::IntoResponse,
+};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use super::{MAX_BODY_BYTES, error::ApiError};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        // Resource routers (accounts, entries, alerts, ...) merge in here.
+        .fallback(|| async { ApiError::NotFound })
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(json_errors))
+}
+
+/// Rewrites any error response that is not JSON yet into the error shape.
+async fn json_errors(request: Request<Body>, next: Next) -> Response<Body> {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        ApiError::from_status(status).into_response()
+    } else {
+        response
+    }
+}

@@ -1,0 +1,222 @@
+//! The one error type of the HTTP API and its JSON shape:
+//! `{"error": {"code", "message", "fields"?}}`.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Json,
+    extract::{FromRequest, Request, rejection::JsonRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("authentication required")]
+    Unauthorized { code: &'static str, message: String },
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request body is larger than the limit")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("validation failed")]
+    Unprocessable { fields: BTreeMap<String, String> },
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Detail<'a>,
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a BTreeMap<String, String>>,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The error a bare status stands for, when a layer below answered with
+    /// one (axum's own 405, tower-http's 413, ...).
+    pub fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::UNAUTHORIZED => Self::Unauthorized {
+                code: "unauthorized",
+                message: "Sign in first.".into(),
+            },
+            StatusCode::FORBIDDEN => Self::Forbidden,
+            StatusCode::NOT_FOUND => Self::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable,
+            s if s.is_client_error() => Self::BadRequest {
+                code: "bad_request",
+                message: "The request could not be understood.".into(),
+            },
+            s => Self::Internal(format!("status {s} from a lower layer")),
+        }
+    }
+
+    fn code(&self) -> &str {
+        match self {
+            Self::BadRequest { code, .. } | Self::Unauthorized { code, .. } => code,
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict(_) => "conflict",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Unprocessable { .. } => "validation_failed",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Unavailable => "unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::BadRequest { message, .. } | Self::Unauthorized { message, .. } => {
+                message.clone()
+            }
+            Self::Forbidden => "You are not allowed to do this.".into(),
+            Self::NotFound => "There is nothing at this address, or you may not see it.".into(),
+            Self::MethodNotAllowed => "This address does not accept that method.".into(),
+            Self::Conflict(message) => message.clone(),
+            Self::PayloadTooLarge => "The request body is larger than 1 MiB.".into(),
+            Self::UnsupportedMediaType => "Send the body as application/json.".into(),
+            Self::Unprocessable { .. } => "Some fields are not valid.".into(),
+            Self::TooManyRequests { .. } => {
+                "Too many attempts. Wait a moment and try again.".into()
+            }
+            Self::Unavailable => "The service is unavailable right now. Try again shortly.".into(),
+            // The cause goes to the log, never to the client.
+            Self::Internal(_) => "Something went wrong on the server. It has been logged.".into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let fields = match &self {
+            Self::Unprocessable { fields } => Some(fields),
+            _ => None,
+        };
+        let message = self.message();
+        let body = Body {
+            error: Detail {
+                code: self.code(),
+                message: &message,
+                fields,
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Duplicate(what) => Self::Conflict(format!("{what} already exists.")),
+            StoreError::NotFound(_) => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+/// `Json<T>` whose rejections are [`ApiError`]s, so a malformed body gets the
+/// contract's error shape.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(rejection.into()),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType,
+            JsonRejection::JsonDataError(e) => Self::Unprocessable {
+                fields: BTreeMap::from([("body".to_owned(), e.body_text())]),
+            },
+            JsonRejection::JsonSyntaxError(e) => Self::BadRequest {
+                code: "malformed_json",
+                message: format!("The body is not valid JSON: {}", e.body_text()),
+            },
+            rejection if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::PayloadTooLarge
+            }
+            rejection => Self::BadRequest {
+                code: "bad_request",
+                message: rejection.body_text(),
+            },
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}

@@ -1,0 +1,64 @@
+//! The HTTP layer: probes, the JSON API under `/api`, the Leptos pages and
+//! server functions, static files, and the layers around all of them.
+
+pub mod api;
+pub mod error;
+pub mod headers;
+pub mod health;
+mod pages;
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    body::Body,
+    extract::DefaultBodyLimit,
+    http::{Request, Response},
+    middleware,
+};
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
+use tracing::Span;
+
+use crate::state::AppState;
+
+/// The largest request body accepted anywhere.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let context = pages::context(&state);
+    let mut router = Router::new()
+        .merge(health::router())
+        .nest("/api", api::router())
+        .leptos_routes_with_context(&state, generate_route_list(app::App), context.clone(), {
+            move || app::shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context,
+            app::shell,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.hashed_files.clone(),
+            headers::cache_control,
+        ))
+        .layer(CompressionLayer::new());
+    for layer in headers::security_layers() {
+        router = router.layer(layer);
+    }
+    router
+        .layer(
+            TraceLayer::new_for_http()
+                // The path only: query strings and headers may carry secrets.
+                .make_span_with(|request: &Request<Body>| {
+                    tracing::info_span!("http", method = %request.method(), path = %request.uri().path())
+                })
+                .on_request(())
+                .on_response(|response: &Response<Body>, latency: Duration, _: &Span| {
+                    tracing::info!(status = response.status().as_u16(), ms = latency.as_millis() as u64, "answered");
+                }),
+        )
+        .layer(CatchPanicLayer::custom(pages::panic_response))
+        .with_state(state)
+}

@@ -1,0 +1,12 @@
+//! The `ediary` server: command line, configuration, database store, HTTP
+//! API and the server side of the Leptos app.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod password;
+pub mod serve;
+pub mod state;
+pub mod store;
+pub mod telemetry;

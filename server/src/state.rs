@@ -1,0 +1,23 @@
+//! What every handler and server function can reach.
+
+use std::{collections::HashSet, sync::Arc};
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub leptos_options: LeptosOptions,
+    /// File names under the package directory that carry a content hash and
+    /// so may be cached for a year.
+    pub hashed_files: Arc<HashSet<String>>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,89 @@
+//! The database store: one trait, one implementation per backend, the backend
+//! picked by the URL scheme. Each backend runs its own migrations
+//! (`migrations/sqlite`, `migrations/postgres`) when it opens.
+
+mod model;
+pub mod postgres;
+pub mod sqlite;
+
+use std::{path::Path, sync::Arc};
+
+use async_trait::async_trait;
+
+use crate::config::DatabaseUrl;
+pub use model::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// SQLite opened without the durability settings we rely on.
+    #[error("SQLite setting {setting} is {actual}, but the diary needs {expected}")]
+    UnsafeSetting {
+        setting: &'static str,
+        actual: String,
+        expected: &'static str,
+    },
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Duplicate(what)`.
+    pub(crate) fn unique(err: sqlx::Error, what: &'static str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what),
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Answers when the database does.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Closes every connection; later calls fail.
+    async fn close(&self);
+
+    async fn study(&self) -> Result<Option<Study>, StoreError>;
+
+    async fn site_by_code(&self, code: &str) -> Result<Option<Site>, StoreError>;
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError>;
+
+    /// Creates a staff or diary account; investigators are linked to `sites`.
+    async fn create_user(&self, user: &NewUser, sites: &[uuid::Uuid]) -> Result<User, StoreError>;
+
+    /// Writes the whole demo study in one transaction, or nothing. Refuses a
+    /// database that already holds a real (non-demo) study or sites.
+    async fn seed_demo(&self, demo: &DemoStudy) -> Result<SeedOutcome, StoreError>;
+
+    /// A consistent copy of the live database at `to` (SQLite only).
+    async fn backup(&self, to: &Path) -> Result<(), StoreError>;
+}
+
+/// Opens the database behind `url`, applies pending migrations and checks the
+/// settings the diary relies on.
+pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match url {
+        DatabaseUrl::Sqlite { url, .. } => Arc::new(sqlite::SqliteStore::open(url).await?),
+        DatabaseUrl::Postgres(url) => Arc::new(postgres::PgStore::open(url).await?),
+    })
+}

@@ -1,0 +1,94 @@
+//! What the store reads and writes.
+
+use std::fmt;
+
+use app::domain::account::Role;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Study {
+    pub id: Uuid,
+    pub name: String,
+    pub is_demo: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    /// An IANA zone name such as `Asia/Shanghai`.
+    pub timezone: String,
+    pub emergency_phone: String,
+}
+
+/// A PHC string (argon2id). Not `Serialize`, and `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordHash(pub String);
+
+impl fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordHash(..)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: PasswordHash,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: Uuid,
+    /// Already normalised (`app::domain::account::normalize_username`).
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: PasswordHash,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub study_id: String,
+    pub birth_year: i32,
+    pub diagnosis_date: NaiveDate,
+    pub weight_kg: Option<f64>,
+    pub user_id: Option<Uuid>,
+    pub enrolled_at: DateTime<Utc>,
+}
+
+/// A demo participant, with their own account unless a guardian logs for them.
+#[derive(Debug, Clone)]
+pub struct DemoParticipant {
+    pub participant: Participant,
+    pub account: Option<NewUser>,
+}
+
+/// Everything the demo study holds, made up front so both backends store the
+/// same thing.
+#[derive(Debug, Clone)]
+pub struct DemoStudy {
+    pub study: Study,
+    pub site: Site,
+    pub investigator: NewUser,
+    pub participants: Vec<DemoParticipant>,
+    pub guardian: NewUser,
+    /// Study ids of the participants the guardian logs for.
+    pub guardian_of: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedOutcome {
+    Seeded,
+    AlreadyThere,
+}

@@ -1,0 +1,264 @@
+//! The PostgreSQL backend, for multi-site trials and several server instances.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{
+    PgConnection, Row,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow},
+};
+use uuid::Uuid;
+
+use super::{
+    Backend, DemoStudy, NewUser, Participant, PasswordHash, SeedOutcome, Site, Store, StoreError,
+    Study, User,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn open(url: &SecretString) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url.expose_secret())?.application_name("ediary");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+fn id(row: &PgRow, column: &str) -> Result<Uuid, sqlx::Error> {
+    row.try_get(column)
+}
+
+fn study_from(row: &PgRow) -> Result<Study, sqlx::Error> {
+    Ok(Study {
+        id: id(row, "id")?,
+        name: row.try_get("name")?,
+        is_demo: row.try_get("is_demo")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn site_from(row: &PgRow) -> Result<Site, sqlx::Error> {
+    Ok(Site {
+        id: id(row, "id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        timezone: row.try_get("timezone")?,
+        emergency_phone: row.try_get("emergency_phone")?,
+    })
+}
+
+fn user_from(row: &PgRow) -> Result<User, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: id(row, "id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        password_hash: PasswordHash(row.try_get("password_hash")?),
+        disabled_at: row.try_get("disabled_at")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+async fn insert_user(
+    conn: &mut PgConnection,
+    user: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user.id)
+    .bind(&user.username)
+    .bind(&user.display_name)
+    .bind(user.role.as_str())
+    .bind(&user.password_hash.0)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(|e| StoreError::unique(e, "an account with this username"))?;
+    Ok(())
+}
+
+async fn link_investigator(
+    conn: &mut PgConnection,
+    user: Uuid,
+    site: Uuid,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO investigator_sites (user_id, site_id) VALUES ($1, $2)")
+        .bind(user)
+        .bind(site)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_participant(conn: &mut PgConnection, p: &Participant) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO participants
+           (id, site_id, study_id, birth_year, diagnosis_date, weight_kg, user_id, enrolled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(p.id)
+    .bind(p.site_id)
+    .bind(&p.study_id)
+    .bind(p.birth_year)
+    .bind(p.diagnosis_date)
+    .bind(p.weight_kg)
+    .bind(p.user_id)
+    .bind(p.enrolled_at)
+    .execute(conn)
+    .await
+    .map_err(|e| StoreError::unique(e, "a participant with this study id"))?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn study(&self) -> Result<Option<Study>, StoreError> {
+        let row = sqlx::query("SELECT id, name, is_demo, created_at FROM study")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(study_from).transpose()?)
+    }
+
+    async fn site_by_code(&self, code: &str) -> Result<Option<Site>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, code, name, timezone, emergency_phone FROM sites WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(site_from).transpose()?)
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, password_hash, disabled_at, created_at
+             FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(user_from).transpose()?)
+    }
+
+    async fn create_user(&self, user: &NewUser, sites: &[Uuid]) -> Result<User, StoreError> {
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        insert_user(&mut tx, user, now).await?;
+        for site in sites {
+            link_investigator(&mut tx, user.id, *site).await?;
+        }
+        tx.commit().await?;
+        self.user_by_username(&user.username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("the account just created".into()))
+    }
+
+    async fn seed_demo(&self, demo: &DemoStudy) -> Result<SeedOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let existing = sqlx::query("SELECT id, name, is_demo, created_at FROM study")
+            .fetch_optional(&mut *tx)
+            .await?;
+        match existing.as_ref().map(study_from).transpose()? {
+            Some(study) if study.is_demo => return Ok(SeedOutcome::AlreadyThere),
+            Some(study) => {
+                return Err(StoreError::Refused(format!(
+                    "the database holds the study {:?}: the demo goes only into a database of its own",
+                    study.name
+                )));
+            }
+            None => {}
+        }
+        let sites: i64 = sqlx::query_scalar("SELECT count(*) FROM sites")
+            .fetch_one(&mut *tx)
+            .await?;
+        if sites > 0 {
+            return Err(StoreError::Refused(
+                "the database already holds sites: the demo goes only into a database of its own"
+                    .into(),
+            ));
+        }
+        let now = demo.study.created_at;
+        sqlx::query("INSERT INTO study (id, name, is_demo, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(demo.study.id)
+            .bind(&demo.study.name)
+            .bind(demo.study.is_demo)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let site = &demo.site;
+        sqlx::query(
+            "INSERT INTO sites (id, code, name, timezone, emergency_phone, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(site.id)
+        .bind(&site.code)
+        .bind(&site.name)
+        .bind(&site.timezone)
+        .bind(&site.emergency_phone)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        insert_user(&mut tx, &demo.investigator, now).await?;
+        link_investigator(&mut tx, demo.investigator.id, site.id).await?;
+        for entry in &demo.participants {
+            if let Some(account) = &entry.account {
+                insert_user(&mut tx, account, now).await?;
+            }
+            insert_participant(&mut tx, &entry.participant).await?;
+        }
+        insert_user(&mut tx, &demo.guardian, now).await?;
+        for entry in demo
+            .participants
+            .iter()
+            .filter(|p| demo.guardian_of.contains(&p.participant.study_id))
+        {
+            sqlx::query(
+                "INSERT INTO guardian_links (guardian_id, participant_id, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(demo.guardian.id)
+            .bind(entry.participant.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(SeedOutcome::Seeded)
+    }
+
+    async fn backup(&self, _to: &Path) -> Result<(), StoreError> {
+        Err(StoreError::Unsupported(
+            "a PostgreSQL database is backed up with PostgreSQL's own tools: \
+             pg_dump --format=custom --file=ediary.dump \"$EDIARY_DATABASE_URL\" \
+             (restore with pg_restore), or continuous archiving for point-in-time recovery"
+                .into(),
+        ))
+    }
+}
