@@ -1,1 +1,284 @@
+//! Helpers for the integration tests: a server on a random port over a fresh
+//! database (a new SQLite file, or a new database in the throw-away
+//! PostgreSQL cluster that `make test` starts), and the real `ediary` binary.
+//!
+//! Each test runs on both backends through [`on_both_backends!`].
+//! `TEST_LOG=1` shows the server's logs.
 
+use std::{
+    collections::HashSet,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
+
+use server::{
+    config::{DatabaseUrl, SiteConfig},
+    serve,
+    store::{self, Store},
+};
+use tempfile::TempDir;
+use tokio::{sync::oneshot, task::JoinHandle};
+
+/// The environment variable holding the admin URL of the test cluster.
+pub const PG_URL_VAR: &str = "EDIARY_TEST_PG_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per backend for each named
+/// `async fn NAME(db: Db)` in scope.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Db::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Db::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// A fresh, empty database that lives as long as this value.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    /// The raw URL, for handing to the binary.
+    pub raw_url: String,
+    pub dir: TempDir,
+}
+
+pub fn init_logs() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init("debug,sqlx=warn");
+    }
+}
+
+pub async fn fresh_db(db: Db) -> TestDb {
+    init_logs();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let raw_url = match db {
+        Db::Sqlite => format!("sqlite://{}", dir.path().join("ediary.db").display()),
+        Db::Postgres => create_pg_database().await,
+    };
+    let url = DatabaseUrl::parse(&raw_url).expect("test database URL");
+    TestDb { url, raw_url, dir }
+}
+
+/// A new database in the test cluster, named uniquely for this test.
+async fn create_pg_database() -> String {
+    use sqlx::Connection;
+    let admin = std::env::var(PG_URL_VAR).unwrap_or_else(|_| {
+        panic!("{PG_URL_VAR} is not set: run the tests with `make test`, which starts a PostgreSQL cluster")
+    });
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let mut url = url::Url::parse(&admin).expect("admin URL");
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// Drops a test database at once, cutting its connections: the database
+/// "stops answering" for whoever still uses it.
+pub async fn drop_pg_database(raw_url: &str) {
+    use sqlx::Connection;
+    let admin = std::env::var(PG_URL_VAR).expect(PG_URL_VAR);
+    let name = url::Url::parse(raw_url)
+        .expect("url")
+        .path()
+        .trim_start_matches('/')
+        .to_owned();
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut conn)
+        .await
+        .expect("drop test database");
+}
+
+pub async fn open_store(db: &TestDb) -> Arc<dyn Store> {
+    store::open(&db.url).await.expect("open store")
+}
+
+/// A running server, stopped when dropped.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    pub db: TestDb,
+    shutdown: Option<oneshot::Sender<()>>,
+    pub handle: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.shutdown.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The site root tests serve: a folder the test may fill with files, and the
+/// content hashes it treats as cargo-leptos' hash file.
+pub struct TestSite {
+    pub dir: TempDir,
+    pub hashes: HashSet<String>,
+}
+
+impl TestSite {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("site dir");
+        std::fs::create_dir_all(dir.path().join("pkg")).expect("pkg dir");
+        Self {
+            dir,
+            hashes: HashSet::new(),
+        }
+    }
+
+    pub fn write(&self, relative: &str, contents: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(relative);
+        std::fs::write(&path, contents).expect("write site file");
+        path
+    }
+}
+
+impl Default for TestSite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with_site(db, &TestSite::new()).await
+}
+
+pub async fn spawn_app_with_site(db: Db, site: &TestSite) -> TestApp {
+    let db = fresh_db(db).await;
+    let store = open_store(&db).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr: SocketAddr = listener.local_addr().expect("local addr");
+    let site_config = SiteConfig {
+        root: site.dir.path().to_owned(),
+        pkg_dir: "pkg".into(),
+        output_name: "ediary".into(),
+    };
+    let mut state = serve::app_state(store.clone(), &site_config, addr);
+    state.hashed_files = Arc::new(site.hashes.clone());
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let handle = tokio::spawn(serve::run(
+        listener,
+        state,
+        async {
+            let _ = stop_rx.await;
+        },
+        Duration::from_secs(5),
+    ));
+    TestApp {
+        address: format!("http://{addr}"),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        store,
+        db,
+        shutdown: Some(stop_tx),
+        handle: Some(handle),
+    }
+}
+
+/// The `ediary` binary next to this test's own executable (`make test`
+/// builds it before running the tests).
+pub fn ediary_bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("EDIARY_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join("ediary");
+    assert!(
+        bin.exists(),
+        "{} does not exist: build it first (`cargo build -p server`, done by `make test`)",
+        bin.display()
+    );
+    bin
+}
+
+/// A free port on the loopback interface.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Polls `url` until it answers 200, for at most `limit`.
+pub async fn wait_ready(client: &reqwest::Client, url: &str, limit: Duration) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(response) = client.get(url).send().await
+            && response.status() == 200
+        {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// Checks the contract's error shape and returns the error code.
+pub async fn error_code(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "content type {content_type:?}"
+    );
+    let body: serde_json::Value = response.json().await.expect("JSON error body");
+    let error = &body["error"];
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    let code = error["code"].as_str().expect("error.code").to_owned();
+    assert!(
+        code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+        "code {code:?} is not snake_case"
+    );
+    (status, code)
+}

@@ -6,7 +6,7 @@ use axum::{
     Router,
     body::Body,
     http::{Request, Response, header},
-    middleware::{self, Next},
+    middleware::Next,
     response::IntoResponse,
 };
 use tower_http::limit::RequestBodyLimitLayer;
@@ -19,11 +19,16 @@ pub fn router() -> Router<AppState> {
         // Resource routers (accounts, entries, alerts, ...) merge in here.
         .fallback(|| async { ApiError::NotFound })
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(json_errors))
 }
 
-/// Rewrites any error response that is not JSON yet into the error shape.
-async fn json_errors(request: Request<Body>, next: Next) -> Response<Body> {
+/// Rewrites any error response under `/api` that is not JSON yet into the
+/// error shape. It wraps the whole router, because some paths under `/api`
+/// (`/api/` itself) never reach the nested router.
+pub async fn json_errors(request: Request<Body>, next: Next) -> Response<Body> {
+    let path = request.uri().path();
+    if !(path == "/api" || path.starts_with("/api/")) {
+        return next.run(request).await;
+    }
     let response = next.run(request).await;
     let status = response.status();
     let is_json = response

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
             state.hashed_files.clone(),
             headers::cache_control,
         ))
+        .layer(middleware::from_fn(api::json_errors))
         .layer(CompressionLayer::new());
     for layer in headers::security_layers() {
         router = router.layer(layer);

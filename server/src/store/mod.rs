@@ -64,6 +64,8 @@ pub trait Store: Send + Sync + 'static {
 
     async fn study(&self) -> Result<Option<Study>, StoreError>;
 
+    async fn create_site(&self, site: &Site) -> Result<(), StoreError>;
+
     async fn site_by_code(&self, code: &str) -> Result<Option<Site>, StoreError>;
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError>;

@@ -134,6 +134,27 @@ fn user_from(row: &SqliteRow) -> Result<User, sqlx::Error> {
     })
 }
 
+async fn insert_site(
+    conn: &mut SqliteConnection,
+    site: &Site,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sites (id, code, name, timezone, emergency_phone, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(site.id.hyphenated())
+    .bind(&site.code)
+    .bind(&site.name)
+    .bind(&site.timezone)
+    .bind(&site.emergency_phone)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(|e| StoreError::unique(e, "a site with this code"))?;
+    Ok(())
+}
+
 async fn insert_user(
     conn: &mut SqliteConnection,
     user: &NewUser,
@@ -213,6 +234,11 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(study_from).transpose()?)
     }
 
+    async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        insert_site(&mut conn, site, Utc::now()).await
+    }
+
     async fn site_by_code(&self, code: &str) -> Result<Option<Site>, StoreError> {
         let row = sqlx::query(
             "SELECT id, code, name, timezone, emergency_phone FROM sites WHERE code = $1",
@@ -280,18 +306,7 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         let site = &demo.site;
-        sqlx::query(
-            "INSERT INTO sites (id, code, name, timezone, emergency_phone, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(site.id.hyphenated())
-        .bind(&site.code)
-        .bind(&site.name)
-        .bind(&site.timezone)
-        .bind(&site.emergency_phone)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_site(&mut tx, site, now).await?;
         insert_user(&mut tx, &demo.investigator, now).await?;
         link_investigator(&mut tx, demo.investigator.id, site.id).await?;
         for entry in &demo.participants {

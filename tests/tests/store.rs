@@ -1,0 +1,219 @@
+//! The store suite: the same tests on SQLite and on PostgreSQL.
+
+use app::domain::account::Role;
+use chrono::Utc;
+use ediary_tests::{Db, fresh_db, on_both_backends, open_store};
+use server::{
+    config::DatabaseUrl,
+    demo,
+    store::{self, Backend, NewUser, PasswordHash, SeedOutcome, Site, StoreError},
+};
+use uuid::Uuid;
+
+fn site(code: &str) -> Site {
+    Site {
+        id: Uuid::now_v7(),
+        code: code.into(),
+        name: format!("Site {code}"),
+        timezone: "Asia/Shanghai".into(),
+        emergency_phone: "+86 10 0000 0000".into(),
+    }
+}
+
+fn staff(username: &str, role: Role) -> NewUser {
+    NewUser {
+        id: Uuid::now_v7(),
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        password_hash: PasswordHash(
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+        ),
+    }
+}
+
+async fn opens_twice_and_migrates_once(db: Db) {
+    let test_db = fresh_db(db).await;
+    let first = open_store(&test_db).await;
+    assert_eq!(
+        first.backend(),
+        match db {
+            Db::Sqlite => Backend::Sqlite,
+            Db::Postgres => Backend::Postgres,
+        }
+    );
+    first.ping().await.unwrap();
+    assert_eq!(first.study().await.unwrap(), None);
+    first.close().await;
+    // Re-opening an existing database finds its migrations applied.
+    let second = open_store(&test_db).await;
+    second.ping().await.unwrap();
+    second.close().await;
+    assert!(
+        second.ping().await.is_err(),
+        "a closed store must not answer"
+    );
+}
+
+async fn demo_study_seeds_once(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    assert_eq!(
+        demo::seed(store.as_ref()).await.unwrap(),
+        SeedOutcome::Seeded
+    );
+    assert_eq!(
+        demo::seed(store.as_ref()).await.unwrap(),
+        SeedOutcome::AlreadyThere
+    );
+
+    let study = store.study().await.unwrap().expect("study");
+    assert!(study.is_demo);
+    assert_eq!(study.name, demo::STUDY_NAME);
+    let site = store
+        .site_by_code(demo::SITE_CODE)
+        .await
+        .unwrap()
+        .expect("demo site");
+    assert_eq!(site.timezone, "Asia/Shanghai");
+    for login in &demo::LOGINS {
+        let user = store
+            .user_by_username(login.username)
+            .await
+            .unwrap()
+            .expect(login.username);
+        assert_eq!(user.role, login.role);
+        assert!(user.password_hash.0.starts_with("$argon2id$"));
+        assert_eq!(user.disabled_at, None);
+    }
+}
+
+async fn demo_refuses_a_real_study_database(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    store.create_site(&site("QD")).await.unwrap();
+    let err = demo::seed(store.as_ref()).await.unwrap_err();
+    assert!(err.to_string().contains("database of its own"), "{err}");
+    // Nothing of the demo was written.
+    assert_eq!(store.study().await.unwrap(), None);
+    assert!(
+        store
+            .user_by_username("demo.investigator")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn sites_and_users(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    let qd = site("QD");
+    store.create_site(&qd).await.unwrap();
+    assert_eq!(store.site_by_code("QD").await.unwrap(), Some(qd.clone()));
+    assert_eq!(store.site_by_code("qd").await.unwrap(), None);
+    assert!(matches!(
+        store.create_site(&site("QD")).await,
+        Err(StoreError::Duplicate(_))
+    ));
+
+    let investigator = staff("dr.wang", Role::Investigator);
+    let created = store.create_user(&investigator, &[qd.id]).await.unwrap();
+    assert_eq!(created.id, investigator.id);
+    assert_eq!(created.role, Role::Investigator);
+    assert!(created.created_at <= Utc::now());
+    let again = staff("dr.wang", Role::Admin);
+    assert!(matches!(
+        store.create_user(&again, &[]).await,
+        Err(StoreError::Duplicate(_))
+    ));
+
+    // A link to a site that does not exist is refused by the foreign key,
+    // and the account is not created half-way.
+    let orphan = staff("dr.li", Role::Investigator);
+    assert!(store.create_user(&orphan, &[Uuid::now_v7()]).await.is_err());
+    assert!(store.user_by_username("dr.li").await.unwrap().is_none());
+}
+
+async fn backup(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    demo::seed(store.as_ref()).await.unwrap();
+    let target = test_db.dir.path().join("backup.db");
+    match db {
+        Db::Sqlite => {
+            store.backup(&target).await.unwrap();
+            // The copy is a complete database of its own.
+            let copy = store::open(
+                &DatabaseUrl::parse(&format!("sqlite://{}", target.display())).unwrap(),
+            )
+            .await
+            .unwrap();
+            assert!(copy.study().await.unwrap().is_some_and(|s| s.is_demo));
+            assert!(
+                copy.user_by_username("demo.guardian")
+                    .await
+                    .unwrap()
+                    .is_some()
+            );
+            // A backup never overwrites a file.
+            assert!(matches!(
+                store.backup(&target).await,
+                Err(StoreError::Refused(_))
+            ));
+        }
+        Db::Postgres => {
+            let err = store.backup(&target).await.unwrap_err();
+            assert!(matches!(err, StoreError::Unsupported(_)));
+            assert!(err.to_string().contains("pg_dump"));
+            assert!(!target.exists());
+        }
+    }
+}
+
+on_both_backends!(
+    opens_twice_and_migrates_once,
+    demo_study_seeds_once,
+    demo_refuses_a_real_study_database,
+    sites_and_users,
+    backup,
+);
+
+/// SQLite only: the durability settings hold, and a database that cannot
+/// have them is refused.
+#[tokio::test]
+async fn sqlite_durability_settings() {
+    let test_db = fresh_db(Db::Sqlite).await;
+    let store = open_store(&test_db).await;
+    store.close().await;
+    let path = test_db.dir.path().join("ediary.db");
+    let mut conn = {
+        use sqlx::Connection;
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap()
+    };
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        journal, "wal",
+        "WAL is a property of the file and must stick"
+    );
+
+    let err = store::open(&DatabaseUrl::parse("sqlite::memory:").unwrap())
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            &err,
+            StoreError::UnsafeSetting {
+                setting: "journal_mode",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
