@@ -22,7 +22,7 @@ pub fn SignIn() -> impl IntoView {
         <StudyBanner />
         <section class="card sign-in">
             <h1>"Sign in"</h1>
-            <p class="lead">"Your diary for the study. Entries are kept on this phone until they are sent."</p>
+            <p class="lead">"Your diary for the study: glucose, insulin and low blood sugar events."</p>
             // `post` keeps a password out of the address bar if the form is sent before the app has loaded.
             <form method="post" on:submit=on_submit novalidate>
                 <label for="username">"Username"</label>

@@ -1,0 +1,96 @@
+# T1D eDiary: `make run` and `make test` on a fresh Debian machine with Rust.
+# Everything missing (wasm target, cargo-leptos, wasm-bindgen-cli, Debian
+# packages, npm packages for the browser tests) is installed on the way.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+# Leptos reads this at compile time: every build sets it alike so cargo-leptos
+# and plain cargo share one set of artifacts.
+export LEPTOS_OUTPUT_NAME := ediary
+
+CARGO_LEPTOS_VERSION := 0.3.8
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
+
+# The release site (make run) and the debug site (make test) live apart, so
+# one never clobbers the other.
+RELEASE_SITE := target/site
+DEBUG_SITE := target/site-debug
+RELEASE_BIN := $(CARGO_TARGET_DIR)/release/ediary
+DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/ediary
+SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public migrations -type f 2>/dev/null)
+RELEASE_STAMP := $(CARGO_TARGET_DIR)/release/.ediary-site
+
+.PHONY: help run test deps tools build build-debug check lint unit-and-integration browser bench clean
+
+help:
+	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
+	@echo "make test   formatting, clippy (ssr and hydrate), unit and integration tests on"
+	@echo "            SQLite and PostgreSQL, browser tests"
+	@echo "make bench  start-up time and WASM size figures for BENCHMARKS.md"
+
+## Installing what is missing ------------------------------------------------
+
+# Each entry is "command:Debian package": installed when the command is missing.
+NEEDED := pg_ctlcluster:postgresql chromium:chromium wasm-opt:binaryen node:nodejs npm:npm python3:python3
+
+deps:
+	@missing=""; \
+	for pair in $(NEEDED); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" || \
+	  cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION) --features no_downloads
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+## Running ---------------------------------------------------------------------
+
+$(RELEASE_STAMP): $(SOURCES)
+	LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release --precompress
+	@touch $@
+
+build: deps tools $(RELEASE_STAMP)
+
+run: build
+	@mkdir -p data
+	EDIARY_STAFF_MFA=off LEPTOS_SITE_ROOT=$(RELEASE_SITE) $(RELEASE_BIN) serve --demo
+
+## Testing ---------------------------------------------------------------------
+
+build-debug: deps tools
+	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build
+
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy -p app -p server -p ediary-tests --all-targets -- -D warnings
+	cargo clippy -p app -p frontend --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+unit-and-integration: build-debug
+	EDIARY_BIN=$(DEBUG_BIN) tests/with-postgres.sh cargo test --workspace --exclude frontend
+
+browser: build-debug
+	EDIARY_BIN=$(DEBUG_BIN) LEPTOS_SITE_ROOT=$(DEBUG_SITE) tests/browser/run.sh
+
+test: deps tools lint unit-and-integration browser
+
+## Measuring -------------------------------------------------------------------
+
+bench: build
+	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo run --release -p ediary-tests --bin startup-bench
+
+clean:
+	cargo clean
+	rm -rf $(RELEASE_SITE) $(DEBUG_SITE)

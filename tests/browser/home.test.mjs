@@ -1,0 +1,130 @@
+// The first page on a phone: server-rendered, hydrated, no console errors.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const PHONE = { width: 390, height: 844 };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url, limitMs) {
+  const start = Date.now();
+  while (Date.now() - start < limitMs) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready after ${limitMs} ms`);
+}
+
+let server;
+let browser;
+let base;
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ediary-browser-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(
+    process.env.EDIARY_BIN,
+    ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data')],
+    {
+      env: { ...process.env, EDIARY_STAFF_MFA: 'off', RUST_LOG: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  await waitReady(`${base}/readyz`, 30_000);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-quic',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+test('sign-in page on a phone: rendered, hydrated, no console errors', async () => {
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  const responses = [];
+  page.on('response', (r) => {
+    responses.push(r);
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+
+  await page.goto(`${base}/`);
+  // Server-rendered content, with the demo study marked as such.
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByText('made-up data, not for real participants').waitFor();
+
+  // The app sets this once the WASM has taken over the page.
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+
+  // Only client-side code can do these.
+  const password = page.locator('#password');
+  assert.equal(await password.getAttribute('type'), 'password');
+  await page.getByRole('button', { name: 'Show' }).tap();
+  assert.equal(await password.getAttribute('type'), 'text');
+  await page.getByRole('button', { name: 'Hide' }).tap();
+  assert.equal(await password.getAttribute('type'), 'password');
+
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByText('Enter your username and password.').waitFor();
+  await page.locator('#username').fill('demo.teen');
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByText('Enter your password.').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/', 'the form must not navigate');
+
+  // Laid out for the phone: nothing wider than the screen, touch targets >= 44 px.
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `page is ${width} px wide`);
+  for (const control of await page.locator('button, input').all()) {
+    const box = await control.boundingBox();
+    assert.ok(box.height >= 44, `a control is only ${box.height} px high`);
+  }
+
+  // The WASM came compressed, under a hashed name cached for a year.
+  const wasm = responses.find((r) => r.url().endsWith('.wasm'));
+  assert.ok(wasm, 'the WASM was loaded');
+  const headers = await wasm.allHeaders();
+  assert.match(headers['content-encoding'] ?? '', /^(br|gzip)$/);
+  assert.match(headers['cache-control'] ?? '', /immutable/);
+  assert.match(new URL(wasm.url()).pathname, /^\/pkg\/ediary\.[^.]+\.wasm$/);
+
+  await page.screenshot({ path: 'artifacts/sign-in-390x844.png', fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

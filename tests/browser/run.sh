@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Browser tests: the real server (EDIARY_BIN) with the built site
+# (LEPTOS_SITE_ROOT), driven by playwright-core in Debian's Chromium.
+set -euo pipefail
+: "${EDIARY_BIN:?set EDIARY_BIN to the ediary binary}"
+: "${LEPTOS_SITE_ROOT:?set LEPTOS_SITE_ROOT to the built site}"
+EDIARY_BIN=$(realpath "$EDIARY_BIN")
+LEPTOS_SITE_ROOT=$(realpath "$LEPTOS_SITE_ROOT")
+export EDIARY_BIN LEPTOS_SITE_ROOT
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+cd "$(dirname "$0")"
+# Install the locked npm packages when they are missing or out of date.
+if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+mkdir -p artifacts
+node --test --test-concurrency=1 ./*.test.mjs
