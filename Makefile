@@ -21,10 +21,10 @@ RELEASE_SITE := target/site
 DEBUG_SITE := target/site-debug
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/ediary
 DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/ediary
-SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public migrations -type f 2>/dev/null)
+SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public migrations tools -type f 2>/dev/null)
 RELEASE_STAMP := $(CARGO_TARGET_DIR)/release/.ediary-site
 
-.PHONY: help run test deps tools build build-debug check lint unit-and-integration browser bench clean
+.PHONY: help run test deps-run deps-test tools build build-debug lint unit-and-integration browser bench clean
 
 help:
 	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
@@ -34,12 +34,14 @@ help:
 
 ## Installing what is missing ------------------------------------------------
 
-# Each entry is "command:Debian package": installed when the command is missing.
-NEEDED := pg_ctlcluster:postgresql chromium:chromium wasm-opt:binaryen node:nodejs npm:npm python3:python3
+# What is needed beyond Rust, as "command:Debian package" pairs; a package is
+# installed when its command is missing.
+RUN_NEEDS := wasm-strip:wabt
+TEST_NEEDS := pg_ctlcluster:postgresql chromium:chromium node:nodejs npm:npm python3:python3
 
-deps:
+define install_missing
 	@missing=""; \
-	for pair in $(NEEDED); do \
+	for pair in $(1); do \
 	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -48,21 +50,28 @@ deps:
 	  $$sudo apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+deps-run:
+	$(call install_missing,$(RUN_NEEDS))
+
+deps-test:
+	$(call install_missing,$(RUN_NEEDS) $(TEST_NEEDS))
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" || \
-	  cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION) --features no_downloads
+	  env -u CARGO_TARGET_DIR cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION) --features no_downloads
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
-	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 ## Running ---------------------------------------------------------------------
 
 $(RELEASE_STAMP): $(SOURCES)
-	LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release --precompress
+	PATH="$(CURDIR)/tools/release-wasm:$$PATH" LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release --precompress
 	@touch $@
 
-build: deps tools $(RELEASE_STAMP)
+build: deps-run tools $(RELEASE_STAMP)
 
 run: build
 	@mkdir -p data
@@ -70,7 +79,7 @@ run: build
 
 ## Testing ---------------------------------------------------------------------
 
-build-debug: deps tools
+build-debug: deps-test tools
 	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build
 
 lint: tools
@@ -84,7 +93,7 @@ unit-and-integration: build-debug
 browser: build-debug
 	EDIARY_BIN=$(DEBUG_BIN) LEPTOS_SITE_ROOT=$(DEBUG_SITE) tests/browser/run.sh
 
-test: deps tools lint unit-and-integration browser
+test: deps-test tools lint unit-and-integration browser
 
 ## Measuring -------------------------------------------------------------------
 

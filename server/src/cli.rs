@@ -257,7 +257,14 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     let store = store::open(&database).await?;
     let base_url = format!("http://{}", args.addr);
     if args.demo {
-        print_demo(demo::seed(store.as_ref()).await?, &base_url);
+        match demo::seed(store.as_ref()).await {
+            Ok(outcome) => print_demo(outcome, &base_url),
+            // A database holding a real study is served as it is.
+            Err(demo::DemoError::Store(StoreError::Refused(reason))) => {
+                tracing::warn!(%reason, "not seeding the demo study");
+            }
+            Err(other) => return Err(other.into()),
+        }
     }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

@@ -42,7 +42,7 @@ pub const LOGINS: [DemoLogin; 4] = [
         role: Role::Participant,
         username: "demo.child",
         password: "river-stone-2968",
-        note: "participant DEMO-002, 9 years old, his mother logs for him",
+        note: "participant DEMO-002, 9 years old; his mother logs for him too",
     },
     DemoLogin {
         role: Role::Guardian,

@@ -10,8 +10,9 @@ export EDIARY_BIN LEPTOS_SITE_ROOT
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 cd "$(dirname "$0")"
 # Install the locked npm packages when they are missing or out of date.
-if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+if ! cmp -s package-lock.json node_modules/.ediary-installed-lock 2>/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.ediary-installed-lock
 fi
 mkdir -p artifacts
 node --test --test-concurrency=1 ./*.test.mjs

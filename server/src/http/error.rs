@@ -220,3 +220,113 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
         Json(self.0).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::{Router, body::Body, http::Request, routing::post};
+    use serde::Deserialize;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Login {
+        #[allow(dead_code)]
+        username: String,
+    }
+
+    async fn answer(
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, serde_json::Value) {
+        let app = Router::new()
+            .route(
+                "/login",
+                post(|ApiJson(_): ApiJson<Login>| async { StatusCode::NO_CONTENT }),
+            )
+            .layer(axum::extract::DefaultBodyLimit::max(1024));
+        let mut request = Request::post("/login");
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = app
+            .oneshot(request.body(body.into()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    #[tokio::test]
+    async fn malformed_bodies_get_the_error_shape() {
+        let json = Some("application/json");
+        let cases: [(Option<&str>, Body, StatusCode, &str); 5] = [
+            (
+                json,
+                Body::from("{\"username\": "),
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+            ),
+            (
+                json,
+                Body::from("[1, 2]"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            ),
+            (
+                json,
+                Body::from("{\"name\": \"x\"}"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            ),
+            (
+                None,
+                Body::from("{\"username\": \"x\"}"),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+            ),
+            (
+                json,
+                Body::from(format!("{{\"username\": \"{}\"}}", "x".repeat(2048))),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+            ),
+        ];
+        for (content_type, body, status, code) in cases {
+            let (got_status, got) = answer(content_type, body).await;
+            assert_eq!(got_status, status, "{got}");
+            assert_eq!(got["error"]["code"], code, "{got}");
+            assert!(
+                got["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty())
+            );
+        }
+        let (status, _) = answer(json, Body::from("{\"username\": \"mei\"}")).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+
+    #[test]
+    fn internal_errors_never_reach_the_client() {
+        let response = ApiError::Internal("password=hunter2 at db.internal".into()).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let message = ApiError::Internal("secret detail".into()).message();
+        assert!(!message.contains("secret detail"));
+    }
+
+    #[test]
+    fn throttled_answers_say_when_to_retry() {
+        let response = ApiError::TooManyRequests {
+            retry_after_secs: 42,
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "42");
+    }
+}
