@@ -15,6 +15,7 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::{
+    audit::{self, AuditContext},
     config::{self, ConfigError, DatabaseUrl, SiteConfig},
     demo, password, serve,
     store::{self, NewUser, SeedOutcome, StoreError},
@@ -47,6 +48,18 @@ pub enum Command {
     Demo(DatabaseArgs),
     /// Write a consistent copy of a live SQLite database.
     Backup(BackupArgs),
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain of the audit log; exit 0 when it is whole, 1 naming
+    /// the first broken row otherwise.
+    Verify(DatabaseArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -217,10 +230,25 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         } => create_user(args).await,
         Command::Demo(args) => {
             let store = store::open(&args.resolve()?).await?;
-            let outcome = demo::seed(store.as_ref()).await;
+            let outcome = demo::seed(store.as_ref(), &AuditContext::command_line()).await;
             store.close().await;
             print_demo(outcome?, "http://127.0.0.1:3000");
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify(args),
+        } => {
+            let store = store::open(&args.resolve()?).await?;
+            let result = audit::verify(store.as_ref()).await;
+            store.close().await;
+            match result {
+                Ok(rows) => {
+                    println!("The audit chain is whole: {rows} rows.");
+                    Ok(())
+                }
+                Err(audit::VerifyError::Store(e)) => Err(e.into()),
+                Err(broken) => Err(CliError::Failed(broken.to_string())),
+            }
         }
         Command::Backup(args) => {
             let store = store::open(&args.database.resolve()?).await?;
@@ -257,7 +285,7 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     let store = store::open(&database).await?;
     let base_url = format!("http://{}", args.addr);
     if args.demo {
-        match demo::seed(store.as_ref()).await {
+        match demo::seed(store.as_ref(), &AuditContext::system("ediary serve --demo")).await {
             Ok(outcome) => print_demo(outcome, &base_url),
             // A database holding a real study is served as it is.
             Err(demo::DemoError::Store(StoreError::Refused(reason))) => {
@@ -337,7 +365,11 @@ async fn create_user(args: UserCreateArgs) -> Result<(), CliError> {
             role,
             password_hash: hash,
         };
-        Ok::<_, CliError>(store.create_user(&user, &site_ids).await?)
+        Ok::<_, CliError>(
+            store
+                .create_user(&user, &site_ids, &AuditContext::command_line())
+                .await?,
+        )
     }
     .await;
     store.close().await;

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::{
+    audit::AuditContext,
     password,
     store::{DemoParticipant, DemoStudy, NewUser, Participant, SeedOutcome, Site, Store, Study},
 };
@@ -75,7 +76,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// Seeds the demo study unless it is already there.
-pub async fn seed(store: &dyn Store) -> Result<SeedOutcome, DemoError> {
+pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutcome, DemoError> {
     if store.study().await?.is_some_and(|s| s.is_demo) {
         return Ok(SeedOutcome::AlreadyThere);
     }
@@ -132,7 +133,7 @@ pub async fn seed(store: &dyn Store) -> Result<SeedOutcome, DemoError> {
         guardian_of: vec!["DEMO-002".into()],
         site,
     };
-    Ok(store.seed_demo(&demo).await?)
+    Ok(store.seed_demo(&demo, context).await?)
 }
 
 /// The lines printed for a person starting the demo.

@@ -1,6 +1,7 @@
 //! The `ediary` server: command line, configuration, database store, HTTP
 //! API and the server side of the Leptos app.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod demo;

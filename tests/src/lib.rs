@@ -115,6 +115,19 @@ pub async fn drop_pg_database(raw_url: &str) {
         .expect("drop test database");
 }
 
+/// Runs one SQL statement on the test database behind the server's back
+/// (to tamper with it, for one).
+pub async fn raw_execute(db: &TestDb, sql: &str) -> Result<u64, sqlx::Error> {
+    use sqlx::Connection;
+    if db.url.is_postgres() {
+        let mut conn = sqlx::PgConnection::connect(&db.raw_url).await?;
+        Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(&db.raw_url).await?;
+        Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
+    }
+}
+
 pub async fn open_store(db: &TestDb) -> Arc<dyn Store> {
     store::open(&db.url).await.expect("open store")
 }

@@ -65,7 +65,12 @@ async fn api_errors_have_the_contract_shape(db: Db) {
 
 async fn home_page_is_rendered_with_a_strict_policy(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref()).await.unwrap();
+    demo::seed(
+        app.store.as_ref(),
+        &server::audit::AuditContext::command_line(),
+    )
+    .await
+    .unwrap();
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
@@ -131,7 +136,12 @@ async fn server_function_reads_the_study(db: Db) {
             .unwrap(),
         serde_json::Value::Null
     );
-    demo::seed(app.store.as_ref()).await.unwrap();
+    demo::seed(
+        app.store.as_ref(),
+        &server::audit::AuditContext::command_line(),
+    )
+    .await
+    .unwrap();
     let info: serde_json::Value = call().await.unwrap().json().await.unwrap();
     assert_eq!(info["is_demo"], true);
     assert_eq!(info["name"], demo::STUDY_NAME);

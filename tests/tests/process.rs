@@ -7,7 +7,9 @@ use std::{
     time::Duration,
 };
 
-use ediary_tests::{Db, TestSite, ediary_bin, free_port, fresh_db, on_both_backends, wait_ready};
+use ediary_tests::{
+    Db, TestSite, ediary_bin, free_port, fresh_db, on_both_backends, raw_execute, wait_ready,
+};
 
 const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
@@ -281,6 +283,35 @@ async fn migrate_demo_user_and_backup(db: Db) {
             assert!(!target.exists());
         }
     }
+}
+
+/// `ediary audit verify`: 0 on an intact chain; non-zero naming the row after
+/// someone edits the log behind the server's back.
+async fn audit_verify_command(db: Db) {
+    let test_db = fresh_db(db).await;
+    let dir = test_db.dir.path();
+    let url = test_db.raw_url.as_str();
+    assert!(run(&["demo", "--database-url", url], dir).status.success());
+    let intact = run(&["audit", "verify", "--database-url", url], dir);
+    assert!(intact.status.success(), "{}", stderr(&intact));
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("9 rows"));
+
+    let disable = match db {
+        Db::Sqlite => "DROP TRIGGER audit_log_no_update",
+        Db::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+    };
+    raw_execute(&test_db, disable).await.unwrap();
+    raw_execute(
+        &test_db,
+        "UPDATE audit_log SET actor_role = 'admin' WHERE seq = 5",
+    )
+    .await
+    .unwrap();
+    let broken = run(&["audit", "verify", "--database-url", url], dir);
+    assert_eq!(broken.status.code(), Some(1));
+    let err = stderr(&broken);
+    assert!(err.contains("row 5"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
 
 struct Running {

@@ -2,13 +2,18 @@
 
 use app::domain::account::Role;
 use chrono::Utc;
-use ediary_tests::{Db, fresh_db, on_both_backends, open_store};
+use ediary_tests::{Db, fresh_db, on_both_backends, open_store, raw_execute};
 use server::{
+    audit::{self, AuditContext, ChainBreak, VerifyError},
     config::DatabaseUrl,
     demo,
     store::{self, Backend, NewUser, PasswordHash, SeedOutcome, Site, StoreError},
 };
 use uuid::Uuid;
+
+fn cli() -> AuditContext {
+    AuditContext::command_line()
+}
 
 fn site(code: &str) -> Site {
     Site {
@@ -59,11 +64,15 @@ async fn demo_study_seeds_once(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
     assert_eq!(
-        demo::seed(store.as_ref()).await.unwrap(),
+        demo::seed(store.as_ref(), &AuditContext::command_line())
+            .await
+            .unwrap(),
         SeedOutcome::Seeded
     );
     assert_eq!(
-        demo::seed(store.as_ref()).await.unwrap(),
+        demo::seed(store.as_ref(), &AuditContext::command_line())
+            .await
+            .unwrap(),
         SeedOutcome::AlreadyThere
     );
 
@@ -91,8 +100,10 @@ async fn demo_study_seeds_once(db: Db) {
 async fn demo_refuses_a_real_study_database(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
-    store.create_site(&site("QD")).await.unwrap();
-    let err = demo::seed(store.as_ref()).await.unwrap_err();
+    store.create_site(&site("QD"), &cli()).await.unwrap();
+    let err = demo::seed(store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("database of its own"), "{err}");
     // Nothing of the demo was written.
     assert_eq!(store.study().await.unwrap(), None);
@@ -109,36 +120,46 @@ async fn sites_and_users(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
     let qd = site("QD");
-    store.create_site(&qd).await.unwrap();
+    store.create_site(&qd, &cli()).await.unwrap();
     assert_eq!(store.site_by_code("QD").await.unwrap(), Some(qd.clone()));
     assert_eq!(store.site_by_code("qd").await.unwrap(), None);
     assert!(matches!(
-        store.create_site(&site("QD")).await,
+        store.create_site(&site("QD"), &cli()).await,
         Err(StoreError::Duplicate(_))
     ));
 
     let investigator = staff("dr.wang", Role::Investigator);
-    let created = store.create_user(&investigator, &[qd.id]).await.unwrap();
+    let created = store
+        .create_user(&investigator, &[qd.id], &cli())
+        .await
+        .unwrap();
     assert_eq!(created.id, investigator.id);
     assert_eq!(created.role, Role::Investigator);
     assert!(created.created_at <= Utc::now());
     let again = staff("dr.wang", Role::Admin);
     assert!(matches!(
-        store.create_user(&again, &[]).await,
+        store.create_user(&again, &[], &cli()).await,
         Err(StoreError::Duplicate(_))
     ));
 
     // A link to a site that does not exist is refused by the foreign key,
     // and the account is not created half-way.
     let orphan = staff("dr.li", Role::Investigator);
-    assert!(store.create_user(&orphan, &[Uuid::now_v7()]).await.is_err());
+    assert!(
+        store
+            .create_user(&orphan, &[Uuid::now_v7()], &cli())
+            .await
+            .is_err()
+    );
     assert!(store.user_by_username("dr.li").await.unwrap().is_none());
 }
 
 async fn backup(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
-    demo::seed(store.as_ref()).await.unwrap();
+    demo::seed(store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
     let target = test_db.dir.path().join("backup.db");
     match db {
         Db::Sqlite => {
@@ -171,7 +192,110 @@ async fn backup(db: Db) {
     }
 }
 
+async fn audit_chain_records_every_change(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 0);
+    demo::seed(store.as_ref(), &AuditContext::system("test"))
+        .await
+        .unwrap();
+    // The study, its site, four accounts, two participants, one guardian link.
+    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 9);
+    let rows = store.audit_page(0, 100).await.unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "study.create",
+            "site.create",
+            "user.create",
+            "user.create",
+            "participant.create",
+            "user.create",
+            "participant.create",
+            "user.create",
+            "guardian.link",
+        ]
+    );
+    for row in &rows {
+        assert_eq!(row.actor_role, "system");
+        assert_eq!(row.user_agent.as_deref(), Some("test"));
+        let text = format!("{:?} {:?}", row.before_value, row.after_value);
+        assert!(
+            !text.contains("argon2") && !text.contains("password"),
+            "{text}"
+        );
+    }
+    let child = rows.iter().find(|r| r.action == "guardian.link").unwrap();
+    assert!(child.on_behalf_of.is_some());
+    // A failed change leaves no audit row behind.
+    assert!(
+        store
+            .create_site(&site(demo::SITE_CODE), &cli())
+            .await
+            .is_err()
+    );
+    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 9);
+}
+
+async fn audit_log_is_append_only(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    store.create_site(&site("QD"), &cli()).await.unwrap();
+    for sql in [
+        "UPDATE audit_log SET reason = 'edited' WHERE seq = 1",
+        "DELETE FROM audit_log WHERE seq = 1",
+    ] {
+        let err = raw_execute(&test_db, sql).await.expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 1);
+}
+
+async fn audit_verify_names_the_tampered_row(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    for code in ["S1", "S2", "S3", "S4"] {
+        store.create_site(&site(code), &cli()).await.unwrap();
+    }
+    // Someone with database access switches the protection off and edits row 3.
+    let disable = match db {
+        Db::Sqlite => "DROP TRIGGER audit_log_no_update",
+        Db::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+    };
+    raw_execute(&test_db, disable).await.unwrap();
+    raw_execute(
+        &test_db,
+        "UPDATE audit_log SET after_value = '{\"code\":\"FORGED\"}' WHERE seq = 3",
+    )
+    .await
+    .unwrap();
+    match audit::verify(store.as_ref()).await {
+        Err(VerifyError::Broken(ChainBreak::Content { seq: 3, .. })) => {}
+        other => panic!("expected a break at row 3, got {other:?}"),
+    }
+}
+
+async fn concurrent_changes_keep_one_chain(db: Db) {
+    let test_db = fresh_db(db).await;
+    let store = open_store(&test_db).await;
+    let tasks: Vec<_> = (0..24)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move { store.create_site(&site(&format!("C{i}")), &cli()).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 24);
+}
+
 on_both_backends!(
+    audit_chain_records_every_change,
+    audit_log_is_append_only,
+    audit_verify_names_the_tampered_row,
+    concurrent_changes_keep_one_chain,
     opens_twice_and_migrates_once,
     demo_study_seeds_once,
     demo_refuses_a_real_study_database,

@@ -2,6 +2,7 @@
 //! picked by the URL scheme. Each backend runs its own migrations
 //! (`migrations/sqlite`, `migrations/postgres`) when it opens.
 
+mod events;
 mod model;
 pub mod postgres;
 pub mod sqlite;
@@ -10,7 +11,10 @@ use std::{path::Path, sync::Arc};
 
 use async_trait::async_trait;
 
-use crate::config::DatabaseUrl;
+use crate::{
+    audit::{AuditContext, AuditRow},
+    config::DatabaseUrl,
+};
 pub use model::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -64,18 +68,33 @@ pub trait Store: Send + Sync + 'static {
 
     async fn study(&self) -> Result<Option<Study>, StoreError>;
 
-    async fn create_site(&self, site: &Site) -> Result<(), StoreError>;
+    async fn create_site(&self, site: &Site, context: &AuditContext) -> Result<(), StoreError>;
 
     async fn site_by_code(&self, code: &str) -> Result<Option<Site>, StoreError>;
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError>;
 
     /// Creates a staff or diary account; investigators are linked to `sites`.
-    async fn create_user(&self, user: &NewUser, sites: &[uuid::Uuid]) -> Result<User, StoreError>;
+    async fn create_user(
+        &self,
+        user: &NewUser,
+        sites: &[uuid::Uuid],
+        context: &AuditContext,
+    ) -> Result<User, StoreError>;
 
     /// Writes the whole demo study in one transaction, or nothing. Refuses a
     /// database that already holds a real (non-demo) study or sites.
-    async fn seed_demo(&self, demo: &DemoStudy) -> Result<SeedOutcome, StoreError>;
+    async fn seed_demo(
+        &self,
+        demo: &DemoStudy,
+        context: &AuditContext,
+    ) -> Result<SeedOutcome, StoreError>;
+
+    /// The last row number and hash of the audit chain (0 and the genesis hash when empty).
+    async fn audit_head(&self) -> Result<(i64, String), StoreError>;
+
+    /// Up to `limit` audit rows after row `after_seq`, in order.
+    async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>, StoreError>;
 
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;

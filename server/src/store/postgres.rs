@@ -3,6 +3,8 @@
 use std::{path::Path, str::FromStr, time::Duration};
 
 use async_trait::async_trait;
+
+use crate::audit::{AuditContext, AuditEvent, AuditRow};
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{
@@ -13,7 +15,7 @@ use uuid::Uuid;
 
 use super::{
     Backend, DemoStudy, NewUser, Participant, PasswordHash, SeedOutcome, Site, Store, StoreError,
-    Study, User,
+    Study, User, events,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -36,6 +38,10 @@ impl PgStore {
 }
 
 fn id(row: &PgRow, column: &str) -> Result<Uuid, sqlx::Error> {
+    row.try_get(column)
+}
+
+fn optional_id(row: &PgRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
     row.try_get(column)
 }
 
@@ -75,6 +81,7 @@ async fn insert_site(
     conn: &mut PgConnection,
     site: &Site,
     now: DateTime<Utc>,
+    context: &AuditContext,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO sites (id, code, name, timezone, emergency_phone, created_at)
@@ -86,16 +93,18 @@ async fn insert_site(
     .bind(&site.timezone)
     .bind(&site.emergency_phone)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::unique(e, "a site with this code"))?;
-    Ok(())
+    append_audit(conn, context, &events::site_created(site)).await
 }
 
 async fn insert_user(
     conn: &mut PgConnection,
     user: &NewUser,
+    sites: &[Uuid],
     now: DateTime<Utc>,
+    context: &AuditContext,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO users (id, username, display_name, role, password_hash, created_at)
@@ -107,10 +116,13 @@ async fn insert_user(
     .bind(user.role.as_str())
     .bind(&user.password_hash.0)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::unique(e, "an account with this username"))?;
-    Ok(())
+    for site in sites {
+        link_investigator(conn, user.id, *site).await?;
+    }
+    append_audit(conn, context, &events::user_created(user, sites)).await
 }
 
 async fn link_investigator(
@@ -126,7 +138,11 @@ async fn link_investigator(
     Ok(())
 }
 
-async fn insert_participant(conn: &mut PgConnection, p: &Participant) -> Result<(), StoreError> {
+async fn insert_participant(
+    conn: &mut PgConnection,
+    p: &Participant,
+    context: &AuditContext,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO participants
            (id, site_id, study_id, birth_year, diagnosis_date, weight_kg, user_id, enrolled_at)
@@ -140,10 +156,77 @@ async fn insert_participant(conn: &mut PgConnection, p: &Participant) -> Result<
     .bind(p.weight_kg)
     .bind(p.user_id)
     .bind(p.enrolled_at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::unique(e, "a participant with this study id"))?;
+    append_audit(conn, context, &events::participant_created(p)).await
+}
+
+/// Appends one row to the audit chain, inside the caller's transaction. The
+/// head row is locked first, so concurrent appends queue up.
+async fn append_audit(
+    conn: &mut PgConnection,
+    context: &AuditContext,
+    event: &AuditEvent,
+) -> Result<(), StoreError> {
+    let (seq, prev_hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head FOR UPDATE")
+            .fetch_one(&mut *conn)
+            .await?;
+    let row = AuditRow::new(seq + 1, prev_hash, context, event, Utc::now());
+    sqlx::query(
+        "INSERT INTO audit_log (seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action,
+           entity_type, entity_id, before_value, after_value, reason, client_addr, user_agent,
+           device_id, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(row.seq)
+    .bind(row.id)
+    .bind(row.occurred_at)
+    .bind(row.actor_id)
+    .bind(&row.actor_role)
+    .bind(row.on_behalf_of)
+    .bind(&row.action)
+    .bind(&row.entity_type)
+    .bind(&row.entity_id)
+    .bind(&row.before_value)
+    .bind(&row.after_value)
+    .bind(&row.reason)
+    .bind(&row.client_addr)
+    .bind(&row.user_agent)
+    .bind(&row.device_id)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
+        .bind(row.seq)
+        .bind(&row.hash)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
+}
+
+fn audit_row_from(row: &PgRow) -> Result<AuditRow, sqlx::Error> {
+    Ok(AuditRow {
+        seq: row.try_get("seq")?,
+        id: id(row, "id")?,
+        occurred_at: row.try_get("occurred_at")?,
+        actor_id: optional_id(row, "actor_id")?,
+        actor_role: row.try_get("actor_role")?,
+        on_behalf_of: optional_id(row, "on_behalf_of")?,
+        action: row.try_get("action")?,
+        entity_type: row.try_get("entity_type")?,
+        entity_id: row.try_get("entity_id")?,
+        before_value: row.try_get("before_value")?,
+        after_value: row.try_get("after_value")?,
+        reason: row.try_get("reason")?,
+        client_addr: row.try_get("client_addr")?,
+        user_agent: row.try_get("user_agent")?,
+        device_id: row.try_get("device_id")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
 }
 
 #[async_trait]
@@ -168,9 +251,11 @@ impl Store for PgStore {
         Ok(row.as_ref().map(study_from).transpose()?)
     }
 
-    async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        insert_site(&mut conn, site, Utc::now()).await
+    async fn create_site(&self, site: &Site, context: &AuditContext) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_site(&mut tx, site, Utc::now(), context).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn site_by_code(&self, code: &str) -> Result<Option<Site>, StoreError> {
@@ -194,20 +279,25 @@ impl Store for PgStore {
         Ok(row.as_ref().map(user_from).transpose()?)
     }
 
-    async fn create_user(&self, user: &NewUser, sites: &[Uuid]) -> Result<User, StoreError> {
-        let now = Utc::now();
+    async fn create_user(
+        &self,
+        user: &NewUser,
+        sites: &[Uuid],
+        context: &AuditContext,
+    ) -> Result<User, StoreError> {
         let mut tx = self.pool.begin().await?;
-        insert_user(&mut tx, user, now).await?;
-        for site in sites {
-            link_investigator(&mut tx, user.id, *site).await?;
-        }
+        insert_user(&mut tx, user, sites, Utc::now(), context).await?;
         tx.commit().await?;
         self.user_by_username(&user.username)
             .await?
             .ok_or_else(|| StoreError::NotFound("the account just created".into()))
     }
 
-    async fn seed_demo(&self, demo: &DemoStudy) -> Result<SeedOutcome, StoreError> {
+    async fn seed_demo(
+        &self,
+        demo: &DemoStudy,
+        context: &AuditContext,
+    ) -> Result<SeedOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         let existing = sqlx::query("SELECT id, name, is_demo, created_at FROM study")
             .fetch_optional(&mut *tx)
@@ -239,17 +329,17 @@ impl Store for PgStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        append_audit(&mut tx, context, &events::study_created(&demo.study)).await?;
         let site = &demo.site;
-        insert_site(&mut tx, site, now).await?;
-        insert_user(&mut tx, &demo.investigator, now).await?;
-        link_investigator(&mut tx, demo.investigator.id, site.id).await?;
+        insert_site(&mut tx, site, now, context).await?;
+        insert_user(&mut tx, &demo.investigator, &[site.id], now, context).await?;
         for entry in &demo.participants {
             if let Some(account) = &entry.account {
-                insert_user(&mut tx, account, now).await?;
+                insert_user(&mut tx, account, &[], now, context).await?;
             }
-            insert_participant(&mut tx, &entry.participant).await?;
+            insert_participant(&mut tx, &entry.participant, context).await?;
         }
-        insert_user(&mut tx, &demo.guardian, now).await?;
+        insert_user(&mut tx, &demo.guardian, &[], now, context).await?;
         for entry in demo
             .participants
             .iter()
@@ -263,9 +353,31 @@ impl Store for PgStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            let event = events::guardian_linked(demo.guardian.id, entry.participant.id);
+            append_audit(&mut tx, context, &event).await?;
         }
         tx.commit().await?;
         Ok(SeedOutcome::Seeded)
+    }
+
+    async fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        Ok(sqlx::query_as("SELECT seq, hash FROM audit_head")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action, entity_type,
+                    entity_id, before_value, after_value, reason, client_addr, user_agent,
+                    device_id, prev_hash, hash
+             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(audit_row_from).collect::<Result<_, _>>()?)
     }
 
     async fn backup(&self, _to: &Path) -> Result<(), StoreError> {

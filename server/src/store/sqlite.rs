@@ -3,6 +3,8 @@
 use std::{path::Path, str::FromStr, time::Duration};
 
 use async_trait::async_trait;
+
+use crate::audit::{AuditContext, AuditEvent, AuditRow};
 use chrono::{DateTime, Utc};
 use sqlx::{
     Row, SqliteConnection,
@@ -15,7 +17,7 @@ use uuid::{Uuid, fmt::Hyphenated};
 
 use super::{
     Backend, DemoStudy, NewUser, Participant, PasswordHash, SeedOutcome, Site, Store, StoreError,
-    Study, User,
+    Study, User, events,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -43,6 +45,13 @@ impl SqliteStore {
         store.check_settings().await?;
         MIGRATOR.run(&store.pool).await?;
         Ok(store)
+    }
+
+    /// Every writing transaction takes the write lock up front: a deferred
+    /// one that reads first and writes later can fail with SQLITE_BUSY
+    /// instead of waiting its turn.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Refuses a database whose settings would risk losing committed entries
@@ -102,6 +111,12 @@ fn id(row: &SqliteRow, column: &str) -> Result<Uuid, sqlx::Error> {
     Ok(row.try_get::<Hyphenated, _>(column)?.into_uuid())
 }
 
+fn optional_id(row: &SqliteRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    Ok(row
+        .try_get::<Option<Hyphenated>, _>(column)?
+        .map(Hyphenated::into_uuid))
+}
+
 fn study_from(row: &SqliteRow) -> Result<Study, sqlx::Error> {
     Ok(Study {
         id: id(row, "id")?,
@@ -138,6 +153,7 @@ async fn insert_site(
     conn: &mut SqliteConnection,
     site: &Site,
     now: DateTime<Utc>,
+    context: &AuditContext,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO sites (id, code, name, timezone, emergency_phone, created_at)
@@ -149,16 +165,18 @@ async fn insert_site(
     .bind(&site.timezone)
     .bind(&site.emergency_phone)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::unique(e, "a site with this code"))?;
-    Ok(())
+    append_audit(conn, context, &events::site_created(site)).await
 }
 
 async fn insert_user(
     conn: &mut SqliteConnection,
     user: &NewUser,
+    sites: &[Uuid],
     now: DateTime<Utc>,
+    context: &AuditContext,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO users (id, username, display_name, role, password_hash, created_at)
@@ -170,10 +188,13 @@ async fn insert_user(
     .bind(user.role.as_str())
     .bind(&user.password_hash.0)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::unique(e, "an account with this username"))?;
-    Ok(())
+    for site in sites {
+        link_investigator(conn, user.id, *site).await?;
+    }
+    append_audit(conn, context, &events::user_created(user, sites)).await
 }
 
 async fn link_investigator(
@@ -192,6 +213,7 @@ async fn link_investigator(
 async fn insert_participant(
     conn: &mut SqliteConnection,
     p: &Participant,
+    context: &AuditContext,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO participants
@@ -206,10 +228,76 @@ async fn insert_participant(
     .bind(p.weight_kg)
     .bind(p.user_id.map(|u| u.hyphenated()))
     .bind(p.enrolled_at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::unique(e, "a participant with this study id"))?;
+    append_audit(conn, context, &events::participant_created(p)).await
+}
+
+/// Appends one row to the audit chain, inside the caller's transaction. The
+/// head row is locked first, so concurrent appends queue up.
+async fn append_audit(
+    conn: &mut SqliteConnection,
+    context: &AuditContext,
+    event: &AuditEvent,
+) -> Result<(), StoreError> {
+    let (seq, prev_hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head")
+        .fetch_one(&mut *conn)
+        .await?;
+    let row = AuditRow::new(seq + 1, prev_hash, context, event, Utc::now());
+    sqlx::query(
+        "INSERT INTO audit_log (seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action,
+           entity_type, entity_id, before_value, after_value, reason, client_addr, user_agent,
+           device_id, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(row.seq)
+    .bind(row.id.hyphenated())
+    .bind(row.occurred_at)
+    .bind(row.actor_id.map(|u| u.hyphenated()))
+    .bind(&row.actor_role)
+    .bind(row.on_behalf_of.map(|u| u.hyphenated()))
+    .bind(&row.action)
+    .bind(&row.entity_type)
+    .bind(&row.entity_id)
+    .bind(&row.before_value)
+    .bind(&row.after_value)
+    .bind(&row.reason)
+    .bind(&row.client_addr)
+    .bind(&row.user_agent)
+    .bind(&row.device_id)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
+        .bind(row.seq)
+        .bind(&row.hash)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
+}
+
+fn audit_row_from(row: &SqliteRow) -> Result<AuditRow, sqlx::Error> {
+    Ok(AuditRow {
+        seq: row.try_get("seq")?,
+        id: id(row, "id")?,
+        occurred_at: row.try_get("occurred_at")?,
+        actor_id: optional_id(row, "actor_id")?,
+        actor_role: row.try_get("actor_role")?,
+        on_behalf_of: optional_id(row, "on_behalf_of")?,
+        action: row.try_get("action")?,
+        entity_type: row.try_get("entity_type")?,
+        entity_id: row.try_get("entity_id")?,
+        before_value: row.try_get("before_value")?,
+        after_value: row.try_get("after_value")?,
+        reason: row.try_get("reason")?,
+        client_addr: row.try_get("client_addr")?,
+        user_agent: row.try_get("user_agent")?,
+        device_id: row.try_get("device_id")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
 }
 
 #[async_trait]
@@ -234,9 +322,11 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(study_from).transpose()?)
     }
 
-    async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        insert_site(&mut conn, site, Utc::now()).await
+    async fn create_site(&self, site: &Site, context: &AuditContext) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        insert_site(&mut tx, site, Utc::now(), context).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn site_by_code(&self, code: &str) -> Result<Option<Site>, StoreError> {
@@ -260,21 +350,26 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(user_from).transpose()?)
     }
 
-    async fn create_user(&self, user: &NewUser, sites: &[Uuid]) -> Result<User, StoreError> {
-        let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
-        insert_user(&mut tx, user, now).await?;
-        for site in sites {
-            link_investigator(&mut tx, user.id, *site).await?;
-        }
+    async fn create_user(
+        &self,
+        user: &NewUser,
+        sites: &[Uuid],
+        context: &AuditContext,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.begin_write().await?;
+        insert_user(&mut tx, user, sites, Utc::now(), context).await?;
         tx.commit().await?;
         self.user_by_username(&user.username)
             .await?
             .ok_or_else(|| StoreError::NotFound("the account just created".into()))
     }
 
-    async fn seed_demo(&self, demo: &DemoStudy) -> Result<SeedOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+    async fn seed_demo(
+        &self,
+        demo: &DemoStudy,
+        context: &AuditContext,
+    ) -> Result<SeedOutcome, StoreError> {
+        let mut tx = self.begin_write().await?;
         let existing = sqlx::query("SELECT id, name, is_demo, created_at FROM study")
             .fetch_optional(&mut *tx)
             .await?;
@@ -305,17 +400,17 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        append_audit(&mut tx, context, &events::study_created(&demo.study)).await?;
         let site = &demo.site;
-        insert_site(&mut tx, site, now).await?;
-        insert_user(&mut tx, &demo.investigator, now).await?;
-        link_investigator(&mut tx, demo.investigator.id, site.id).await?;
+        insert_site(&mut tx, site, now, context).await?;
+        insert_user(&mut tx, &demo.investigator, &[site.id], now, context).await?;
         for entry in &demo.participants {
             if let Some(account) = &entry.account {
-                insert_user(&mut tx, account, now).await?;
+                insert_user(&mut tx, account, &[], now, context).await?;
             }
-            insert_participant(&mut tx, &entry.participant).await?;
+            insert_participant(&mut tx, &entry.participant, context).await?;
         }
-        insert_user(&mut tx, &demo.guardian, now).await?;
+        insert_user(&mut tx, &demo.guardian, &[], now, context).await?;
         for entry in demo
             .participants
             .iter()
@@ -329,9 +424,31 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            let event = events::guardian_linked(demo.guardian.id, entry.participant.id);
+            append_audit(&mut tx, context, &event).await?;
         }
         tx.commit().await?;
         Ok(SeedOutcome::Seeded)
+    }
+
+    async fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        Ok(sqlx::query_as("SELECT seq, hash FROM audit_head")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action, entity_type,
+                    entity_id, before_value, after_value, reason, client_addr, user_agent,
+                    device_id, prev_hash, hash
+             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(audit_row_from).collect::<Result<_, _>>()?)
     }
 
     async fn backup(&self, to: &Path) -> Result<(), StoreError> {

@@ -1,0 +1,54 @@
+//! The audit events the store writes with its changes, the same on every backend.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{NewUser, Participant, Site, Study};
+use crate::audit::AuditEvent;
+
+pub(crate) fn study_created(study: &Study) -> AuditEvent {
+    AuditEvent::new("study.create", "study", study.id)
+        .after(json!({"name": study.name, "is_demo": study.is_demo}))
+}
+
+pub(crate) fn site_created(site: &Site) -> AuditEvent {
+    AuditEvent::new("site.create", "site", site.id).after(json!({
+        "code": site.code,
+        "name": site.name,
+        "timezone": site.timezone,
+        "emergency_phone": site.emergency_phone,
+    }))
+}
+
+/// The password hash stays out of the audit trail.
+pub(crate) fn user_created(user: &NewUser, sites: &[Uuid]) -> AuditEvent {
+    AuditEvent::new("user.create", "user", user.id).after(json!({
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "site_ids": sites,
+    }))
+}
+
+pub(crate) fn participant_created(participant: &Participant) -> AuditEvent {
+    AuditEvent::new("participant.create", "participant", participant.id)
+        .on_behalf_of(participant.id)
+        .after(json!({
+            "site_id": participant.site_id,
+            "study_id": participant.study_id,
+            "birth_year": participant.birth_year,
+            "diagnosis_date": participant.diagnosis_date,
+            "weight_kg": participant.weight_kg,
+            "user_id": participant.user_id,
+        }))
+}
+
+pub(crate) fn guardian_linked(guardian: Uuid, participant: Uuid) -> AuditEvent {
+    AuditEvent::new(
+        "guardian.link",
+        "guardian_link",
+        format!("{guardian}:{participant}"),
+    )
+    .on_behalf_of(participant)
+    .after(json!({"guardian_id": guardian, "participant_id": participant}))
+}
