@@ -464,6 +464,7 @@ async fn ctrl_c_and_restart(db: Db) {
 
 on_both_backends!(
     migrate_demo_user_and_backup,
+    audit_verify_command,
     sigterm_lets_requests_in_flight_finish,
     ctrl_c_and_restart
 );
