@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     audit::{self, AuditContext},
+    auth::Auth,
     config::{self, ConfigError, DatabaseUrl, SiteConfig},
     demo, password, serve,
     store::{self, NewUser, SeedOutcome, StoreError},
@@ -99,6 +100,9 @@ pub struct ServeArgs {
     /// in the data directory when the database is SQLite; required with PostgreSQL.
     #[arg(long, env = "EDIARY_JWT_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub jwt_secret: Option<SecretString>,
+    /// Second factor for staff sign-ins: `on`, or `off` for development and demos only.
+    #[arg(long, env = "EDIARY_STAFF_MFA", default_value = "on")]
+    pub staff_mfa: String,
     /// Seed the demo study on first start and print its sign-ins.
     #[arg(long, env = "EDIARY_DEMO")]
     pub demo: bool,
@@ -273,10 +277,11 @@ fn print_demo(outcome: SeedOutcome, base_url: &str) {
 async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     let database = args.database.resolve()?;
     // Checked now so a missing secret stops the start, not the first sign-in.
-    let _signing_secret =
+    let signing_secret =
         config::signing_secret(args.jwt_secret, &database, &args.database.data_dir)?;
     telemetry::init("info,sqlx=warn");
-    if std::env::var("EDIARY_STAFF_MFA").is_ok_and(|v| v.eq_ignore_ascii_case("off")) {
+    let staff_mfa = !args.staff_mfa.eq_ignore_ascii_case("off");
+    if !staff_mfa {
         tracing::warn!(
             "EDIARY_STAFF_MFA=off: staff sign in without a second factor (development and demo only)"
         );
@@ -305,7 +310,12 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     if !site.root.join(&site.pkg_dir).is_dir() {
         tracing::warn!(root = %site.root.display(), "no built web app found: pages will load without their scripts (build with `make build`)");
     }
-    let state = serve::app_state(store.clone(), &site, args.addr);
+    let state = serve::app_state(
+        store.clone(),
+        Auth::new(&signing_secret, staff_mfa),
+        &site,
+        args.addr,
+    );
     tracing::info!("listening on {base_url}");
     println!("T1D eDiary is running at {base_url} (Ctrl-C stops it)");
     let result = serve::run(

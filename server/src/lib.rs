@@ -2,6 +2,7 @@
 //! API and the server side of the Leptos app.
 
 pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Durat
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
-use crate::{config::SiteConfig, http, http::headers, state::AppState, store::Store};
+use crate::{auth::Auth, config::SiteConfig, http, http::headers, state::AppState, store::Store};
 
 /// The name cargo-leptos gives the file of content hashes beside the binary.
 const HASH_FILE: &str = "hash.txt";
@@ -28,12 +28,18 @@ fn hash_file_path() -> Option<PathBuf> {
     Some(std::env::current_exe().ok()?.parent()?.join(HASH_FILE))
 }
 
-pub fn app_state(store: Arc<dyn Store>, site: &SiteConfig, addr: SocketAddr) -> AppState {
+pub fn app_state(
+    store: Arc<dyn Store>,
+    auth: Arc<Auth>,
+    site: &SiteConfig,
+    addr: SocketAddr,
+) -> AppState {
     let hashed_files = hash_file_path()
         .map(|path| headers::read_hashes(&path))
         .unwrap_or_default();
     AppState {
         store,
+        auth,
         leptos_options: leptos_options(site, addr),
         hashed_files: Arc::new(hashed_files),
     }

@@ -5,11 +5,12 @@ use std::{collections::HashSet, sync::Arc};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::store::Store;
+use crate::{auth::Auth, store::Store};
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub auth: Arc<Auth>,
     pub leptos_options: LeptosOptions,
     /// File names under the package directory that carry a content hash and
     /// so may be cached for a year.

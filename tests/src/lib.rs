@@ -13,13 +13,18 @@ use std::{
     time::Duration,
 };
 
+use secrecy::SecretString;
 use server::{
+    auth::Auth,
     config::{DatabaseUrl, SiteConfig},
     serve,
     store::{self, Store},
 };
 use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
+
+/// The token-signing secret of servers started with [`spawn_app`].
+pub const TEST_SECRET: &str = "integration-test-secret-0123456789abcdef";
 
 /// The environment variable holding the admin URL of the test cluster.
 pub const PG_URL_VAR: &str = "EDIARY_TEST_PG_URL";
@@ -147,6 +152,36 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs in and returns the token response.
+    pub async fn login(&self, username: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login {username}");
+        response.json().await.expect("token response")
+    }
+
+    pub async fn get_with(&self, path: &str, access_token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("GET")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
@@ -190,11 +225,16 @@ impl Default for TestSite {
     }
 }
 
+/// A server with staff MFA off (`EDIARY_STAFF_MFA=off`, as in development).
 pub async fn spawn_app(db: Db) -> TestApp {
-    spawn_app_with_site(db, &TestSite::new()).await
+    spawn_app_with(db, &TestSite::new(), false).await
 }
 
 pub async fn spawn_app_with_site(db: Db, site: &TestSite) -> TestApp {
+    spawn_app_with(db, site, false).await
+}
+
+pub async fn spawn_app_with(db: Db, site: &TestSite, staff_mfa: bool) -> TestApp {
     let db = fresh_db(db).await;
     let store = open_store(&db).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -206,7 +246,8 @@ pub async fn spawn_app_with_site(db: Db, site: &TestSite) -> TestApp {
         pkg_dir: "pkg".into(),
         output_name: "ediary".into(),
     };
-    let mut state = serve::app_state(store.clone(), &site_config, addr);
+    let auth = Auth::new(&SecretString::from(TEST_SECRET), staff_mfa);
+    let mut state = serve::app_state(store.clone(), auth, &site_config, addr);
     state.hashed_files = Arc::new(site.hashes.clone());
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let handle = tokio::spawn(serve::run(

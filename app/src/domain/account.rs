@@ -152,3 +152,15 @@ mod tests {
         );
     }
 }
+
+/// The signed-in user as the API returns it (`user` in the contract).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub id: uuid::Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub site_ids: Vec<uuid::Uuid>,
+    /// Those the user logs for: their own, or their children's.
+    pub participant_ids: Vec<uuid::Uuid>,
+}

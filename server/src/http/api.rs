@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        // Resource routers (accounts, entries, alerts, ...) merge in here.
+        .merge(super::auth::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
 }

@@ -2,6 +2,7 @@
 //! server functions, static files, and the layers around all of them.
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod headers;
 pub mod health;

@@ -12,7 +12,7 @@ use std::{path::Path, sync::Arc};
 use async_trait::async_trait;
 
 use crate::{
-    audit::{AuditContext, AuditRow},
+    audit::{AuditContext, AuditEvent, AuditRow},
     config::DatabaseUrl,
 };
 pub use model::*;
@@ -95,6 +95,62 @@ pub trait Store: Send + Sync + 'static {
 
     /// Up to `limit` audit rows after row `after_seq`, in order.
     async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>, StoreError>;
+
+    async fn user_by_id(&self, id: uuid::Uuid) -> Result<Option<User>, StoreError>;
+
+    async fn user_links(&self, user: uuid::Uuid) -> Result<UserLinks, StoreError>;
+
+    /// Replaces a password hash with a stronger one of the same password.
+    async fn rehash_password(
+        &self,
+        user: uuid::Uuid,
+        hash: &PasswordHash,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    /// Starts a session with its first refresh token, recording `event`.
+    async fn create_session(
+        &self,
+        session: &Session,
+        token_hash: &str,
+        context: &AuditContext,
+        event: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    async fn session(&self, id: uuid::Uuid) -> Result<Option<Session>, StoreError>;
+
+    async fn sessions_of(&self, user: uuid::Uuid) -> Result<Vec<Session>, StoreError>;
+
+    async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshToken>, StoreError>;
+
+    /// Marks `old` rotated and stores its successor `new`; false (and no
+    /// change) when `old` was rotated already.
+    async fn rotate_refresh_token(
+        &self,
+        old: &str,
+        new: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError>;
+
+    /// Ends a session at once; its tokens stop working.
+    async fn revoke_session(
+        &self,
+        id: uuid::Uuid,
+        reason: &str,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    /// Records an event that changes no data (a failed sign-in, a throttled one).
+    async fn record_audit(
+        &self,
+        context: &AuditContext,
+        event: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    async fn add_login_failure(&self, keys: &[String], at_ms: i64) -> Result<(), StoreError>;
+
+    /// When the failures of `key` since `since_ms` happened, oldest first.
+    async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<Vec<i64>, StoreError>;
 
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;

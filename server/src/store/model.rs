@@ -92,3 +92,34 @@ pub enum SeedOutcome {
     Seeded,
     AlreadyThere,
 }
+
+/// A signed-in device: one refresh-token family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub client_addr: Option<String>,
+    pub device_id: Option<String>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_reason: Option<String>,
+}
+
+/// A refresh token as stored: only its SHA-256.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshToken {
+    pub token_hash: String,
+    pub session_id: Uuid,
+    pub issued_at: DateTime<Utc>,
+    pub rotated_at: Option<DateTime<Utc>>,
+}
+
+/// The sites an investigator works at and the participants a participant or
+/// guardian logs for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserLinks {
+    pub site_ids: Vec<Uuid>,
+    pub participant_ids: Vec<Uuid>,
+}

@@ -14,8 +14,8 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
-    Backend, DemoStudy, NewUser, Participant, PasswordHash, SeedOutcome, Site, Store, StoreError,
-    Study, User, events,
+    Backend, DemoStudy, NewUser, Participant, PasswordHash, RefreshToken, SeedOutcome, Session,
+    Site, Store, StoreError, Study, User, UserLinks, events,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -39,6 +39,10 @@ impl PgStore {
 
 fn id(row: &PgRow, column: &str) -> Result<Uuid, sqlx::Error> {
     row.try_get(column)
+}
+
+fn id_at(row: &PgRow, index: usize) -> Result<Uuid, sqlx::Error> {
+    row.try_get(index)
 }
 
 fn optional_id(row: &PgRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
@@ -207,6 +211,24 @@ async fn append_audit(
     Ok(())
 }
 
+const SESSION_COLUMNS: &str =
+    "SELECT id, user_id, created_at, last_used_at, user_agent, client_addr, device_id,
+        revoked_at, revoked_reason FROM sessions";
+
+fn session_from(row: &PgRow) -> Result<Session, sqlx::Error> {
+    Ok(Session {
+        id: id(row, "id")?,
+        user_id: id(row, "user_id")?,
+        created_at: row.try_get("created_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+        user_agent: row.try_get("user_agent")?,
+        client_addr: row.try_get("client_addr")?,
+        device_id: row.try_get("device_id")?,
+        revoked_at: row.try_get("revoked_at")?,
+        revoked_reason: row.try_get("revoked_reason")?,
+    })
+}
+
 fn audit_row_from(row: &PgRow) -> Result<AuditRow, sqlx::Error> {
     Ok(AuditRow {
         seq: row.try_get("seq")?,
@@ -358,6 +380,241 @@ impl Store for PgStore {
         }
         tx.commit().await?;
         Ok(SeedOutcome::Seeded)
+    }
+
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, password_hash, disabled_at, created_at
+             FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(user_from).transpose()?)
+    }
+
+    async fn user_links(&self, user: Uuid) -> Result<UserLinks, StoreError> {
+        let sites = sqlx::query(
+            "SELECT site_id FROM investigator_sites WHERE user_id = $1 ORDER BY site_id",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        let participants = sqlx::query(
+            "SELECT id FROM participants WHERE user_id = $1
+             UNION SELECT participant_id FROM guardian_links WHERE guardian_id = $1
+             ORDER BY 1",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(UserLinks {
+            site_ids: sites
+                .iter()
+                .map(|r| id(r, "site_id"))
+                .collect::<Result<_, _>>()?,
+            participant_ids: participants
+                .iter()
+                .map(|r| id_at(r, 0))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    async fn rehash_password(
+        &self,
+        user: Uuid,
+        hash: &PasswordHash,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(&hash.0)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        append_audit(
+            &mut tx,
+            context,
+            &AuditEvent::new("user.password_rehash", "user", user),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(
+        &self,
+        session: &Session,
+        token_hash: &str,
+        context: &AuditContext,
+        event: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, created_at, last_used_at, user_agent, client_addr, device_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(session.id)
+        .bind(session.user_id)
+        .bind(session.created_at)
+        .bind(session.last_used_at)
+        .bind(&session.user_agent)
+        .bind(&session.client_addr)
+        .bind(&session.device_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(session.id)
+        .bind(session.created_at)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(&mut tx, context, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, id: Uuid) -> Result<Option<Session>, StoreError> {
+        let row = sqlx::query(&format!("{SESSION_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(session_from).transpose()?)
+    }
+
+    async fn sessions_of(&self, user: Uuid) -> Result<Vec<Session>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{SESSION_COLUMNS} WHERE user_id = $1 ORDER BY created_at DESC"
+        ))
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(session_from).collect::<Result<_, _>>()?)
+    }
+
+    async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshToken>, StoreError> {
+        let row = sqlx::query(
+            "SELECT token_hash, session_id, issued_at, rotated_at FROM refresh_tokens WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .map(|r| -> Result<RefreshToken, sqlx::Error> {
+                Ok(RefreshToken {
+                    token_hash: r.try_get("token_hash")?,
+                    session_id: id(&r, "session_id")?,
+                    issued_at: r.try_get("issued_at")?,
+                    rotated_at: r.try_get("rotated_at")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        old: &str,
+        new: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        // Only one of two racing rotations of the same token wins.
+        let rotated = sqlx::query(
+            "UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL
+             RETURNING session_id",
+        )
+        .bind(now)
+        .bind(old)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = rotated else {
+            return Ok(false);
+        };
+        let session: Uuid = id(&row, "session_id")?;
+        sqlx::query(
+            "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)",
+        )
+        .bind(new)
+        .bind(session)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE sessions SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(session)
+            .execute(&mut *tx)
+            .await?;
+        append_audit(
+            &mut tx,
+            context,
+            &AuditEvent::new("auth.refresh", "session", session),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn revoke_session(
+        &self,
+        id: Uuid,
+        reason: &str,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
+        )
+        .bind(Utc::now())
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            let mut event = AuditEvent::new("session.revoke", "session", id);
+            event.reason = Some(reason.to_owned());
+            append_audit(&mut tx, context, &event).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_audit(
+        &self,
+        context: &AuditContext,
+        event: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        append_audit(&mut tx, context, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_login_failure(&self, keys: &[String], at_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (throttle_key, failed_at_ms) VALUES ($1, $2)")
+                .bind(key)
+                .bind(at_ms)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT failed_at_ms FROM login_failures WHERE throttle_key = $1 AND failed_at_ms >= $2
+             ORDER BY failed_at_ms",
+        )
+        .bind(key)
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn audit_head(&self) -> Result<(i64, String), StoreError> {

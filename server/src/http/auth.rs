@@ -1,0 +1,232 @@
+//! `/api/v1/auth/*` and `/api/v1/me`, and the [`AuthUser`] extractor that
+//! every signed-in route uses.
+
+use std::net::SocketAddr;
+
+use app::domain::account::UserProfile;
+use axum::{
+    Json, Router,
+    extract::{ConnectInfo, FromRequestParts, State},
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    routing::{get, post},
+};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiJson};
+use crate::{
+    audit::AuditContext,
+    auth::{self, AuthError, Grant},
+    state::AppState,
+    store::User,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/auth/login", post(login))
+        .route("/v1/auth/refresh", post(refresh))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/me", get(me))
+}
+
+impl From<AuthError> for ApiError {
+    fn from(err: AuthError) -> Self {
+        let unauthorized = |code, message: &str| ApiError::Unauthorized {
+            code,
+            message: message.into(),
+        };
+        match err {
+            AuthError::InvalidCredentials => {
+                unauthorized("invalid_credentials", "Wrong username or password.")
+            }
+            AuthError::MfaRequired => unauthorized(
+                "mfa_required",
+                "Staff accounts need a code from an authenticator app to sign in.",
+            ),
+            AuthError::InvalidToken => {
+                unauthorized("invalid_token", "Your session has ended. Sign in again.")
+            }
+            AuthError::Throttled { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
+            AuthError::Store(e) => e.into(),
+            AuthError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+/// Who is asking and from where, for the audit trail. Header values are
+/// bounded so a client cannot fill the log.
+fn request_context(headers: &HeaderMap, peer: Option<SocketAddr>) -> AuditContext {
+    let text = |name: &str, max: usize| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(max).collect::<String>())
+    };
+    AuditContext {
+        actor_id: None,
+        actor_role: "anonymous".into(),
+        client_addr: peer.map(|p| p.ip().to_string()),
+        user_agent: text(header::USER_AGENT.as_str(), 256),
+        device_id: text("x-device-id", 64),
+    }
+}
+
+fn peer(parts: &Parts) -> Option<SocketAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| *addr)
+}
+
+/// The audit context of an anonymous request.
+pub struct RequestContext(pub AuditContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(request_context(&parts.headers, peer(parts))))
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginRequest {
+    username: String,
+    password: String,
+    #[allow(dead_code)]
+    totp: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TokenResponse {
+    access_token: String,
+    refresh_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    user: UserProfile,
+}
+
+impl From<Grant> for TokenResponse {
+    fn from(grant: Grant) -> Self {
+        Self {
+            access_token: grant.access_token,
+            refresh_token: grant.refresh_token,
+            token_type: "Bearer",
+            expires_in: grant.expires_in,
+            user: grant.user,
+        }
+    }
+}
+
+async fn login(
+    State(state): State<AppState>,
+    RequestContext(context): RequestContext,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let password = SecretString::from(body.password);
+    let grant = auth::login(
+        &state.auth,
+        state.store.as_ref(),
+        &body.username,
+        password,
+        &context,
+    )
+    .await?;
+    Ok(Json(grant.into()))
+}
+
+#[derive(Deserialize)]
+struct RefreshRequest {
+    refresh_token: String,
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    RequestContext(context): RequestContext,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let grant = auth::refresh(
+        &state.auth,
+        state.store.as_ref(),
+        &body.refresh_token,
+        &context,
+    )
+    .await?;
+    Ok(Json(grant.into()))
+}
+
+/// Ends the session the access token belongs to, and so its refresh token
+/// (the optional `refresh_token` in the body names the same session).
+async fn logout(user: AuthUser, State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .revoke_session(user.session_id, "signed out", &user.context)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(user: AuthUser, State(state): State<AppState>) -> Result<Json<UserProfile>, ApiError> {
+    Ok(Json(auth::profile(state.store.as_ref(), &user.user).await?))
+}
+
+/// A request from a signed-in user whose session is still open.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user: User,
+    pub session_id: Uuid,
+    /// The audit context of this request, with the user as actor.
+    pub context: AuditContext,
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let invalid = || ApiError::Unauthorized {
+            code: "invalid_token",
+            message: "Your session has ended. Sign in again.".into(),
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| ApiError::Unauthorized {
+                code: "unauthorized",
+                message: "Sign in first.".into(),
+            })?;
+        let claims = state
+            .auth
+            .keys
+            .verify_access(token.trim())
+            .map_err(|_| invalid())?;
+        // Checked on every request, so ending a session or disabling an
+        // account takes effect at once, not when the token expires.
+        let session = state
+            .store
+            .session(claims.sid)
+            .await?
+            .filter(|s| s.revoked_at.is_none() && s.user_id == claims.sub)
+            .ok_or_else(invalid)?;
+        let user = state
+            .store
+            .user_by_id(claims.sub)
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+            .ok_or_else(invalid)?;
+        let mut context = request_context(&parts.headers, peer(parts));
+        context.actor_id = Some(user.id);
+        context.actor_role = user.role.to_string();
+        Ok(Self {
+            user,
+            session_id: session.id,
+            context,
+        })
+    }
+}
