@@ -103,6 +103,10 @@ pub struct ServeArgs {
     /// Second factor for staff sign-ins: `on`, or `off` for development and demos only.
     #[arg(long, env = "EDIARY_STAFF_MFA", default_value = "on")]
     pub staff_mfa: String,
+    /// The address people use to reach the app, for enrolment links
+    /// [default: http://<addr>].
+    #[arg(long, env = "EDIARY_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Seed the demo study on first start and print its sign-ins.
     #[arg(long, env = "EDIARY_DEMO")]
     pub demo: bool,
@@ -310,12 +314,15 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     if !site.root.join(&site.pkg_dir).is_dir() {
         tracing::warn!(root = %site.root.display(), "no built web app found: pages will load without their scripts (build with `make build`)");
     }
-    let state = serve::app_state(
+    let mut state = serve::app_state(
         store.clone(),
         Auth::new(&signing_secret, staff_mfa),
         &site,
         args.addr,
     );
+    if let Some(url) = &args.public_url {
+        state.public_url = url.trim_end_matches('/').into();
+    }
     tracing::info!("listening on {base_url}");
     println!("T1D eDiary is running at {base_url} (Ctrl-C stops it)");
     let result = serve::run(

@@ -41,6 +41,7 @@ pub fn app_state(
         store,
         auth,
         leptos_options: leptos_options(site, addr),
+        public_url: Arc::from(format!("http://{addr}")),
         hashed_files: Arc::new(hashed_files),
     }
 }

@@ -12,6 +12,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub auth: Arc<Auth>,
     pub leptos_options: LeptosOptions,
+    /// Where people reach the app (enrolment links and QR codes point here).
+    pub public_url: Arc<str>,
     /// File names under the package directory that carry a content hash and
     /// so may be cached for a year.
     pub hashed_files: Arc<HashSet<String>>,

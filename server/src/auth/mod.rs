@@ -166,6 +166,21 @@ pub async fn login(
     start_session(auth, store, &user, &context).await
 }
 
+/// Signs in an account that enrolment just created.
+pub async fn sign_in_enrolled(
+    auth: &Auth,
+    store: &dyn Store,
+    user: &User,
+    context: &AuditContext,
+) -> Result<Grant, AuthError> {
+    let context = AuditContext {
+        actor_id: Some(user.id),
+        actor_role: user.role.to_string(),
+        ..context.clone()
+    };
+    start_session(auth, store, user, &context).await
+}
+
 async fn start_session(
     auth: &Auth,
     store: &dyn Store,

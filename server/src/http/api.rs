@@ -17,6 +17,8 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(super::auth::router())
+        .merge(super::sites::router())
+        .merge(super::participants::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
 }

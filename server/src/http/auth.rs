@@ -18,8 +18,9 @@ use super::error::{ApiError, ApiJson};
 use crate::{
     audit::AuditContext,
     auth::{self, AuthError, Grant},
+    policy::Actor,
     state::AppState,
-    store::User,
+    store::{User, UserLinks},
 };
 
 pub fn router() -> Router<AppState> {
@@ -101,7 +102,7 @@ struct LoginRequest {
 }
 
 #[derive(Serialize)]
-struct TokenResponse {
+pub struct TokenResponse {
     access_token: String,
     refresh_token: String,
     token_type: &'static str,
@@ -168,17 +169,35 @@ async fn logout(user: AuthUser, State(state): State<AppState>) -> Result<StatusC
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(user: AuthUser, State(state): State<AppState>) -> Result<Json<UserProfile>, ApiError> {
-    Ok(Json(auth::profile(state.store.as_ref(), &user.user).await?))
+async fn me(user: AuthUser) -> Json<UserProfile> {
+    Json(UserProfile {
+        id: user.user.id,
+        username: user.user.username,
+        display_name: user.user.display_name,
+        role: user.user.role,
+        site_ids: user.links.site_ids,
+        participant_ids: user.links.participant_ids,
+    })
 }
 
 /// A request from a signed-in user whose session is still open.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub user: User,
+    pub links: UserLinks,
     pub session_id: Uuid,
     /// The audit context of this request, with the user as actor.
     pub context: AuditContext,
+}
+
+impl AuthUser {
+    /// The user as the policy module sees them.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            role: self.user.role,
+            links: &self.links,
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for AuthUser {
@@ -220,11 +239,13 @@ impl FromRequestParts<AppState> for AuthUser {
             .await?
             .filter(|u| u.disabled_at.is_none())
             .ok_or_else(invalid)?;
+        let links = state.store.user_links(user.id).await?;
         let mut context = request_context(&parts.headers, peer(parts));
         context.actor_id = Some(user.id);
         context.actor_role = user.role.to_string();
         Ok(Self {
             user,
+            links,
             session_id: session.id,
             context,
         })

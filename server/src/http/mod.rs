@@ -7,6 +7,8 @@ pub mod error;
 pub mod headers;
 pub mod health;
 mod pages;
+pub mod participants;
+pub mod sites;
 
 use std::time::Duration;
 

@@ -152,6 +152,44 @@ pub trait Store: Send + Sync + 'static {
     /// When the failures of `key` since `since_ms` happened, oldest first.
     async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<Vec<i64>, StoreError>;
 
+    async fn site(&self, id: uuid::Uuid) -> Result<Option<Site>, StoreError>;
+
+    /// Creates a participant with their first enrolment code.
+    async fn create_participant(
+        &self,
+        participant: &Participant,
+        code: &NewEnrollmentCode,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    async fn add_enrollment_code(
+        &self,
+        code: &NewEnrollmentCode,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    async fn participant(&self, id: uuid::Uuid) -> Result<Option<Participant>, StoreError>;
+
+    /// Participants at `sites` or among `ids`, by id, after `after`.
+    async fn participants_page(
+        &self,
+        sites: &[uuid::Uuid],
+        ids: &[uuid::Uuid],
+        after: Option<uuid::Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Participant>, StoreError>;
+
+    /// Uses an enrolment code: creates the account (participant or guardian,
+    /// as the code says, whatever `user.role`) and links it, in one
+    /// transaction. `None` when the code is unknown, used or expired.
+    async fn enroll(
+        &self,
+        code_hash: &str,
+        user: &NewUser,
+        now_ms: i64,
+        context: &AuditContext,
+    ) -> Result<Option<(CodeKind, uuid::Uuid)>, StoreError>;
+
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
 }

@@ -123,3 +123,36 @@ pub struct UserLinks {
     pub site_ids: Vec<Uuid>,
     pub participant_ids: Vec<Uuid>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKind {
+    Participant,
+    Guardian,
+}
+
+impl CodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeKind::Participant => "participant",
+            CodeKind::Guardian => "guardian",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "participant" => Some(CodeKind::Participant),
+            "guardian" => Some(CodeKind::Guardian),
+            _ => None,
+        }
+    }
+}
+
+/// A new enrolment code; only the SHA-256 of the code is stored.
+#[derive(Debug, Clone)]
+pub struct NewEnrollmentCode {
+    pub code_hash: String,
+    pub kind: CodeKind,
+    pub participant_id: Uuid,
+    pub created_by: Uuid,
+    pub expires_at_ms: i64,
+}

@@ -2,6 +2,7 @@
 
 use std::{path::Path, str::FromStr, time::Duration};
 
+use app::domain::account::Role;
 use async_trait::async_trait;
 
 use crate::audit::{AuditContext, AuditEvent, AuditRow};
@@ -14,8 +15,8 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
-    Backend, DemoStudy, NewUser, Participant, PasswordHash, RefreshToken, SeedOutcome, Session,
-    Site, Store, StoreError, Study, User, UserLinks, events,
+    Backend, CodeKind, DemoStudy, NewEnrollmentCode, NewUser, Participant, PasswordHash,
+    RefreshToken, SeedOutcome, Session, Site, Store, StoreError, Study, User, UserLinks, events,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -209,6 +210,51 @@ async fn append_audit(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+const PARTICIPANT_COLUMNS: &str =
+    "SELECT id, site_id, study_id, birth_year, diagnosis_date, weight_kg, user_id, enrolled_at
+        FROM participants";
+const PARTICIPANT_PAGE_FILTER: &str =
+    "(site_id = ANY($1) OR id = ANY($2)) AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4";
+
+fn participant_from(row: &PgRow) -> Result<Participant, sqlx::Error> {
+    Ok(Participant {
+        id: id(row, "id")?,
+        site_id: id(row, "site_id")?,
+        study_id: row.try_get("study_id")?,
+        birth_year: row.try_get("birth_year")?,
+        diagnosis_date: row.try_get("diagnosis_date")?,
+        weight_kg: row.try_get("weight_kg")?,
+        user_id: optional_id(row, "user_id")?,
+        enrolled_at: row.try_get("enrolled_at")?,
+    })
+}
+
+async fn insert_code(
+    conn: &mut PgConnection,
+    code: &NewEnrollmentCode,
+    context: &AuditContext,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO enrollment_codes (code_hash, kind, participant_id, created_by, created_at, expires_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&code.code_hash)
+    .bind(code.kind.as_str())
+    .bind(code.participant_id)
+    .bind(code.created_by)
+    .bind(Utc::now())
+    .bind(code.expires_at_ms)
+    .execute(&mut *conn)
+    .await?;
+    // The code itself never reaches the audit trail.
+    let event = AuditEvent::new("enrollment_code.create", "participant", code.participant_id)
+        .on_behalf_of(code.participant_id)
+        .after(
+            serde_json::json!({"kind": code.kind.as_str(), "expires_at_ms": code.expires_at_ms}),
+        );
+    append_audit(conn, context, &event).await
 }
 
 const SESSION_COLUMNS: &str =
@@ -615,6 +661,149 @@ impl Store for PgStore {
         .bind(since_ms)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    async fn site(&self, id: Uuid) -> Result<Option<Site>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, code, name, timezone, emergency_phone FROM sites WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(site_from).transpose()?)
+    }
+
+    async fn create_participant(
+        &self,
+        participant: &Participant,
+        code: &NewEnrollmentCode,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_participant(&mut tx, participant, context).await?;
+        insert_code(&mut tx, code, context).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_enrollment_code(
+        &self,
+        code: &NewEnrollmentCode,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_code(&mut tx, code, context).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn participant(&self, id: Uuid) -> Result<Option<Participant>, StoreError> {
+        let row = sqlx::query(&format!("{PARTICIPANT_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(participant_from).transpose()?)
+    }
+
+    async fn participants_page(
+        &self,
+        sites: &[Uuid],
+        ids: &[Uuid],
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Participant>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{PARTICIPANT_COLUMNS} WHERE {PARTICIPANT_PAGE_FILTER}"
+        ))
+        .bind(sites)
+        .bind(ids)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(participant_from)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn enroll(
+        &self,
+        code_hash: &str,
+        user: &NewUser,
+        now_ms: i64,
+        context: &AuditContext,
+    ) -> Result<Option<(CodeKind, Uuid)>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let now = Utc::now();
+        // Single use: only the first of two racing enrolments marks the code.
+        let claimed = sqlx::query(
+            "UPDATE enrollment_codes SET used_at = $1
+             WHERE code_hash = $2 AND used_at IS NULL AND expires_at_ms > $3
+             RETURNING kind, participant_id",
+        )
+        .bind(now)
+        .bind(code_hash)
+        .bind(now_ms)
+        .fetch_optional(&mut *tx)
+        .await;
+        let claimed = claimed?;
+        let Some(row) = claimed else {
+            return Ok(None);
+        };
+        let kind: String = row.try_get("kind")?;
+        let kind = CodeKind::parse(&kind)
+            .ok_or_else(|| StoreError::NotFound(format!("code kind {kind}")))?;
+        let participant: Uuid = id(&row, "participant_id")?;
+        // The code decides what the account is.
+        let user = NewUser {
+            role: match kind {
+                CodeKind::Participant => Role::Participant,
+                CodeKind::Guardian => Role::Guardian,
+            },
+            ..user.clone()
+        };
+        insert_user(&mut tx, &user, &[], now, context).await?;
+        sqlx::query("UPDATE enrollment_codes SET used_by = $1 WHERE code_hash = $2")
+            .bind(user.id)
+            .bind(code_hash)
+            .execute(&mut *tx)
+            .await?;
+        match kind {
+            CodeKind::Participant => {
+                let linked = sqlx::query(
+                    "UPDATE participants SET user_id = $1 WHERE id = $2 AND user_id IS NULL",
+                )
+                .bind(user.id)
+                .bind(participant)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if linked == 0 {
+                    return Ok(None);
+                }
+                let event = AuditEvent::new("participant.link_account", "participant", participant)
+                    .on_behalf_of(participant)
+                    .after(serde_json::json!({"user_id": user.id}));
+                append_audit(&mut tx, context, &event).await?;
+            }
+            CodeKind::Guardian => {
+                sqlx::query("INSERT INTO guardian_links (guardian_id, participant_id, created_at) VALUES ($1, $2, $3)")
+                    .bind(user.id)
+                    .bind(participant)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                append_audit(
+                    &mut tx,
+                    context,
+                    &events::guardian_linked(user.id, participant),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(Some((kind, participant)))
     }
 
     async fn audit_head(&self) -> Result<(i64, String), StoreError> {

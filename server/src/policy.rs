@@ -1,0 +1,121 @@
+//! Who may do what. Every access decision of the API is made here; handlers
+//! ask, they never decide themselves.
+
+use app::domain::account::Role;
+use uuid::Uuid;
+
+use crate::store::{Participant, UserLinks};
+
+/// The signed-in user as the policy sees them.
+#[derive(Debug, Clone)]
+pub struct Actor<'a> {
+    pub role: Role,
+    pub links: &'a UserLinks,
+}
+
+/// Sites, accounts and study settings are the admin's.
+pub fn may_create_site(actor: &Actor) -> bool {
+    actor.role == Role::Admin
+}
+
+/// Creating participants and inviting guardians: an investigator of the site.
+pub fn may_manage_site(actor: &Actor, site: Uuid) -> bool {
+    actor.role == Role::Investigator && actor.links.site_ids.contains(&site)
+}
+
+/// Investigators see their sites' participants; participants themselves and
+/// guardians their children. Admins run the server, not the trial: no
+/// health data.
+pub fn may_view_participant(actor: &Actor, participant: &Participant) -> bool {
+    match actor.role {
+        Role::Investigator => actor.links.site_ids.contains(&participant.site_id),
+        Role::Participant | Role::Guardian => actor.links.participant_ids.contains(&participant.id),
+        Role::Admin => false,
+    }
+}
+
+/// What `GET /participants` may list: (sites, participant ids), or `None`
+/// when the role may not list participants at all.
+pub fn participant_list_scope(actor: &Actor) -> Option<(Vec<Uuid>, Vec<Uuid>)> {
+    match actor.role {
+        Role::Investigator => Some((actor.links.site_ids.clone(), Vec::new())),
+        Role::Guardian => Some((Vec::new(), actor.links.participant_ids.clone())),
+        Role::Participant | Role::Admin => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, Utc};
+
+    use super::*;
+
+    fn participant(site: Uuid) -> Participant {
+        Participant {
+            id: Uuid::now_v7(),
+            site_id: site,
+            study_id: "QD-001".into(),
+            birth_year: 2014,
+            diagnosis_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            weight_kg: None,
+            user_id: None,
+            enrolled_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn decisions() {
+        let (site, other_site) = (Uuid::now_v7(), Uuid::now_v7());
+        let child = participant(site);
+        let other_child = participant(site);
+        let elsewhere = participant(other_site);
+        let links = |sites: &[Uuid], ids: &[Uuid]| UserLinks {
+            site_ids: sites.to_vec(),
+            participant_ids: ids.to_vec(),
+        };
+        let admin = links(&[], &[]);
+        let investigator = links(&[site], &[]);
+        let guardian = links(&[], &[child.id]);
+        let own = links(&[], &[child.id]);
+        let cases = [
+            (Role::Admin, &admin, true, false, false, false),
+            (Role::Investigator, &investigator, false, true, true, false),
+            (Role::Guardian, &guardian, false, false, true, false),
+            (Role::Participant, &own, false, false, true, false),
+        ];
+        for (role, links, create_site, manage, view_child, view_elsewhere) in cases {
+            let actor = Actor { role, links };
+            assert_eq!(may_create_site(&actor), create_site, "{role}");
+            assert_eq!(may_manage_site(&actor, site), manage, "{role}");
+            assert!(!may_manage_site(&actor, other_site), "{role}");
+            assert_eq!(may_view_participant(&actor, &child), view_child, "{role}");
+            assert_eq!(
+                may_view_participant(&actor, &elsewhere),
+                view_elsewhere,
+                "{role}"
+            );
+        }
+        let actor = Actor {
+            role: Role::Guardian,
+            links: &guardian,
+        };
+        assert!(
+            !may_view_participant(&actor, &other_child),
+            "a guardian sees only their own child"
+        );
+        assert!(
+            participant_list_scope(&Actor {
+                role: Role::Admin,
+                links: &admin
+            })
+            .is_none()
+        );
+        assert!(
+            participant_list_scope(&Actor {
+                role: Role::Participant,
+                links: &own
+            })
+            .is_none()
+        );
+    }
+}
