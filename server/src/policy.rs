@@ -44,6 +44,34 @@ pub fn participant_list_scope(actor: &Actor) -> Option<(Vec<Uuid>, Vec<Uuid>)> {
     }
 }
 
+/// Accounts are the admin's.
+pub fn may_manage_accounts(actor: &Actor) -> bool {
+    actor.role == Role::Admin
+}
+
+/// What an audit query is about.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditSubject {
+    /// A participant of this site: their records and everything done on their behalf.
+    Participant {
+        site: Uuid,
+    },
+    Site(Uuid),
+    /// Anything else: accounts, sessions, the study.
+    Other,
+}
+
+/// Admins read the whole trail; investigators what concerns their sites.
+pub fn may_read_audit(actor: &Actor, subject: AuditSubject) -> bool {
+    match (actor.role, subject) {
+        (Role::Admin, _) => true,
+        (Role::Investigator, AuditSubject::Participant { site } | AuditSubject::Site(site)) => {
+            actor.links.site_ids.contains(&site)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{NaiveDate, Utc};

@@ -201,6 +201,8 @@ async fn authorization_matrix(db: Db) {
     let site = json!({"code": "NEW", "name": "New site", "timezone": "Asia/Shanghai", "emergency_phone": "+86 1"});
     let participant = json!({"site_id": w.demo_site, "study_id": "DEMO-9", "birth_year": 2015, "diagnosis_date": "2026-11-01"});
     let invite = format!("/api/v1/participants/{}/guardian-invitations", w.child);
+    let trail = format!("/api/v1/audit?entity_id={}", w.child);
+    let disable = format!("/api/v1/users/{}/disable", Uuid::now_v7());
     //  route, method, body, then the status for: anonymous, admin, investigator,
     //  investigator of another site, participant, participant of another site,
     //  guardian, guardian of another child.
@@ -234,6 +236,24 @@ async fn authorization_matrix(db: Db) {
             Method::POST,
             Some(json!({})),
             [401, 404, 201, 404, 403, 404, 403, 404],
+        ),
+        (
+            &trail,
+            Method::GET,
+            None,
+            [401, 200, 200, 404, 404, 404, 404, 404],
+        ),
+        (
+            "/api/v1/sessions",
+            Method::GET,
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            &disable,
+            Method::POST,
+            Some(json!({"reason": "left the study team"})),
+            [401, 404, 403, 403, 403, 403, 403, 403],
         ),
     ];
     for (path, method, body, expected) in &table {
@@ -473,7 +493,229 @@ async fn sites_are_validated(db: Db) {
     assert_eq!(error_code(duplicate).await, (409, "conflict".into()));
 }
 
+async fn sessions_passwords_and_disabled_accounts(db: Db) {
+    let w = world(db).await;
+    let app = &w.app;
+    let password = password_of("demo.teen");
+    let phone = token(app, "demo.teen", password).await;
+    let tablet = token(app, "demo.teen", password).await;
+    // The world signed her in once already: three devices now.
+    let listed: Value = call(app, Method::GET, "/api/v1/sessions", Some(&tablet), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items.iter().filter(|s| s["current"] == true).count(), 1);
+    let tablet_session = items.iter().find(|s| s["current"] == true).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // End the tablet's session from the phone.
+    let ended = call(
+        app,
+        Method::DELETE,
+        &format!("/api/v1/sessions/{tablet_session}"),
+        Some(&phone),
+        None,
+    )
+    .await;
+    assert_eq!(ended.status(), 204);
+    assert_eq!(
+        call(app, Method::GET, "/api/v1/me", Some(&tablet), None)
+            .await
+            .status(),
+        401
+    );
+    // Another user's session is not found, not ended.
+    let guardian = w.tokens[6].1.as_deref().unwrap();
+    let listed: Value = call(app, Method::GET, "/api/v1/sessions", Some(guardian), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let theirs = listed["items"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        call(
+            app,
+            Method::DELETE,
+            &format!("/api/v1/sessions/{theirs}"),
+            Some(&phone),
+            None
+        )
+        .await
+        .status(),
+        404
+    );
+
+    // A password change ends every other session at once.
+    let laptop = token(app, "demo.teen", password).await;
+    let wrong = call(
+        app,
+        Method::POST,
+        "/api/v1/me/password",
+        Some(&phone),
+        Some(json!({"current_password": "guess", "new_password": "a new long password"})),
+    )
+    .await;
+    assert_eq!(error_code(wrong).await.0, 422);
+    let changed = call(
+        app,
+        Method::POST,
+        "/api/v1/me/password",
+        Some(&phone),
+        Some(json!({"current_password": password, "new_password": "a new long password"})),
+    )
+    .await;
+    assert_eq!(changed.status(), 204);
+    assert_eq!(
+        call(app, Method::GET, "/api/v1/me", Some(&laptop), None)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        call(app, Method::GET, "/api/v1/me", Some(&phone), None)
+            .await
+            .status(),
+        200
+    );
+    let old = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": "demo.teen", "password": password}),
+        )
+        .await;
+    assert_eq!(old.status(), 401);
+    token(app, "demo.teen", "a new long password").await;
+
+    // An admin disables the account: every session ends, sign-in is refused.
+    let admin = w.tokens[1].1.as_deref().unwrap();
+    let teen = app
+        .store
+        .user_by_username("demo.teen")
+        .await
+        .unwrap()
+        .unwrap();
+    let no_reason = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/users/{}/disable", teen.id),
+        Some(admin),
+        Some(json!({"reason": " "})),
+    )
+    .await;
+    assert_eq!(error_code(no_reason).await.0, 422);
+    let disabled = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/users/{}/disable", teen.id),
+        Some(admin),
+        Some(json!({"reason": "withdrew consent"})),
+    )
+    .await;
+    assert_eq!(disabled.status(), 204);
+    assert_eq!(
+        call(app, Method::GET, "/api/v1/me", Some(&phone), None)
+            .await
+            .status(),
+        401
+    );
+    let refused = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"username": "demo.teen", "password": "a new long password"}),
+        )
+        .await;
+    assert_eq!(
+        error_code(refused).await,
+        (401, "invalid_credentials".into())
+    );
+}
+
+async fn audit_trail_of_a_record(db: Db) {
+    let w = world(db).await;
+    let investigator = w.tokens[2].1.as_deref().unwrap();
+    let trail: Value = call(
+        &w.app,
+        Method::GET,
+        &format!("/api/v1/audit?entity_id={}", w.child),
+        Some(investigator),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"participant.create") && actions.contains(&"guardian.link"),
+        "{actions:?}"
+    );
+    assert_eq!(trail["items"][0]["after"]["study_id"], "DEMO-002");
+    let page: Value = call(
+        &w.app,
+        Method::GET,
+        &format!("/api/v1/audit?entity_id={}&limit=1", w.child),
+        Some(investigator),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let next: Value = call(
+        &w.app,
+        Method::GET,
+        &format!(
+            "/api/v1/audit?entity_id={}&limit=1&cursor={}",
+            w.child,
+            page["next_cursor"].as_str().unwrap()
+        ),
+        Some(investigator),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(next["items"][0]["seq"].as_i64() > page["items"][0]["seq"].as_i64());
+
+    let admin = w.tokens[1].1.as_deref().unwrap();
+    let teen = w
+        .app
+        .store
+        .user_by_username("demo.teen")
+        .await
+        .unwrap()
+        .unwrap();
+    let account: Value = call(
+        &w.app,
+        Method::GET,
+        &format!("/api/v1/audit?entity_id={}", teen.id),
+        Some(admin),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(account["items"][0]["action"], "user.create");
+    let missing = call(&w.app, Method::GET, "/api/v1/audit", Some(admin), None).await;
+    assert_eq!(error_code(missing).await.0, 422);
+}
+
 on_both_backends!(
+    sessions_passwords_and_disabled_accounts,
+    audit_trail_of_a_record,
     authorization_matrix,
     enrolment_codes_are_single_use_and_expire,
     guessing_codes_is_throttled,

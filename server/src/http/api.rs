@@ -19,6 +19,8 @@ pub fn router() -> Router<AppState> {
         .merge(super::auth::router())
         .merge(super::sites::router())
         .merge(super::participants::router())
+        .merge(super::sessions::router())
+        .merge(super::audit::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
 }

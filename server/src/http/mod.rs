@@ -2,12 +2,14 @@
 //! server functions, static files, and the layers around all of them.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod headers;
 pub mod health;
 mod pages;
 pub mod participants;
+pub mod sessions;
 pub mod sites;
 
 use std::time::Duration;

@@ -190,6 +190,32 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<Option<(CodeKind, uuid::Uuid)>, StoreError>;
 
+    /// Audit rows about `entity_id`, or done on behalf of `participant`, in order.
+    async fn audit_for(
+        &self,
+        entity_id: &str,
+        participant: Option<uuid::Uuid>,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, StoreError>;
+
+    /// Sets a new password and ends every other session of the account.
+    async fn change_password(
+        &self,
+        user: uuid::Uuid,
+        hash: &PasswordHash,
+        keep_session: Option<uuid::Uuid>,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    /// Disables an account and ends its sessions at once; false if it was disabled already.
+    async fn disable_user(
+        &self,
+        user: uuid::Uuid,
+        reason: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError>;
+
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
 }

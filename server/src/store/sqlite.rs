@@ -339,6 +339,36 @@ async fn insert_code(
     append_audit(conn, context, &event).await
 }
 
+/// Ends every open session of `user` but `keep`, each with an audit row.
+async fn revoke_all(
+    conn: &mut SqliteConnection,
+    user: Uuid,
+    keep: Option<Uuid>,
+    reason: &str,
+    context: &AuditContext,
+) -> Result<(), StoreError> {
+    let open = sqlx::query("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user.hyphenated())
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in open {
+        let session = id(&row, "id")?;
+        if Some(session) == keep {
+            continue;
+        }
+        sqlx::query("UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3")
+            .bind(Utc::now())
+            .bind(reason)
+            .bind(session.hyphenated())
+            .execute(&mut *conn)
+            .await?;
+        let mut event = AuditEvent::new("session.revoke", "session", session);
+        event.reason = Some(reason.to_owned());
+        append_audit(conn, context, &event).await?;
+    }
+    Ok(())
+}
+
 const SESSION_COLUMNS: &str =
     "SELECT id, user_id, created_at, last_used_at, user_agent, client_addr, device_id,
         revoked_at, revoked_reason FROM sessions";
@@ -886,6 +916,78 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(Some((kind, participant)))
+    }
+
+    async fn audit_for(
+        &self,
+        entity_id: &str,
+        participant: Option<Uuid>,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action, entity_type,
+                    entity_id, before_value, after_value, reason, client_addr, user_agent,
+                    device_id, prev_hash, hash
+             FROM audit_log WHERE (entity_id = $1 OR on_behalf_of = $2) AND seq > $3
+             ORDER BY seq LIMIT $4",
+        )
+        .bind(entity_id)
+        .bind(participant.map(|p| p.hyphenated()))
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(audit_row_from).collect::<Result<_, _>>()?)
+    }
+
+    async fn change_password(
+        &self,
+        user: Uuid,
+        hash: &PasswordHash,
+        keep_session: Option<Uuid>,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(&hash.0)
+            .bind(user.hyphenated())
+            .execute(&mut *tx)
+            .await?;
+        append_audit(
+            &mut tx,
+            context,
+            &AuditEvent::new("user.password_change", "user", user),
+        )
+        .await?;
+        revoke_all(&mut tx, user, keep_session, "password changed", context).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn disable_user(
+        &self,
+        user: Uuid,
+        reason: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed =
+            sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
+                .bind(Utc::now())
+                .bind(user.hyphenated())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        let mut event = AuditEvent::new("user.disable", "user", user);
+        event.reason = Some(reason.to_owned());
+        append_audit(&mut tx, context, &event).await?;
+        revoke_all(&mut tx, user, None, "account disabled", context).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn audit_head(&self) -> Result<(i64, String), StoreError> {
