@@ -1,14 +1,15 @@
 //! Password hashing: argon2id (m = 19456 KiB, t = 2, p = 1, the OWASP
 //! minimum) as PHC strings, computed off the async runtime.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+
+use std::cell::RefCell;
 
 use argon2::{
-    Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version,
-    password_hash::{PasswordHash as Phc, SaltString},
+    Algorithm, Argon2, Block, Params, PasswordVerifier, Version,
+    password_hash::{Output, ParamsString, PasswordHash as Phc, Salt, SaltString},
 };
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::Semaphore;
 
 use crate::store::PasswordHash;
 
@@ -20,8 +21,8 @@ pub const PARALLELISM: u32 = 1;
 pub enum PasswordError {
     #[error("password hashing failed: {0}")]
     Hash(String),
-    #[error("password hashing task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    #[error("the password hashing threads are not running")]
+    Pool,
 }
 
 fn hasher() -> Result<Argon2<'static>, PasswordError> {
@@ -30,34 +31,111 @@ fn hasher() -> Result<Argon2<'static>, PasswordError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// At most this many hashes at once: each takes 19 MiB, so a burst of
-/// sign-ins waits its turn instead of exhausting memory.
-fn permits() -> &'static Arc<Semaphore> {
-    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Arc::new(Semaphore::new(cores.max(2)))
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A fixed pool of hashing threads, one per core (at least two). Each hash
+/// takes 19 MiB; on the same few threads that memory is reused, so a burst of
+/// sign-ins queues up instead of growing the process (with tokio's blocking
+/// pool every new thread kept its own 19 MiB allocator arena).
+fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
+    static POOL: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let workers = std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .max(2);
+        for i in 0..workers {
+            let receiver = receiver.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("ediary-argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(guard) => guard.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            // A panic ends the job (its caller sees an error), not the worker.
+                            Ok(job) => {
+                                drop(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)))
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "cannot start a password hashing thread");
+            }
+        }
+        Mutex::new(sender)
     })
 }
 
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, PasswordError> + Send + 'static,
 ) -> Result<T, PasswordError> {
-    let _permit = permits()
-        .acquire()
-        .await
-        .map_err(|e| PasswordError::Hash(e.to_string()))?;
-    tokio::task::spawn_blocking(work).await?
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = reply.send(work());
+    });
+    pool()
+        .lock()
+        .map_err(|_| PasswordError::Pool)?
+        .send(job)
+        .map_err(|_| PasswordError::Pool)?;
+    answer.await.map_err(|_| PasswordError::Pool)?
 }
 
-/// Hashes on a blocking thread: argon2 takes tens of milliseconds and 19 MiB.
+thread_local! {
+    /// The argon2 working memory of this hashing thread, allocated once and
+    /// reused by every hash it computes.
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs argon2 in this thread's reusable memory.
+fn compute(
+    argon: &Argon2<'_>,
+    password: &[u8],
+    salt: &Salt<'_>,
+    output_len: usize,
+) -> Result<Output, PasswordError> {
+    let fail = |e: &dyn std::fmt::Display| PasswordError::Hash(e.to_string());
+    let mut salt_buf = [0u8; 64];
+    let salt = salt.decode_b64(&mut salt_buf).map_err(|e| fail(&e))?;
+    BLOCKS.with_borrow_mut(|blocks| {
+        let count = argon.params().block_count();
+        if blocks.len() < count {
+            blocks.resize(count, Block::default());
+        }
+        Output::init_with(output_len, |out| {
+            argon
+                .hash_password_into_with_memory(password, salt, out, &mut blocks[..count])
+                .map_err(Into::into)
+        })
+        .map_err(|e| fail(&e))
+    })
+}
+
+/// Hashes on one of the hashing threads: argon2 takes tens of milliseconds.
 pub async fn hash(password: SecretString) -> Result<PasswordHash, PasswordError> {
     blocking(move || {
-        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-            .map_err(|e| PasswordError::Hash(e.to_string()))?;
-        let phc = hasher()?
-            .hash_password(password.expose_secret().as_bytes(), &salt)
-            .map_err(|e| PasswordError::Hash(e.to_string()))?;
+        let fail = |e: &dyn std::fmt::Display| PasswordError::Hash(e.to_string());
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| fail(&e))?;
+        let argon = hasher()?;
+        let output = compute(
+            &argon,
+            password.expose_secret().as_bytes(),
+            &salt.as_salt(),
+            Params::DEFAULT_OUTPUT_LEN,
+        )?;
+        let phc = Phc {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(argon.params()).map_err(|e| fail(&e))?,
+            salt: Some(salt.as_salt()),
+            hash: Some(output),
+        };
         Ok(PasswordHash(phc.to_string()))
     })
     .await
@@ -83,9 +161,7 @@ pub async fn verify(
     };
     blocking(move || {
         let phc = Phc::new(&stored.0).map_err(|e| PasswordError::Hash(e.to_string()))?;
-        let right = hasher()?
-            .verify_password(password.expose_secret().as_bytes(), &phc)
-            .is_ok();
+        let right = check(&phc, password.expose_secret().as_bytes())?;
         Ok(match (known, right) {
             (true, true) => Verdict::Right {
                 needs_rehash: weaker_than_current(&phc),
@@ -94,6 +170,26 @@ pub async fn verify(
         })
     })
     .await
+}
+
+/// Recomputes an argon2id hash in reused memory and compares in constant
+/// time; other algorithms take argon2's own (allocating) path.
+fn check(phc: &Phc<'_>, password: &[u8]) -> Result<bool, PasswordError> {
+    let (Some(expected), Some(salt), true) = (
+        phc.hash,
+        phc.salt,
+        phc.algorithm == Algorithm::Argon2id.ident(),
+    ) else {
+        return Ok(Argon2::default().verify_password(password, phc).is_ok());
+    };
+    let fail = |e: &dyn std::fmt::Display| PasswordError::Hash(e.to_string());
+    let params = Params::try_from(phc).map_err(|e| fail(&e))?;
+    let version = match phc.version {
+        Some(v) => Version::try_from(v).map_err(|e| fail(&e))?,
+        None => Version::default(),
+    };
+    let argon = Argon2::new(Algorithm::Argon2id, version, params);
+    Ok(compute(&argon, password, &salt, expected.len())? == expected)
 }
 
 /// True when the stored hash is not argon2id with at least today's parameters.
@@ -115,6 +211,8 @@ async fn dummy_hash() -> Result<PasswordHash, PasswordError> {
 
 #[cfg(test)]
 mod tests {
+    use argon2::PasswordHasher;
+
     use super::*;
 
     #[tokio::test]
@@ -139,6 +237,62 @@ mod tests {
                 .unwrap()
                 .verify_password(b"wrong horse battery", &phc)
                 .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn verdicts() {
+        let stored = hash(SecretString::from("correct horse battery"))
+            .await
+            .unwrap();
+        let check = |password: &str, stored: Option<PasswordHash>| {
+            verify(SecretString::from(password.to_owned()), stored)
+        };
+        assert_eq!(
+            check("correct horse battery", Some(stored.clone()))
+                .await
+                .unwrap(),
+            Verdict::Right {
+                needs_rehash: false
+            }
+        );
+        assert_eq!(
+            check("correct horse batterx", Some(stored)).await.unwrap(),
+            Verdict::Wrong
+        );
+        assert_eq!(check("anything", None).await.unwrap(), Verdict::Wrong);
+
+        // A hash made elsewhere with weaker parameters is right, and asks to be redone.
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8192, 1, 1, None).unwrap(),
+        );
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let old = PasswordHash(
+            weak.hash_password(b"old parameters", &salt)
+                .unwrap()
+                .to_string(),
+        );
+        assert_eq!(
+            check("old parameters", Some(old.clone())).await.unwrap(),
+            Verdict::Right { needs_rehash: true }
+        );
+        assert_eq!(
+            check("old parameterz", Some(old)).await.unwrap(),
+            Verdict::Wrong
+        );
+        // An argon2i hash goes through argon2's own path, and is upgraded too.
+        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x13, Params::default());
+        let legacy = PasswordHash(
+            argon2i
+                .hash_password(b"legacy words", &salt)
+                .unwrap()
+                .to_string(),
+        );
+        assert_eq!(
+            check("legacy words", Some(legacy)).await.unwrap(),
+            Verdict::Right { needs_rehash: true }
         );
     }
 }
