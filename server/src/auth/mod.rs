@@ -1,6 +1,7 @@
 //! Signing in and staying signed in: passwords, tokens, sessions, throttling.
 //! Handlers in `http::auth` are thin; the decisions are here.
 
+pub mod mfa;
 pub mod throttle;
 pub mod tokens;
 
@@ -45,6 +46,10 @@ pub enum AuthError {
     MfaRequired,
     #[error("the token is not valid")]
     InvalidToken,
+    #[error("only staff accounts use a second factor")]
+    NotStaff,
+    #[error("two-factor sign-in is set up already")]
+    MfaAlreadySetUp,
     #[error("too many failed attempts")]
     Throttled { retry_after_secs: u64 },
     #[error(transparent)]
@@ -103,8 +108,34 @@ pub async fn login(
     store: &dyn Store,
     username: &str,
     password: SecretString,
+    totp: Option<&str>,
     context: &AuditContext,
 ) -> Result<Grant, AuthError> {
+    let (user, password) = check_password(store, username, password, context).await?;
+    let context = AuditContext {
+        actor_id: Some(user.id),
+        actor_role: user.role.to_string(),
+        ..context.clone()
+    };
+    if auth.staff_mfa && user.role.is_staff() {
+        second_factor(store, &user, totp, &context).await?;
+    }
+    if password.1 {
+        // The password is at hand only now: upgrade the stored hash.
+        let stronger = password::hash(password.0).await?;
+        store.rehash_password(user.id, &stronger, &context).await?;
+    }
+    start_session(auth, store, &user, &context).await
+}
+
+/// Throttling, then the password: the user, the password and whether its
+/// hash should be redone.
+async fn check_password(
+    store: &dyn Store,
+    username: &str,
+    password: SecretString,
+    context: &AuditContext,
+) -> Result<(User, (SecretString, bool)), AuthError> {
     let now = Utc::now();
     // A username that cannot exist is looked up (and fails) like any other.
     let username = normalize_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
@@ -142,28 +173,111 @@ pub async fn login(
             return Err(AuthError::InvalidCredentials);
         }
     };
+    Ok((user, (password, needs_rehash)))
+}
+
+/// A staff sign-in needs a current TOTP code (which also confirms a new
+/// set-up) or an unused recovery code.
+async fn second_factor(
+    store: &dyn Store,
+    user: &User,
+    code: Option<&str>,
+    context: &AuditContext,
+) -> Result<(), AuthError> {
+    let setup = store.staff_mfa(user.id).await?;
+    let accepted = match (&setup, code) {
+        (Some(setup), Some(code)) => {
+            let secret =
+                hex::decode(&setup.secret_hex).map_err(|e| AuthError::Internal(e.to_string()))?;
+            let totp = mfa::totp(&secret, &user.username)
+                .ok_or_else(|| AuthError::Internal("bad TOTP secret".into()))?;
+            let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
+            match mfa::matching_step(&totp, code, now) {
+                Some(step) => store.accept_totp_step(user.id, step, context).await?,
+                None => match crate::enrollment::normalize(code) {
+                    Some(recovery) if setup.confirmed => {
+                        store
+                            .use_recovery_code(
+                                user.id,
+                                &crate::enrollment::hash(&recovery),
+                                context,
+                            )
+                            .await?
+                    }
+                    _ => false,
+                },
+            }
+        }
+        _ => false,
+    };
+    if accepted {
+        return Ok(());
+    }
+    if code.is_some() {
+        // A wrong code counts like a wrong password.
+        let keys = throttle_keys(&user.username, context);
+        store
+            .add_login_failure(&keys, Utc::now().timestamp_millis())
+            .await?;
+    }
+    store
+        .record_audit(
+            context,
+            &AuditEvent::new("auth.mfa_required", "user", user.id),
+        )
+        .await?;
+    Err(AuthError::MfaRequired)
+}
+
+/// What a staff member needs to add the diary to an authenticator app.
+#[derive(Debug, Clone)]
+pub struct MfaSetup {
+    pub secret_base32: String,
+    pub otpauth_url: String,
+    pub qr_svg: Option<String>,
+    pub recovery_codes: Vec<String>,
+}
+
+/// Starts (or restarts, while unconfirmed) a staff member's TOTP set-up,
+/// after checking their password. The first accepted code confirms it.
+pub async fn setup_mfa(
+    store: &dyn Store,
+    username: &str,
+    password: SecretString,
+    context: &AuditContext,
+) -> Result<MfaSetup, AuthError> {
+    let (user, _) = check_password(store, username, password, context).await?;
+    if !user.role.is_staff() {
+        return Err(AuthError::NotStaff);
+    }
     let context = AuditContext {
         actor_id: Some(user.id),
         actor_role: user.role.to_string(),
         ..context.clone()
     };
-    if auth.staff_mfa && user.role.is_staff() {
-        // TOTP set-up and checking are not built yet: staff cannot sign in
-        // unless EDIARY_STAFF_MFA=off. Failing closed is the safe default.
-        store
-            .record_audit(
-                &context,
-                &AuditEvent::new("auth.mfa_required", "user", user.id),
-            )
-            .await?;
-        return Err(AuthError::MfaRequired);
+    let secret = mfa::new_secret();
+    let totp = mfa::totp(&secret, &user.username)
+        .ok_or_else(|| AuthError::Internal("TOTP set-up failed".into()))?;
+    let recovery_codes: Vec<String> = (0..mfa::RECOVERY_CODES)
+        .map(|_| crate::enrollment::new_code())
+        .collect();
+    let hashes: Vec<String> = recovery_codes
+        .iter()
+        .map(|c| crate::enrollment::hash(c))
+        .collect();
+    if !store
+        .begin_mfa_setup(user.id, &hex::encode(&secret), &hashes, &context)
+        .await?
+    {
+        return Err(AuthError::MfaAlreadySetUp);
     }
-    if needs_rehash {
-        // The password is at hand only now: upgrade the stored hash.
-        let stronger = password::hash(password).await?;
-        store.rehash_password(user.id, &stronger, &context).await?;
-    }
-    start_session(auth, store, &user, &context).await
+    let otpauth_url = totp.get_url();
+    Ok(MfaSetup {
+        secret_base32: totp.get_secret_base32(),
+        qr_svg: crate::enrollment::qr_svg(&otpauth_url),
+        otpauth_url,
+        recovery_codes,
+    })
 }
 
 /// Signs in an account that enrolment just created.

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/auth/login", post(login))
         .route("/v1/auth/refresh", post(refresh))
         .route("/v1/auth/logout", post(logout))
+        .route("/v1/auth/mfa/setup", post(mfa_setup))
         .route("/v1/me", get(me))
 }
 
@@ -44,6 +45,10 @@ impl From<AuthError> for ApiError {
             AuthError::MfaRequired => unauthorized(
                 "mfa_required",
                 "Staff accounts need a code from an authenticator app to sign in.",
+            ),
+            AuthError::NotStaff => ApiError::Forbidden,
+            AuthError::MfaAlreadySetUp => ApiError::Conflict(
+                "Two-factor sign-in is set up already. Ask an admin to reset it if the device is lost.".into(),
             ),
             AuthError::InvalidToken => {
                 unauthorized("invalid_token", "Your session has ended. Sign in again.")
@@ -97,7 +102,6 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
 struct LoginRequest {
     username: String,
     password: String,
-    #[allow(dead_code)]
     totp: Option<String>,
 }
 
@@ -133,10 +137,39 @@ async fn login(
         state.store.as_ref(),
         &body.username,
         password,
+        body.totp.as_deref(),
         &context,
     )
     .await?;
     Ok(Json(grant.into()))
+}
+
+#[derive(Deserialize)]
+struct MfaSetupRequest {
+    username: String,
+    password: String,
+}
+
+/// Staff set up their authenticator app: the secret (as text, link and QR
+/// code) and one-time recovery codes, shown this once.
+async fn mfa_setup(
+    State(state): State<AppState>,
+    RequestContext(context): RequestContext,
+    ApiJson(body): ApiJson<MfaSetupRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let setup = auth::setup_mfa(
+        state.store.as_ref(),
+        &body.username,
+        SecretString::from(body.password),
+        &context,
+    )
+    .await?;
+    Ok(Json(serde_json::json!({
+        "secret": setup.secret_base32,
+        "otpauth_url": setup.otpauth_url,
+        "qr_svg": setup.qr_svg,
+        "recovery_codes": setup.recovery_codes,
+    })))
 }
 
 #[derive(Deserialize)]

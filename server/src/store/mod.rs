@@ -216,6 +216,35 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<bool, StoreError>;
 
+    async fn staff_mfa(&self, user: uuid::Uuid) -> Result<Option<StaffMfa>, StoreError>;
+
+    /// Stores a new (unconfirmed) TOTP secret and recovery codes, retiring
+    /// unused older codes; false when a confirmed set-up exists already.
+    async fn begin_mfa_setup(
+        &self,
+        user: uuid::Uuid,
+        secret_hex: &str,
+        recovery_hashes: &[String],
+        context: &AuditContext,
+    ) -> Result<bool, StoreError>;
+
+    /// Accepts a code of 30-second `step` (confirming a new set-up); false
+    /// when a code of this or a later step was accepted already.
+    async fn accept_totp_step(
+        &self,
+        user: uuid::Uuid,
+        step: i64,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError>;
+
+    /// Uses a recovery code once; false if unknown, used or retired.
+    async fn use_recovery_code(
+        &self,
+        user: uuid::Uuid,
+        code_hash: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError>;
+
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
 }

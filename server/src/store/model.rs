@@ -156,3 +156,20 @@ pub struct NewEnrollmentCode {
     pub created_by: Uuid,
     pub expires_at_ms: i64,
 }
+
+/// A staff member's TOTP secret; unconfirmed until the first code is accepted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaffMfa {
+    pub secret_hex: String,
+    pub confirmed: bool,
+    pub last_step: i64,
+}
+
+impl fmt::Debug for StaffMfa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaffMfa")
+            .field("confirmed", &self.confirmed)
+            .field("last_step", &self.last_step)
+            .finish_non_exhaustive()
+    }
+}

@@ -18,7 +18,8 @@ use uuid::{Uuid, fmt::Hyphenated};
 
 use super::{
     Backend, CodeKind, DemoStudy, NewEnrollmentCode, NewUser, Participant, PasswordHash,
-    RefreshToken, SeedOutcome, Session, Site, Store, StoreError, Study, User, UserLinks, events,
+    RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store, StoreError, Study, User, UserLinks,
+    events,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -986,6 +987,144 @@ impl Store for SqliteStore {
         event.reason = Some(reason.to_owned());
         append_audit(&mut tx, context, &event).await?;
         revoke_all(&mut tx, user, None, "account disabled", context).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn staff_mfa(&self, user: Uuid) -> Result<Option<StaffMfa>, StoreError> {
+        let row = sqlx::query("SELECT secret_hex, confirmed_at IS NOT NULL AS confirmed, last_step FROM staff_mfa WHERE user_id = $1")
+            .bind(user.hyphenated())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| -> Result<StaffMfa, sqlx::Error> {
+                Ok(StaffMfa {
+                    secret_hex: r.try_get("secret_hex")?,
+                    confirmed: r.try_get("confirmed")?,
+                    last_step: r.try_get("last_step")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    async fn begin_mfa_setup(
+        &self,
+        user: Uuid,
+        secret_hex: &str,
+        recovery_hashes: &[String],
+        context: &AuditContext,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let mut tx = self.begin_write().await?;
+        let confirmed: Option<bool> =
+            sqlx::query_scalar("SELECT confirmed_at IS NOT NULL FROM staff_mfa WHERE user_id = $1")
+                .bind(user.hyphenated())
+                .fetch_optional(&mut *tx)
+                .await?;
+        match confirmed {
+            Some(true) => return Ok(false),
+            Some(false) => {
+                sqlx::query("UPDATE staff_mfa SET secret_hex = $1, created_at = $2, last_step = 0 WHERE user_id = $3")
+                    .bind(secret_hex)
+                    .bind(now)
+                    .bind(user.hyphenated())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO staff_mfa (user_id, secret_hex, created_at) VALUES ($1, $2, $3)",
+                )
+                .bind(user.hyphenated())
+                .bind(secret_hex)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        sqlx::query("UPDATE recovery_codes SET retired_at = $1 WHERE user_id = $2 AND used_at IS NULL AND retired_at IS NULL")
+            .bind(now)
+            .bind(user.hyphenated())
+            .execute(&mut *tx)
+            .await?;
+        for hash in recovery_hashes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (code_hash, user_id, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(hash)
+            .bind(user.hyphenated())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append_audit(
+            &mut tx,
+            context,
+            &AuditEvent::new("mfa.setup", "user", user),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn accept_totp_step(
+        &self,
+        user: Uuid,
+        step: i64,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let confirmed: Option<bool> = sqlx::query_scalar(
+            "UPDATE staff_mfa SET last_step = $1, confirmed_at = COALESCE(confirmed_at, $2)
+             WHERE user_id = $3 AND last_step < $1
+             RETURNING confirmed_at = $2",
+        )
+        .bind(step)
+        .bind(Utc::now())
+        .bind(user.hyphenated())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(newly_confirmed) = confirmed else {
+            return Ok(false);
+        };
+        if newly_confirmed {
+            append_audit(
+                &mut tx,
+                context,
+                &AuditEvent::new("mfa.confirm", "user", user),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user: Uuid,
+        code_hash: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let used = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1
+             WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL AND retired_at IS NULL",
+        )
+        .bind(Utc::now())
+        .bind(user.hyphenated())
+        .bind(code_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if used == 0 {
+            return Ok(false);
+        }
+        append_audit(
+            &mut tx,
+            context,
+            &AuditEvent::new("mfa.recovery_code_used", "user", user),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
