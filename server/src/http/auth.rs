@@ -7,14 +7,18 @@ use app::domain::account::UserProfile;
 use axum::{
     Json, Router,
     extract::{ConnectInfo, FromRequestParts, State},
-    http::{HeaderMap, StatusCode, header, request::Parts},
+    http::{HeaderMap, Method, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiJson};
+use super::{
+    cookies,
+    error::{ApiError, ApiJson},
+};
 use crate::{
     audit::AuditContext,
     auth::{self, AuthError, Grant},
@@ -29,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/auth/refresh", post(refresh))
         .route("/v1/auth/logout", post(logout))
         .route("/v1/auth/mfa/setup", post(mfa_setup))
+        .route("/v1/auth/session", post(browser_sign_in))
+        .route("/v1/auth/session/refresh", post(browser_refresh))
         .route("/v1/me", get(me))
 }
 
@@ -192,14 +198,76 @@ async fn refresh(
     Ok(Json(grant.into()))
 }
 
+/// What the browser app gets instead of tokens, which stay in HttpOnly cookies.
+fn browser_session(request: &HeaderMap, grant: Grant) -> Response {
+    let csrf = hex::encode(rand::random::<[u8; 32]>());
+    let set = cookies::set_session(request, &grant, &csrf);
+    let mut response = Json(serde_json::json!({
+        "user": grant.user,
+        "csrf_token": csrf,
+        "expires_in": grant.expires_in,
+    }))
+    .into_response();
+    for value in set {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Sign-in for the browser app: like `/auth/login`, but the tokens go into
+/// HttpOnly, SameSite=Strict cookies.
+async fn browser_sign_in(
+    State(state): State<AppState>,
+    RequestContext(context): RequestContext,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let grant = auth::login(
+        &state.auth,
+        state.store.as_ref(),
+        &body.username,
+        SecretString::from(body.password),
+        body.totp.as_deref(),
+        &context,
+    )
+    .await?;
+    Ok(browser_session(&headers, grant))
+}
+
+/// Renews the browser's cookies from its refresh cookie.
+async fn browser_refresh(
+    State(state): State<AppState>,
+    RequestContext(context): RequestContext,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if !cookies::csrf_ok(&headers) {
+        return Err(ApiError::Csrf);
+    }
+    let token = cookies::get(&headers, cookies::REFRESH).ok_or(ApiError::Unauthorized {
+        code: "invalid_token",
+        message: "Your session has ended. Sign in again.".into(),
+    })?;
+    let grant = auth::refresh(&state.auth, state.store.as_ref(), &token, &context).await?;
+    Ok(browser_session(&headers, grant))
+}
+
 /// Ends the session the access token belongs to, and so its refresh token
 /// (the optional `refresh_token` in the body names the same session).
-async fn logout(user: AuthUser, State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+async fn logout(
+    user: AuthUser,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     state
         .store
         .revoke_session(user.session_id, "signed out", &user.context)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    // A browser's cookies go too; other clients ignore these headers.
+    for value in cookies::clear_session(&headers) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }
 
 async fn me(user: AuthUser) -> Json<UserProfile> {
@@ -244,15 +312,30 @@ impl FromRequestParts<AppState> for AuthUser {
             code: "invalid_token",
             message: "Your session has ended. Sign in again.".into(),
         };
-        let token = parts
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| ApiError::Unauthorized {
-                code: "unauthorized",
-                message: "Sign in first.".into(),
-            })?;
+            .map(str::to_owned);
+        let token = match bearer {
+            Some(token) => token,
+            None => {
+                let token = cookies::get(&parts.headers, cookies::ACCESS)
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| ApiError::Unauthorized {
+                        code: "unauthorized",
+                        message: "Sign in first.".into(),
+                    })?;
+                // A cookie comes with every request the browser makes, so a
+                // change must also prove it comes from the app.
+                let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+                if !safe && !cookies::csrf_ok(&parts.headers) {
+                    return Err(ApiError::Csrf);
+                }
+                token
+            }
+        };
         let claims = state
             .auth
             .keys

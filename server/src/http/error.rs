@@ -21,6 +21,8 @@ pub enum ApiError {
     Unauthorized { code: &'static str, message: String },
     #[error("not allowed")]
     Forbidden,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -59,7 +61,7 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -101,6 +103,7 @@ impl ApiError {
         match self {
             Self::BadRequest { code, .. } | Self::Unauthorized { code, .. } => code,
             Self::Forbidden => "forbidden",
+            Self::Csrf => "csrf_failed",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict(_) => "conflict",
@@ -119,6 +122,9 @@ impl ApiError {
                 message.clone()
             }
             Self::Forbidden => "You are not allowed to do this.".into(),
+            Self::Csrf => {
+                "The request did not come from the diary app. Reload the page and try again.".into()
+            }
             Self::NotFound => "There is nothing at this address, or you may not see it.".into(),
             Self::MethodNotAllowed => "This address does not accept that method.".into(),
             Self::Conflict(message) => message.clone(),
