@@ -13,6 +13,12 @@ pub enum AppError {
     /// cause is in the server's log.
     #[error("The service is unavailable right now. Please try again in a moment.")]
     Unavailable,
+    #[error("Wrong username or password.")]
+    InvalidCredentials,
+    #[error("Enter the 6-digit code from your authenticator app.")]
+    MfaRequired,
+    #[error("Too many attempts. Try again in {0} seconds.")]
+    Throttled(u64),
     /// The request did not reach the server or its answer did not come back.
     #[error("The server could not be reached. Check the connection and try again.")]
     Communication(String),

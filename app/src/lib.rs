@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod error;
 pub mod pages;
+pub mod session;
 pub mod study;
 
 use leptos::prelude::*;

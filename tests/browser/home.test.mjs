@@ -128,3 +128,55 @@ test('sign-in page on a phone: rendered, hydrated, no console errors', async () 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('signing in and out: the session lives in HttpOnly cookies', async () => {
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+
+  await page.locator('#username').fill('demo.teen');
+  await page.locator('#password').fill('not her password');
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByText('Wrong username or password.').waitFor();
+  // The browser logs the 401 of that attempt; it is the expected answer.
+  const refused = problems.splice(0).filter((p) => !p.includes('status of 401'));
+  assert.deepEqual(refused, []);
+
+  await page.locator('#password').fill('paper-kite-7305');
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByRole('heading', { name: 'Signed in as Demo teen' }).waitFor();
+
+  // Scripts cannot read the tokens.
+  const visible = await page.evaluate(() => document.cookie);
+  assert.ok(!visible.includes('ediary_access') && !visible.includes('ediary_refresh'), visible);
+  const cookies = await context.cookies();
+  const access = cookies.find((c) => c.name === 'ediary_access');
+  assert.ok(access && access.httpOnly && access.sameSite === 'Strict', JSON.stringify(access));
+
+  // A reload is still signed in: the server renders the page from the cookie.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Signed in as Demo teen' }).waitFor();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+
+  await page.getByRole('button', { name: 'Sign out' }).tap();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+  // Staff are asked for their second factor (this server runs with it off,
+  // so an investigator signs straight in).
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#username').fill('demo.investigator');
+  await page.locator('#password').fill('sunrise-lantern-4821');
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByRole('heading', { name: 'Signed in as Demo investigator' }).waitFor();
+  await page.screenshot({ path: 'artifacts/signed-in-390x844.png', fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

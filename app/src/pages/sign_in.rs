@@ -1,25 +1,103 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 
-use crate::study::StudyBanner;
+use crate::{
+    error::AppError,
+    session::{self, SignedIn, who_am_i},
+    study::StudyBanner,
+};
 
-/// The first screen: sign in with a username and password.
+/// The first screen: who is signed in, or the sign-in form.
 #[component]
 pub fn SignIn() -> impl IntoView {
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let show_password = RwSignal::new(false);
-    let message = RwSignal::new(None::<&'static str>);
-
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        message.set(Some(
-            sign_in_problem(&username.get(), &password.get())
-                .unwrap_or("Sign-in is not switched on in this version of the diary yet."),
-        ));
-    };
+    // Rendered on the server from the session cookie, refetched after a
+    // sign-in or sign-out.
+    let current = Resource::new(|| (), |_| who_am_i());
+    let refresh = Callback::new(move |()| current.refetch());
 
     view! {
         <StudyBanner />
+        <Suspense fallback=|| view! { <p class="notice">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(Some(user)) => view! { <Welcome user on_signed_out=refresh /> }.into_any(),
+                    Ok(None) => view! { <SignInForm on_signed_in=refresh /> }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <p class="notice error" role="alert">
+                                {error.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
+    let sign_out = ServerAction::<session::SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            on_signed_out.run(());
+        }
+    });
+    view! {
+        <section class="card">
+            <h1>{format!("Signed in as {}", user.display_name)}</h1>
+            <p class="lead">{format!("Role: {}", user.role)}</p>
+            <button class="button" on:click=move |_| { sign_out.dispatch(session::SignOut {}); }>
+                "Sign out"
+            </button>
+            <p class="notice error" role="alert">
+                {move || sign_out.value().get().and_then(Result::err).map(|e| e.to_string())}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let show_password = RwSignal::new(false);
+    let problem = RwSignal::new(None::<&'static str>);
+    let sign_in = ServerAction::<session::SignIn>::new();
+    // A staff account answers with a request for the second factor.
+    let needs_code = move || matches!(sign_in.value().get(), Some(Err(AppError::MfaRequired)));
+
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = sign_in.value().get() {
+            on_signed_in.run(());
+        }
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let missing = sign_in_problem(&username.get(), &password.get());
+        problem.set(missing);
+        if missing.is_none() {
+            let totp = Some(code.get()).filter(|c| !c.trim().is_empty());
+            sign_in.dispatch(session::SignIn {
+                username: username.get(),
+                password: password.get(),
+                totp,
+            });
+        }
+    };
+    let message = move || {
+        problem
+            .get()
+            .map(str::to_owned)
+            .or_else(|| match sign_in.value().get() {
+                Some(Err(error)) => Some(error.to_string()),
+                _ => None,
+            })
+    };
+
+    view! {
         <section class="card sign-in">
             <h1>"Sign in"</h1>
             <p class="lead">"Your diary for the study: glucose, insulin and low blood sugar events."</p>
@@ -56,10 +134,23 @@ pub fn SignIn() -> impl IntoView {
                         {move || if show_password.get() { "Hide" } else { "Show" }}
                     </button>
                 </div>
+                <Show when=needs_code>
+                    <label for="totp">"Code from your authenticator app"</label>
+                    <input
+                        id="totp"
+                        name="totp"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        bind:value=code
+                    />
+                </Show>
                 <p class="notice" role="status" aria-live="polite">
-                    {move || message.get()}
+                    {message}
                 </p>
-                <button type="submit" class="button primary">"Sign in"</button>
+                <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>
+                    {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
             </form>
         </section>
     }

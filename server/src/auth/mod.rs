@@ -280,6 +280,28 @@ pub async fn setup_mfa(
     })
 }
 
+/// The user and session behind an access token, if both are still valid:
+/// checked on every request, so ending a session or disabling an account
+/// takes effect at once, not when the token expires.
+pub async fn session_user(
+    auth: &Auth,
+    store: &dyn Store,
+    access_token: &str,
+) -> Result<(User, Uuid), AuthError> {
+    let claims = auth.keys.verify_access(access_token.trim())?;
+    let session = store
+        .session(claims.sid)
+        .await?
+        .filter(|s| s.revoked_at.is_none() && s.user_id == claims.sub)
+        .ok_or(AuthError::InvalidToken)?;
+    let user = store
+        .user_by_id(claims.sub)
+        .await?
+        .filter(|u| u.disabled_at.is_none())
+        .ok_or(AuthError::InvalidToken)?;
+    Ok((user, session.id))
+}
+
 /// Signs in an account that enrolment just created.
 pub async fn sign_in_enrolled(
     auth: &Auth,

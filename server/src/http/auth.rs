@@ -70,7 +70,7 @@ impl From<AuthError> for ApiError {
 
 /// Who is asking and from where, for the audit trail. Header values are
 /// bounded so a client cannot fill the log.
-fn request_context(headers: &HeaderMap, peer: Option<SocketAddr>) -> AuditContext {
+pub(crate) fn request_context(headers: &HeaderMap, peer: Option<SocketAddr>) -> AuditContext {
     let text = |name: &str, max: usize| {
         headers
             .get(name)
@@ -86,7 +86,7 @@ fn request_context(headers: &HeaderMap, peer: Option<SocketAddr>) -> AuditContex
     }
 }
 
-fn peer(parts: &Parts) -> Option<SocketAddr> {
+pub(crate) fn peer(parts: &Parts) -> Option<SocketAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -336,25 +336,12 @@ impl FromRequestParts<AppState> for AuthUser {
                 token
             }
         };
-        let claims = state
-            .auth
-            .keys
-            .verify_access(token.trim())
-            .map_err(|_| invalid())?;
-        // Checked on every request, so ending a session or disabling an
-        // account takes effect at once, not when the token expires.
-        let session = state
-            .store
-            .session(claims.sid)
-            .await?
-            .filter(|s| s.revoked_at.is_none() && s.user_id == claims.sub)
-            .ok_or_else(invalid)?;
-        let user = state
-            .store
-            .user_by_id(claims.sub)
-            .await?
-            .filter(|u| u.disabled_at.is_none())
-            .ok_or_else(invalid)?;
+        let (user, session_id) = auth::session_user(&state.auth, state.store.as_ref(), &token)
+            .await
+            .map_err(|e| match e {
+                AuthError::Store(e) => ApiError::from(e),
+                _ => invalid(),
+            })?;
         let links = state.store.user_links(user.id).await?;
         let mut context = request_context(&parts.headers, peer(parts));
         context.actor_id = Some(user.id);
@@ -362,7 +349,7 @@ impl FromRequestParts<AppState> for AuthUser {
         Ok(Self {
             user,
             links,
-            session_id: session.id,
+            session_id,
             context,
         })
     }

@@ -2,14 +2,27 @@
 
 use std::{any::Any, sync::Arc};
 
-use app::study::{StudyInfo, ssr::Directory};
+use app::{
+    error::AppError,
+    session::{
+        SignedIn,
+        ssr::{SessionService, Sessions},
+    },
+    study::{StudyInfo, ssr::Directory},
+};
 use axum::{
     body::Body,
-    http::{Response, StatusCode, header},
+    http::{HeaderValue, Response, StatusCode, header, request::Parts},
 };
 use leptos::prelude::provide_context;
+use secrecy::SecretString;
 
-use crate::{state::AppState, store::Store};
+use super::cookies;
+use crate::{
+    auth::{self, AuthError},
+    state::AppState,
+    store::{Store, User},
+};
 
 struct StoreDirectory(Arc<dyn Store>);
 
@@ -24,10 +37,95 @@ impl app::study::ssr::StudyDirectory for StoreDirectory {
     }
 }
 
+/// The web app's sign-in, on the same service as the API's.
+struct WebSessions(AppState);
+
+fn app_error(error: AuthError) -> AppError {
+    match error {
+        AuthError::InvalidCredentials => AppError::InvalidCredentials,
+        AuthError::MfaRequired => AppError::MfaRequired,
+        AuthError::Throttled { retry_after_secs } => AppError::Throttled(retry_after_secs),
+        other => {
+            tracing::error!(error = %other, "web sign-in failed");
+            AppError::Unavailable
+        }
+    }
+}
+
+fn signed_in(user: &User) -> SignedIn {
+    SignedIn {
+        display_name: user.display_name.clone(),
+        role: user.role,
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionService for WebSessions {
+    async fn sign_in(
+        &self,
+        request: &Parts,
+        username: String,
+        password: String,
+        totp: Option<String>,
+    ) -> Result<(SignedIn, Vec<HeaderValue>), AppError> {
+        let context = super::auth::request_context(&request.headers, super::auth::peer(request));
+        let store = self.0.store.as_ref();
+        let grant = auth::login(
+            &self.0.auth,
+            store,
+            &username,
+            SecretString::from(password),
+            totp.as_deref(),
+            &context,
+        )
+        .await
+        .map_err(app_error)?;
+        let user = SignedIn {
+            display_name: grant.user.display_name.clone(),
+            role: grant.user.role,
+        };
+        let csrf = hex::encode(rand::random::<[u8; 32]>());
+        Ok((user, cookies::set_session(&request.headers, &grant, &csrf)))
+    }
+
+    async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError> {
+        if let Some(token) = cookies::get(&request.headers, cookies::ACCESS) {
+            let store = self.0.store.as_ref();
+            if let Ok((user, session)) = auth::session_user(&self.0.auth, store, &token).await {
+                let mut context =
+                    super::auth::request_context(&request.headers, super::auth::peer(request));
+                context.actor_id = Some(user.id);
+                context.actor_role = user.role.to_string();
+                store
+                    .revoke_session(session, "signed out", &context)
+                    .await
+                    .map_err(|e| app_error(e.into()))?;
+            }
+        }
+        Ok(cookies::clear_session(&request.headers))
+    }
+
+    async fn who_am_i(&self, request: &Parts) -> Result<Option<SignedIn>, AppError> {
+        let Some(token) = cookies::get(&request.headers, cookies::ACCESS).filter(|t| !t.is_empty())
+        else {
+            return Ok(None);
+        };
+        match auth::session_user(&self.0.auth, self.0.store.as_ref(), &token).await {
+            Ok((user, _)) => Ok(Some(signed_in(&user))),
+            Err(AuthError::Store(e)) => Err(app_error(AuthError::Store(e))),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
 /// What the server functions find in context on every request.
 pub fn context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let directory: Directory = Arc::new(StoreDirectory(state.store.clone()));
-    move || provide_context(directory.clone())
+    let sessions: Sessions = Arc::new(WebSessions(state.clone()));
+    move || {
+        provide_context(directory.clone());
+        provide_context(sessions.clone());
+    }
 }
 
 /// A panic in a handler is a bug: log it and answer 500 without details.

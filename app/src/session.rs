@@ -1,0 +1,105 @@
+//! Signing in and out of the web app. The tokens live in HttpOnly cookies
+//! that the server sets; the page only learns who is signed in.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{domain::account::Role, error::AppError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_in")]
+pub async fn sign_in(
+    username: String,
+    password: String,
+    totp: Option<String>,
+) -> Result<SignedIn, AppError> {
+    let (service, parts, response) = ssr::request()?;
+    let totp = totp.filter(|t| !t.trim().is_empty());
+    let (user, cookies) = ssr::answer(
+        &response,
+        service.sign_in(&parts, username, password, totp).await,
+    )?;
+    for cookie in cookies {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
+    Ok(user)
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let (service, parts, response) = ssr::request()?;
+    for cookie in ssr::answer(&response, service.sign_out(&parts).await)? {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "who_am_i")]
+pub async fn who_am_i() -> Result<Option<SignedIn>, AppError> {
+    let (service, parts, response) = ssr::request()?;
+    ssr::answer(&response, service.who_am_i(&parts).await)
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use std::sync::Arc;
+
+    use http::{HeaderValue, request::Parts};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    use super::SignedIn;
+    use crate::error::AppError;
+
+    /// What the server provides in context for the session server functions.
+    #[async_trait::async_trait]
+    pub trait SessionService: Send + Sync {
+        /// Checks the credentials; the user and the Set-Cookie headers.
+        async fn sign_in(
+            &self,
+            request: &Parts,
+            username: String,
+            password: String,
+            totp: Option<String>,
+        ) -> Result<(SignedIn, Vec<HeaderValue>), AppError>;
+
+        /// Ends the session of the request's cookies; the clearing headers.
+        async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError>;
+
+        async fn who_am_i(&self, request: &Parts) -> Result<Option<SignedIn>, AppError>;
+    }
+
+    pub type Sessions = Arc<dyn SessionService>;
+
+    /// A failed call answers with the status that fits, not a 500.
+    pub(super) fn answer<T>(
+        response: &ResponseOptions,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        if let Err(error) = &result {
+            response.set_status(match error {
+                AppError::InvalidCredentials | AppError::MfaRequired => {
+                    http::StatusCode::UNAUTHORIZED
+                }
+                AppError::Throttled(_) => http::StatusCode::TOO_MANY_REQUESTS,
+                AppError::Unavailable | AppError::Communication(_) => {
+                    http::StatusCode::SERVICE_UNAVAILABLE
+                }
+            });
+        }
+        result
+    }
+
+    pub(super) fn request() -> Result<(Sessions, Parts, ResponseOptions), AppError> {
+        Ok((
+            use_context::<Sessions>().ok_or(AppError::Unavailable)?,
+            use_context::<Parts>().ok_or(AppError::Unavailable)?,
+            use_context::<ResponseOptions>().ok_or(AppError::Unavailable)?,
+        ))
+    }
+}
