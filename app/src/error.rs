@@ -19,6 +19,9 @@ pub enum AppError {
     MfaRequired,
     #[error("Too many attempts. Try again in {0} seconds.")]
     Throttled(u64),
+    /// Fields that cannot be used, with what is wrong with each.
+    #[error("{}", .0.iter().map(|(_, why)| why.as_str()).collect::<Vec<_>>().join(" "))]
+    Invalid(Vec<(String, String)>),
     /// The request did not reach the server or its answer did not come back.
     #[error("The server could not be reached. Check the connection and try again.")]
     Communication(String),

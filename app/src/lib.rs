@@ -14,7 +14,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-use crate::pages::{not_found::NotFound, sign_in::SignIn};
+use crate::pages::{enroll::Enroll, not_found::NotFound, sign_in::SignIn};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=SignIn />
+                    <Route path=StaticSegment("enroll") view=Enroll />
                 </Routes>
             </main>
         </Router>

@@ -30,6 +30,27 @@ pub async fn sign_in(
     Ok(user)
 }
 
+/// Enrolment with a code from the study team: creates the account and signs in.
+#[server(prefix = "/rpc", endpoint = "enroll")]
+pub async fn enroll(
+    code: String,
+    display_name: String,
+    username: String,
+    password: String,
+) -> Result<SignedIn, AppError> {
+    let (service, parts, response) = ssr::request()?;
+    let (user, cookies) = ssr::answer(
+        &response,
+        service
+            .enroll(&parts, code, display_name, username, password)
+            .await,
+    )?;
+    for cookie in cookies {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
+    Ok(user)
+}
+
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let (service, parts, response) = ssr::request()?;
@@ -68,6 +89,16 @@ pub mod ssr {
             totp: Option<String>,
         ) -> Result<(SignedIn, Vec<HeaderValue>), AppError>;
 
+        /// Uses an enrolment code; the new user and the Set-Cookie headers.
+        async fn enroll(
+            &self,
+            request: &Parts,
+            code: String,
+            display_name: String,
+            username: String,
+            password: String,
+        ) -> Result<(SignedIn, Vec<HeaderValue>), AppError>;
+
         /// Ends the session of the request's cookies; the clearing headers.
         async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError>;
 
@@ -87,6 +118,7 @@ pub mod ssr {
                     http::StatusCode::UNAUTHORIZED
                 }
                 AppError::Throttled(_) => http::StatusCode::TOO_MANY_REQUESTS,
+                AppError::Invalid(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Unavailable | AppError::Communication(_) => {
                     http::StatusCode::SERVICE_UNAVAILABLE
                 }

@@ -180,3 +180,51 @@ test('signing in and out: the session lives in HttpOnly cookies', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a family enrols from the link of the QR code', async () => {
+  const post = async (path, body, token) => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const login = await post('/api/v1/auth/login', { username: 'demo.investigator', password: 'sunrise-lantern-4821' });
+  assert.equal(login.status, 200);
+  const created = await post(
+    '/api/v1/participants',
+    { site_id: login.body.user.site_ids[0], study_id: 'DEMO-020', birth_year: 2015, diagnosis_date: '2026-11-10' },
+    login.body.access_token,
+  );
+  assert.equal(created.status, 201);
+  const link = new URL(created.body.enrollment_link);
+
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${base}${link.pathname}${link.search}`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  assert.equal(await page.locator('#code').inputValue(), created.body.enrollment_code);
+  await page.locator('#display_name').fill('Wang family');
+  await page.locator('#new_username').fill('wang.family');
+  await page.locator('#new_password').fill('our family password');
+  await page.getByRole('button', { name: 'Join' }).tap();
+  await page.getByRole('heading', { name: 'Signed in as Wang family' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/');
+  await page.screenshot({ path: 'artifacts/enrolled-390x844.png', fullPage: true });
+
+  // The code worked once.
+  await page.getByRole('button', { name: 'Sign out' }).tap();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.goto(`${base}${link.pathname}${link.search}`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#display_name').fill('Someone else');
+  await page.locator('#new_username').fill('someone.else');
+  await page.locator('#new_password').fill('another password');
+  await page.getByRole('button', { name: 'Join' }).tap();
+  await page.getByText('This code is not valid').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,4 +1,5 @@
 //! One module per screen.
 
+pub mod enroll;
 pub mod not_found;
 pub mod sign_in;

@@ -50,6 +50,9 @@ pub enum AuthError {
     NotStaff,
     #[error("two-factor sign-in is set up already")]
     MfaAlreadySetUp,
+    /// Input that cannot be used, by field.
+    #[error("some fields are not valid")]
+    Invalid(std::collections::BTreeMap<String, String>),
     #[error("too many failed attempts")]
     Throttled { retry_after_secs: u64 },
     #[error(transparent)]
@@ -431,4 +434,94 @@ pub async fn refresh(
         .revoke_session(session.id, "refresh token used twice", &context)
         .await?;
     Err(AuthError::InvalidToken)
+}
+
+/// What a family types (or scans) to enrol.
+pub struct EnrollForm {
+    pub code: String,
+    pub username: String,
+    pub password: SecretString,
+    pub display_name: String,
+}
+
+/// Uses an enrolment code: creates the participant's or guardian's account,
+/// links it, and signs it in. Wrong codes are throttled per address.
+pub async fn enroll(
+    auth: &Auth,
+    store: &dyn Store,
+    form: EnrollForm,
+    context: &AuditContext,
+) -> Result<Grant, AuthError> {
+    use std::collections::BTreeMap;
+
+    use app::domain::account::{Role, check_password_length};
+    use secrecy::ExposeSecret;
+
+    use crate::{enrollment, store::NewUser};
+
+    let now_ms = Utc::now().timestamp_millis();
+    let throttle_key = format!(
+        "enroll:{}",
+        context.client_addr.as_deref().unwrap_or("unknown")
+    );
+    let failures = store
+        .login_failures_since(&throttle_key, now_ms - throttle::WINDOW_MS)
+        .await?;
+    if let Some(retry_after_secs) = throttle::retry_after(&failures, now_ms) {
+        return Err(AuthError::Throttled { retry_after_secs });
+    }
+
+    let mut fields = BTreeMap::new();
+    let username = normalize_username(&form.username)
+        .map_err(|e| fields.insert("username".to_owned(), e.to_string()))
+        .ok();
+    if let Err(e) = check_password_length(form.password.expose_secret()) {
+        fields.insert("password".to_owned(), e.to_string());
+    }
+    let display_name = form.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 100 {
+        fields.insert(
+            "display_name".to_owned(),
+            "a name of 1 to 100 characters".to_owned(),
+        );
+    }
+    let code = enrollment::normalize(&form.code);
+    if code.is_none() {
+        fields.insert(
+            "code".to_owned(),
+            "a code of 12 letters and digits, such as K7QX-M3TR-HAWC".to_owned(),
+        );
+    }
+    let (Some(username), Some(code), true) = (username, code, fields.is_empty()) else {
+        return Err(AuthError::Invalid(fields));
+    };
+
+    let user = NewUser {
+        id: Uuid::now_v7(),
+        username,
+        display_name: display_name.to_owned(),
+        // The code decides: participant or guardian.
+        role: Role::Participant,
+        password_hash: password::hash(form.password).await?,
+    };
+    if store
+        .enroll(&enrollment::hash(&code), &user, now_ms, context)
+        .await?
+        .is_none()
+    {
+        store.add_login_failure(&[throttle_key], now_ms).await?;
+        let mut event = AuditEvent::new("enrollment.failed", "enrollment_code", "unknown");
+        event.reason = Some("unknown, used or expired code".into());
+        store.record_audit(context, &event).await?;
+        return Err(AuthError::Invalid(BTreeMap::from([(
+            "code".to_owned(),
+            "This code is not valid: it may be mistyped, used already or expired. Ask the study team for a new one."
+                .to_owned(),
+        )])));
+    }
+    let user = store
+        .user_by_id(user.id)
+        .await?
+        .ok_or_else(|| AuthError::Internal("the enrolled account vanished".into()))?;
+    sign_in_enrolled(auth, store, &user, context).await
 }

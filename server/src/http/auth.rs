@@ -53,6 +53,7 @@ impl From<AuthError> for ApiError {
                 "Staff accounts need a code from an authenticator app to sign in.",
             ),
             AuthError::NotStaff => ApiError::Forbidden,
+            AuthError::Invalid(fields) => ApiError::Unprocessable { fields },
             AuthError::MfaAlreadySetUp => ApiError::Conflict(
                 "Two-factor sign-in is set up already. Ask an admin to reset it if the device is lost.".into(),
             ),

@@ -45,6 +45,7 @@ fn app_error(error: AuthError) -> AppError {
         AuthError::InvalidCredentials => AppError::InvalidCredentials,
         AuthError::MfaRequired => AppError::MfaRequired,
         AuthError::Throttled { retry_after_secs } => AppError::Throttled(retry_after_secs),
+        AuthError::Invalid(fields) => AppError::Invalid(fields.into_iter().collect()),
         other => {
             tracing::error!(error = %other, "web sign-in failed");
             AppError::Unavailable
@@ -80,6 +81,32 @@ impl SessionService for WebSessions {
         )
         .await
         .map_err(app_error)?;
+        let user = SignedIn {
+            display_name: grant.user.display_name.clone(),
+            role: grant.user.role,
+        };
+        let csrf = hex::encode(rand::random::<[u8; 32]>());
+        Ok((user, cookies::set_session(&request.headers, &grant, &csrf)))
+    }
+
+    async fn enroll(
+        &self,
+        request: &Parts,
+        code: String,
+        display_name: String,
+        username: String,
+        password: String,
+    ) -> Result<(SignedIn, Vec<HeaderValue>), AppError> {
+        let context = super::auth::request_context(&request.headers, super::auth::peer(request));
+        let form = auth::EnrollForm {
+            code,
+            username,
+            password: SecretString::from(password),
+            display_name,
+        };
+        let grant = auth::enroll(&self.0.auth, self.0.store.as_ref(), form, &context)
+            .await
+            .map_err(app_error)?;
         let user = SignedIn {
             display_name: grant.user.display_name.clone(),
             role: grant.user.role,

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use app::domain::account::{Role, check_password_length, normalize_username};
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
@@ -21,11 +20,9 @@ use super::{
     error::{ApiError, ApiJson},
 };
 use crate::{
-    audit::AuditEvent,
-    auth::{self, throttle},
-    enrollment, password, policy,
+    auth, enrollment, policy,
     state::AppState,
-    store::{CodeKind, NewEnrollmentCode, NewUser, Participant},
+    store::{CodeKind, NewEnrollmentCode, Participant},
 };
 
 pub fn router() -> Router<AppState> {
@@ -240,85 +237,12 @@ async fn enroll(
     RequestContext(context): RequestContext,
     ApiJson(body): ApiJson<EnrollRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
-    let now_ms = Utc::now().timestamp_millis();
-    let throttle_key = format!(
-        "enroll:{}",
-        context.client_addr.as_deref().unwrap_or("unknown")
-    );
-    let failures = state
-        .store
-        .login_failures_since(&throttle_key, now_ms - throttle::WINDOW_MS)
-        .await?;
-    if let Some(retry_after_secs) = throttle::retry_after(&failures, now_ms) {
-        return Err(ApiError::TooManyRequests { retry_after_secs });
-    }
-
-    let mut fields = BTreeMap::new();
-    let username = normalize_username(&body.username)
-        .map_err(|e| fields.insert("username".to_owned(), e.to_string()))
-        .ok();
-    if let Err(e) = check_password_length(&body.password) {
-        fields.insert("password".to_owned(), e.to_string());
-    }
-    let display_name = body.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 100 {
-        fields.insert(
-            "display_name".to_owned(),
-            "a name of 1 to 100 characters".to_owned(),
-        );
-    }
-    let code = enrollment::normalize(&body.code);
-    if code.is_none() {
-        fields.insert(
-            "code".to_owned(),
-            "a code of 12 letters and digits, such as K7QX-M3TR-HAWC".to_owned(),
-        );
-    }
-    let (Some(username), Some(code), true) = (username, code, fields.is_empty()) else {
-        return Err(ApiError::Unprocessable { fields });
+    let form = auth::EnrollForm {
+        code: body.code,
+        username: body.username,
+        password: SecretString::from(body.password),
+        display_name: body.display_name,
     };
-
-    let password_hash = password::hash(SecretString::from(body.password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let user = NewUser {
-        id: Uuid::now_v7(),
-        username,
-        display_name: display_name.to_owned(),
-        // The code decides: participant or guardian.
-        role: Role::Participant,
-        password_hash,
-    };
-    match state
-        .store
-        .enroll(&enrollment::hash(&code), &user, now_ms, &context)
-        .await?
-    {
-        Some(_) => {
-            let user = state
-                .store
-                .user_by_id(user.id)
-                .await?
-                .ok_or_else(|| ApiError::Internal("the enrolled account vanished".into()))?;
-            let grant =
-                auth::sign_in_enrolled(&state.auth, state.store.as_ref(), &user, &context).await?;
-            Ok((StatusCode::CREATED, Json(grant.into())))
-        }
-        None => {
-            state
-                .store
-                .add_login_failure(&[throttle_key], now_ms)
-                .await?;
-            let mut event = AuditEvent::new("enrollment.failed", "enrollment_code", "unknown");
-            event.reason = Some("unknown, used or expired code".into());
-            state.store.record_audit(&context, &event).await?;
-            Err(ApiError::Unprocessable {
-                fields: BTreeMap::from([(
-                    "code".to_owned(),
-                    "This code is not valid: it may be mistyped, used already or expired. Ask the study team for a new one."
-                        .to_owned(),
-                )]),
-            })
-        }
-    }
+    let grant = auth::enroll(&state.auth, state.store.as_ref(), form, &context).await?;
+    Ok((StatusCode::CREATED, Json(grant.into())))
 }
