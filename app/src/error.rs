@@ -15,6 +15,10 @@ pub enum AppError {
     Unavailable,
     #[error("Wrong username or password.")]
     InvalidCredentials,
+    #[error("Sign in first.")]
+    SignInFirst,
+    #[error("You are not allowed to do this.")]
+    NotAllowed,
     #[error("Enter the 6-digit code from your authenticator app.")]
     MfaRequired,
     #[error("Too many attempts. Try again in {0} seconds.")]

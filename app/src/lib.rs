@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod error;
 pub mod pages;
+pub mod participants;
 pub mod session;
 pub mod study;
 
@@ -14,7 +15,9 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-use crate::pages::{enroll::Enroll, not_found::NotFound, sign_in::SignIn};
+use crate::pages::{
+    enroll::Enroll, new_participant::NewParticipant, not_found::NotFound, sign_in::SignIn,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -58,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=SignIn />
                     <Route path=StaticSegment("enroll") view=Enroll />
+                    <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />
                 </Routes>
             </main>
         </Router>

@@ -108,15 +108,16 @@ pub mod ssr {
     pub type Sessions = Arc<dyn SessionService>;
 
     /// A failed call answers with the status that fits, not a 500.
-    pub(super) fn answer<T>(
+    pub fn answer<T>(
         response: &ResponseOptions,
         result: Result<T, AppError>,
     ) -> Result<T, AppError> {
         if let Err(error) = &result {
             response.set_status(match error {
-                AppError::InvalidCredentials | AppError::MfaRequired => {
+                AppError::InvalidCredentials | AppError::MfaRequired | AppError::SignInFirst => {
                     http::StatusCode::UNAUTHORIZED
                 }
+                AppError::NotAllowed => http::StatusCode::FORBIDDEN,
                 AppError::Throttled(_) => http::StatusCode::TOO_MANY_REQUESTS,
                 AppError::Invalid(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Unavailable | AppError::Communication(_) => {

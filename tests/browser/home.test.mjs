@@ -228,3 +228,55 @@ test('a family enrols from the link of the QR code', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an investigator adds a participant and shows the QR code', async () => {
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#username').fill('demo.investigator');
+  await page.locator('#password').fill('sunrise-lantern-4821');
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByRole('link', { name: 'Add a participant' }).tap();
+  await page.getByRole('heading', { name: 'Add a participant' }).waitFor();
+  await page.waitForSelector('#site option', { state: 'attached' });
+  await page.locator('#study_id').fill('DEMO-030');
+  await page.locator('#birth_year').fill('2013');
+  await page.locator('#diagnosis_date').fill('2026-11-12');
+  await page.getByRole('button', { name: 'Add and show the enrolment code' }).tap();
+  await page.getByRole('heading', { name: 'Enrolment code for DEMO-030' }).waitFor();
+  const code = (await page.locator('.enrolment .code').textContent()).trim();
+  assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  assert.equal(await page.locator('.enrolment .qr svg').count(), 1);
+  await page.screenshot({ path: 'artifacts/enrolment-code-390x844.png', fullPage: true });
+
+  // The same study id again is refused with a readable message.
+  await page.goto(`${base}/participants/new`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.waitForSelector('#site option', { state: 'attached' });
+  await page.locator('#study_id').fill('DEMO-030');
+  await page.locator('#birth_year').fill('2013');
+  await page.locator('#diagnosis_date').fill('2026-11-12');
+  await page.getByRole('button', { name: 'Add and show the enrolment code' }).tap();
+  await page.getByText('already exists').waitFor();
+  const unexpected = problems.filter((p) => !p.includes('status of 422'));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+
+  // The family uses the code.
+  const family = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const familyPage = await family.newPage();
+  await familyPage.goto(`${base}/enroll?code=${code}`);
+  await familyPage.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await familyPage.locator('#display_name').fill('Li family');
+  await familyPage.locator('#new_username').fill('li.family');
+  await familyPage.locator('#new_password').fill('li family password');
+  await familyPage.getByRole('button', { name: 'Join' }).tap();
+  await familyPage.getByRole('heading', { name: 'Signed in as Li family' }).waitFor();
+  await family.close();
+});

@@ -1,5 +1,6 @@
 //! One module per screen.
 
 pub mod enroll;
+pub mod new_participant;
 pub mod not_found;
 pub mod sign_in;

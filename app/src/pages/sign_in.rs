@@ -1,6 +1,7 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
+    domain::account::Role,
     error::AppError,
     session::{self, SignedIn, who_am_i},
     study::StudyBanner,
@@ -47,6 +48,8 @@ fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
         <section class="card">
             <h1>{format!("Signed in as {}", user.display_name)}</h1>
             <p class="lead">{format!("Role: {}", user.role)}</p>
+            {(user.role == Role::Investigator)
+                .then(|| view! { <p><a class="button" href="/participants/new">"Add a participant"</a></p> })}
             <button class="button" on:click=move |_| { sign_out.dispatch(session::SignOut {}); }>
                 "Sign out"
             </button>

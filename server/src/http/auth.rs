@@ -302,6 +302,42 @@ impl AuthUser {
     }
 }
 
+impl AuthUser {
+    /// The signed-in user of a web app request (its session cookie); server
+    /// functions use this where handlers use the extractor.
+    pub(crate) async fn from_cookie(state: &AppState, parts: &Parts) -> Result<Self, ApiError> {
+        let token =
+            cookies::get(&parts.headers, cookies::ACCESS).ok_or(ApiError::Unauthorized {
+                code: "unauthorized",
+                message: "Sign in first.".into(),
+            })?;
+        Self::resolve(state, parts, &token).await
+    }
+
+    async fn resolve(state: &AppState, parts: &Parts, token: &str) -> Result<Self, ApiError> {
+        let invalid = || ApiError::Unauthorized {
+            code: "invalid_token",
+            message: "Your session has ended. Sign in again.".into(),
+        };
+        let (user, session_id) = auth::session_user(&state.auth, state.store.as_ref(), token)
+            .await
+            .map_err(|e| match e {
+                AuthError::Store(e) => ApiError::from(e),
+                _ => invalid(),
+            })?;
+        let links = state.store.user_links(user.id).await?;
+        let mut context = request_context(&parts.headers, peer(parts));
+        context.actor_id = Some(user.id);
+        context.actor_role = user.role.to_string();
+        Ok(Self {
+            user,
+            links,
+            session_id,
+            context,
+        })
+    }
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
@@ -309,10 +345,6 @@ impl FromRequestParts<AppState> for AuthUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let invalid = || ApiError::Unauthorized {
-            code: "invalid_token",
-            message: "Your session has ended. Sign in again.".into(),
-        };
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -337,21 +369,6 @@ impl FromRequestParts<AppState> for AuthUser {
                 token
             }
         };
-        let (user, session_id) = auth::session_user(&state.auth, state.store.as_ref(), &token)
-            .await
-            .map_err(|e| match e {
-                AuthError::Store(e) => ApiError::from(e),
-                _ => invalid(),
-            })?;
-        let links = state.store.user_links(user.id).await?;
-        let mut context = request_context(&parts.headers, peer(parts));
-        context.actor_id = Some(user.id);
-        context.actor_role = user.role.to_string();
-        Ok(Self {
-            user,
-            links,
-            session_id,
-            context,
-        })
+        Self::resolve(state, parts, &token).await
     }
 }

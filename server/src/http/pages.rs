@@ -4,6 +4,10 @@ use std::{any::Any, sync::Arc};
 
 use app::{
     error::AppError,
+    participants::{
+        NewEnrolment, SiteChoice,
+        ssr::{Workspace, Workspaces},
+    },
     session::{
         SignedIn,
         ssr::{SessionService, Sessions},
@@ -17,7 +21,10 @@ use axum::{
 use leptos::prelude::provide_context;
 use secrecy::SecretString;
 
-use super::cookies;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::{auth::AuthUser, cookies, error::ApiError, participants};
 use crate::{
     auth::{self, AuthError},
     state::AppState,
@@ -145,13 +152,101 @@ impl SessionService for WebSessions {
     }
 }
 
+/// The investigator's server functions, on the same services as the API's.
+struct WebWorkspace(AppState);
+
+/// What the web app shows for an API error.
+fn from_api(error: ApiError) -> AppError {
+    match error {
+        ApiError::Unauthorized { .. } => AppError::SignInFirst,
+        ApiError::Forbidden | ApiError::Csrf => AppError::NotAllowed,
+        ApiError::Unprocessable { fields } => AppError::Invalid(fields.into_iter().collect()),
+        ApiError::Conflict(message) => AppError::Invalid(vec![("study_id".into(), message)]),
+        ApiError::TooManyRequests { retry_after_secs } => AppError::Throttled(retry_after_secs),
+        other => {
+            tracing::error!(error = %other, "web request failed");
+            AppError::Unavailable
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Workspace for WebWorkspace {
+    async fn sites(&self, request: &Parts) -> Result<Vec<SiteChoice>, AppError> {
+        let user = AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)?;
+        let mut sites = Vec::new();
+        for id in &user.links.site_ids {
+            if let Some(site) = self
+                .0
+                .store
+                .site(*id)
+                .await
+                .map_err(|e| from_api(e.into()))?
+            {
+                sites.push(SiteChoice {
+                    id: site.id,
+                    code: site.code,
+                    name: site.name,
+                });
+            }
+        }
+        Ok(sites)
+    }
+
+    async fn add_participant(
+        &self,
+        request: &Parts,
+        site_id: Uuid,
+        study_id: String,
+        birth_year: i32,
+        diagnosis_date: String,
+        weight_kg: Option<f64>,
+    ) -> Result<NewEnrolment, AppError> {
+        let user = AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)?;
+        let diagnosis_date =
+            NaiveDate::parse_from_str(&diagnosis_date, "%Y-%m-%d").map_err(|_| {
+                AppError::Invalid(vec![(
+                    "diagnosis_date".into(),
+                    "Enter the date of diagnosis.".into(),
+                )])
+            })?;
+        let body = participants::NewParticipant {
+            site_id,
+            study_id,
+            birth_year,
+            diagnosis_date,
+            weight_kg,
+        };
+        let (participant, shown) = participants::create_participant(&self.0, &user, body)
+            .await
+            .map_err(from_api)?;
+        let text = |key: &str| shown[key].as_str().unwrap_or_default().to_owned();
+        Ok(NewEnrolment {
+            study_id: participant.study_id,
+            code: text("enrollment_code"),
+            link: text("enrollment_link"),
+            qr_svg: text("enrollment_qr_svg"),
+            // Readable on paper; the time zone is said.
+            expires_at: chrono::DateTime::parse_from_rfc3339(&text("enrollment_expires_at"))
+                .map(|t| t.to_utc().format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
+        })
+    }
+}
+
 /// What the server functions find in context on every request.
 pub fn context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let directory: Directory = Arc::new(StoreDirectory(state.store.clone()));
     let sessions: Sessions = Arc::new(WebSessions(state.clone()));
+    let workspaces: Workspaces = Arc::new(WebWorkspace(state.clone()));
     move || {
         provide_context(directory.clone());
         provide_context(sessions.clone());
+        provide_context(workspaces.clone());
     }
 }
 

@@ -60,12 +60,12 @@ impl From<Participant> for ParticipantView {
 }
 
 #[derive(Deserialize)]
-struct NewParticipant {
-    site_id: Uuid,
-    study_id: String,
-    birth_year: i32,
-    diagnosis_date: NaiveDate,
-    weight_kg: Option<f64>,
+pub(crate) struct NewParticipant {
+    pub site_id: Uuid,
+    pub study_id: String,
+    pub birth_year: i32,
+    pub diagnosis_date: NaiveDate,
+    pub weight_kg: Option<f64>,
 }
 
 fn validate(body: &NewParticipant, today: NaiveDate) -> BTreeMap<String, String> {
@@ -131,6 +131,18 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<NewParticipant>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (participant, mut shown) = create_participant(&state, &user, body).await?;
+    shown["participant"] = json!(ParticipantView::from(participant));
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// Creates a participant with a first enrolment code (for the API and the
+/// web app alike): the participant and what the investigator is shown.
+pub(crate) async fn create_participant(
+    state: &AppState,
+    user: &AuthUser,
+    body: NewParticipant,
+) -> Result<(Participant, Value), ApiError> {
     if !policy::may_manage_site(&user.actor(), body.site_id) {
         return Err(ApiError::Forbidden);
     }
@@ -148,13 +160,12 @@ async fn create(
         user_id: None,
         enrolled_at: Utc::now(),
     };
-    let (code, mut shown) = issue_code(&state, CodeKind::Participant, participant.id, user.user.id);
+    let (code, shown) = issue_code(state, CodeKind::Participant, participant.id, user.user.id);
     state
         .store
         .create_participant(&participant, &code, &user.context)
         .await?;
-    shown["participant"] = json!(ParticipantView::from(participant));
-    Ok((StatusCode::CREATED, Json(shown)))
+    Ok((participant, shown))
 }
 
 async fn invite_guardian(

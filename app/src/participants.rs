@@ -1,0 +1,94 @@
+//! The investigator's side of enrolment: adding a participant and handing
+//! over the one-time code as text and as a QR code.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteChoice {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
+/// What the investigator hands to the family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEnrolment {
+    pub study_id: String,
+    pub code: String,
+    pub link: String,
+    /// The link as an SVG QR code, made on the server from the link alone.
+    pub qr_svg: String,
+    pub expires_at: String,
+}
+
+/// The sites the signed-in investigator manages.
+#[server(prefix = "/rpc", endpoint = "my_sites")]
+pub async fn my_sites() -> Result<Vec<SiteChoice>, AppError> {
+    let (workspace, parts, response) = ssr::request()?;
+    crate::session::ssr::answer(&response, workspace.sites(&parts).await)
+}
+
+#[server(prefix = "/rpc", endpoint = "add_participant")]
+pub async fn add_participant(
+    site_id: Uuid,
+    study_id: String,
+    birth_year: i32,
+    diagnosis_date: String,
+    weight_kg: Option<f64>,
+) -> Result<NewEnrolment, AppError> {
+    let (workspace, parts, response) = ssr::request()?;
+    let result = workspace
+        .add_participant(
+            &parts,
+            site_id,
+            study_id,
+            birth_year,
+            diagnosis_date,
+            weight_kg,
+        )
+        .await;
+    crate::session::ssr::answer(&response, result)
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use std::sync::Arc;
+
+    use http::request::Parts;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use uuid::Uuid;
+
+    use super::{NewEnrolment, SiteChoice};
+    use crate::error::AppError;
+
+    /// What the server provides in context for the investigator's server functions.
+    #[async_trait::async_trait]
+    pub trait Workspace: Send + Sync {
+        async fn sites(&self, request: &Parts) -> Result<Vec<SiteChoice>, AppError>;
+
+        async fn add_participant(
+            &self,
+            request: &Parts,
+            site_id: Uuid,
+            study_id: String,
+            birth_year: i32,
+            diagnosis_date: String,
+            weight_kg: Option<f64>,
+        ) -> Result<NewEnrolment, AppError>;
+    }
+
+    pub type Workspaces = Arc<dyn Workspace>;
+
+    pub(super) fn request() -> Result<(Workspaces, Parts, ResponseOptions), AppError> {
+        Ok((
+            use_context::<Workspaces>().ok_or(AppError::Unavailable)?,
+            use_context::<Parts>().ok_or(AppError::Unavailable)?,
+            use_context::<ResponseOptions>().ok_or(AppError::Unavailable)?,
+        ))
+    }
+}
