@@ -16,7 +16,8 @@ use leptos_router::{
 };
 
 use crate::pages::{
-    enroll::Enroll, new_participant::NewParticipant, not_found::NotFound, sign_in::SignIn,
+    enroll::Enroll, mfa_setup::MfaSetup, new_participant::NewParticipant, not_found::NotFound,
+    sign_in::SignIn,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=SignIn />
                     <Route path=StaticSegment("enroll") view=Enroll />
+                    <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
                     <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />
                 </Routes>
             </main>

@@ -51,6 +51,23 @@ pub async fn enroll(
     Ok(user)
 }
 
+/// A staff member's authenticator set-up, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaSetupView {
+    pub secret: String,
+    pub qr_svg: String,
+    pub recovery_codes: Vec<String>,
+}
+
+#[server(prefix = "/rpc", endpoint = "set_up_mfa")]
+pub async fn set_up_mfa(username: String, password: String) -> Result<MfaSetupView, AppError> {
+    let (service, parts, response) = ssr::request()?;
+    ssr::answer(
+        &response,
+        service.set_up_mfa(&parts, username, password).await,
+    )
+}
+
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let (service, parts, response) = ssr::request()?;
@@ -98,6 +115,13 @@ pub mod ssr {
             username: String,
             password: String,
         ) -> Result<(SignedIn, Vec<HeaderValue>), AppError>;
+
+        async fn set_up_mfa(
+            &self,
+            request: &Parts,
+            username: String,
+            password: String,
+        ) -> Result<super::MfaSetupView, AppError>;
 
         /// Ends the session of the request's cookies; the clearing headers.
         async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError>;

@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,32 @@ async function waitReady(url, limitMs) {
 let server;
 let browser;
 let base;
+
+async function startServer(extraEnv) {
+  const dir = mkdtempSync(join(tmpdir(), 'ediary-browser-'));
+  const port = await freePort();
+  const child = spawn(
+    process.env.EDIARY_BIN,
+    ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data')],
+    { env: { ...process.env, RUST_LOG: 'warn', ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/readyz`, 30_000);
+  return { child, url };
+}
+
+/// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 secret.
+function totp(base32, now = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ediary-browser-'));
@@ -279,4 +306,46 @@ test('an investigator adds a participant and shows the QR code', async () => {
   await familyPage.getByRole('button', { name: 'Join' }).tap();
   await familyPage.getByRole('heading', { name: 'Signed in as Li family' }).waitFor();
   await family.close();
+});
+
+test('staff set up an authenticator and sign in with its code', async () => {
+  const strict = await startServer({ EDIARY_STAFF_MFA: 'on' });
+  try {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const signIn = async (code) => {
+      await page.locator('#username').fill('demo.investigator');
+      await page.locator('#password').fill('sunrise-lantern-4821');
+      if (code) await page.locator('#totp').fill(code);
+      await page.getByRole('button', { name: 'Sign in' }).tap();
+    };
+    await page.goto(`${strict.url}/`);
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+    await signIn();
+    await page.getByText('Enter the 6-digit code from your authenticator app.').waitFor();
+    await page.getByRole('link', { name: 'Set up two-factor sign-in' }).tap();
+    await page.getByRole('heading', { name: 'Set up two-factor sign-in' }).waitFor();
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+    await page.locator('#mfa_username').fill('demo.investigator');
+    await page.locator('#mfa_password').fill('sunrise-lantern-4821');
+    await page.getByRole('button', { name: 'Continue' }).tap();
+    await page.getByRole('heading', { name: 'Scan with your authenticator app' }).waitFor();
+    assert.equal(await page.locator('.qr svg').count(), 1);
+    assert.equal(await page.locator('.recovery li').count(), 10);
+    const secret = (await page.locator('.secret').textContent()).trim();
+    await page.screenshot({ path: 'artifacts/mfa-setup-390x844.png', fullPage: true });
+
+    await page.getByRole('link', { name: 'Sign in with a code' }).tap();
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+    await signIn();
+    await page.locator('#totp').waitFor();
+    await signIn(totp(secret));
+    await page.getByRole('heading', { name: 'Signed in as Demo investigator' }).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    strict.child.kill('SIGTERM');
+  }
 });

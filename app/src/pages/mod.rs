@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod enroll;
+pub mod mfa_setup;
 pub mod new_participant;
 pub mod not_found;
 pub mod sign_in;

@@ -138,6 +138,9 @@ fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
                     </button>
                 </div>
                 <Show when=needs_code>
+                    <p class="notice">
+                        "First time? "<a href="/mfa/setup">"Set up two-factor sign-in"</a>
+                    </p>
                     <label for="totp">"Code from your authenticator app"</label>
                     <input
                         id="totp"

@@ -9,7 +9,7 @@ use app::{
         ssr::{Workspace, Workspaces},
     },
     session::{
-        SignedIn,
+        MfaSetupView, SignedIn,
         ssr::{SessionService, Sessions},
     },
     study::{StudyInfo, ssr::Directory},
@@ -53,6 +53,12 @@ fn app_error(error: AuthError) -> AppError {
         AuthError::MfaRequired => AppError::MfaRequired,
         AuthError::Throttled { retry_after_secs } => AppError::Throttled(retry_after_secs),
         AuthError::Invalid(fields) => AppError::Invalid(fields.into_iter().collect()),
+        AuthError::NotStaff => AppError::NotAllowed,
+        AuthError::MfaAlreadySetUp => AppError::Invalid(vec![(
+            "mfa".into(),
+            "Two-factor sign-in is set up already. Ask an admin to reset it if the phone is lost."
+                .into(),
+        )]),
         other => {
             tracing::error!(error = %other, "web sign-in failed");
             AppError::Unavailable
@@ -120,6 +126,28 @@ impl SessionService for WebSessions {
         };
         let csrf = hex::encode(rand::random::<[u8; 32]>());
         Ok((user, cookies::set_session(&request.headers, &grant, &csrf)))
+    }
+
+    async fn set_up_mfa(
+        &self,
+        request: &Parts,
+        username: String,
+        password: String,
+    ) -> Result<MfaSetupView, AppError> {
+        let context = super::auth::request_context(&request.headers, super::auth::peer(request));
+        let setup = auth::setup_mfa(
+            self.0.store.as_ref(),
+            &username,
+            SecretString::from(password),
+            &context,
+        )
+        .await
+        .map_err(app_error)?;
+        Ok(MfaSetupView {
+            secret: setup.secret_base32,
+            qr_svg: setup.qr_svg.unwrap_or_default(),
+            recovery_codes: setup.recovery_codes,
+        })
     }
 
     async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError> {
