@@ -17,7 +17,7 @@ use leptos_router::{
 
 use crate::pages::{
     enroll::Enroll, mfa_setup::MfaSetup, new_participant::NewParticipant, not_found::NotFound,
-    sign_in::SignIn,
+    sessions::Sessions, sign_in::SignIn,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=SignIn />
                     <Route path=StaticSegment("enroll") view=Enroll />
+                    <Route path=StaticSegment("sessions") view=Sessions />
                     <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
                     <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />
                 </Routes>

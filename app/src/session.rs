@@ -68,6 +68,28 @@ pub async fn set_up_mfa(username: String, password: String) -> Result<MfaSetupVi
     )
 }
 
+/// A signed-in device of the current user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSession {
+    pub id: uuid::Uuid,
+    pub signed_in_at: String,
+    pub last_used_at: String,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+#[server(prefix = "/rpc", endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<DeviceSession>, AppError> {
+    let (service, parts, response) = ssr::request()?;
+    ssr::answer(&response, service.sessions(&parts).await)
+}
+
+#[server(prefix = "/rpc", endpoint = "end_session")]
+pub async fn end_session(id: uuid::Uuid) -> Result<(), AppError> {
+    let (service, parts, response) = ssr::request()?;
+    ssr::answer(&response, service.end_session(&parts, id).await)
+}
+
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let (service, parts, response) = ssr::request()?;
@@ -122,6 +144,10 @@ pub mod ssr {
             username: String,
             password: String,
         ) -> Result<super::MfaSetupView, AppError>;
+
+        async fn sessions(&self, request: &Parts) -> Result<Vec<super::DeviceSession>, AppError>;
+
+        async fn end_session(&self, request: &Parts, id: uuid::Uuid) -> Result<(), AppError>;
 
         /// Ends the session of the request's cookies; the clearing headers.
         async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError>;

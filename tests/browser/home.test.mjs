@@ -349,3 +349,41 @@ test('staff set up an authenticator and sign in with its code', async () => {
     strict.child.kill('SIGTERM');
   }
 });
+
+test('a parent ends the session of a lost phone', async () => {
+  const signIn = async () => {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+    await page.locator('#username').fill('demo.guardian');
+    await page.locator('#password').fill('moon-bamboo-6142');
+    await page.getByRole('button', { name: 'Sign in' }).tap();
+    await page.getByRole('heading', { name: 'Signed in as Demo parent' }).waitFor();
+    return { context, page };
+  };
+  const lost = await signIn();
+  const home = await signIn();
+  await home.page.getByRole('link', { name: 'Signed-in devices' }).tap();
+  await home.page.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+  await home.page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  const before = await home.page.locator('.sessions li').count();
+  assert.ok(before >= 2, `${before} sessions`);
+  await home.page.getByText('This device').waitFor();
+  await home.page.getByRole('button', { name: 'End' }).first().tap();
+  await home.page.waitForFunction((n) => document.querySelectorAll('.sessions li').length === n - 1, before);
+  await home.page.screenshot({ path: 'artifacts/sessions-390x844.png', fullPage: true });
+
+  // Ending all others leaves this device signed in and the lost one out.
+  while ((await home.page.getByRole('button', { name: 'End' }).count()) > 0) {
+    const n = await home.page.locator('.sessions li').count();
+    await home.page.getByRole('button', { name: 'End' }).first().tap();
+    await home.page.waitForFunction((count) => document.querySelectorAll('.sessions li').length === count - 1, n);
+  }
+  await lost.page.reload();
+  await lost.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await home.page.goto(`${base}/`);
+  await home.page.getByRole('heading', { name: 'Signed in as Demo parent' }).waitFor();
+  await lost.context.close();
+  await home.context.close();
+});

@@ -4,4 +4,5 @@ pub mod enroll;
 pub mod mfa_setup;
 pub mod new_participant;
 pub mod not_found;
+pub mod sessions;
 pub mod sign_in;

@@ -9,7 +9,7 @@ use app::{
         ssr::{Workspace, Workspaces},
     },
     session::{
-        MfaSetupView, SignedIn,
+        DeviceSession, MfaSetupView, SignedIn,
         ssr::{SessionService, Sessions},
     },
     study::{StudyInfo, ssr::Directory},
@@ -148,6 +148,51 @@ impl SessionService for WebSessions {
             qr_svg: setup.qr_svg.unwrap_or_default(),
             recovery_codes: setup.recovery_codes,
         })
+    }
+
+    async fn sessions(&self, request: &Parts) -> Result<Vec<DeviceSession>, AppError> {
+        let user = AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)?;
+        let sessions = self
+            .0
+            .store
+            .sessions_of(user.user.id)
+            .await
+            .map_err(|e| from_api(e.into()))?;
+        let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+        Ok(sessions
+            .into_iter()
+            .filter(|s| s.revoked_at.is_none())
+            .map(|s| DeviceSession {
+                id: s.id,
+                signed_in_at: when(s.created_at),
+                last_used_at: when(s.last_used_at),
+                user_agent: s.user_agent,
+                current: s.id == user.session_id,
+            })
+            .collect())
+    }
+
+    async fn end_session(&self, request: &Parts, id: Uuid) -> Result<(), AppError> {
+        let user = AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)?;
+        match self
+            .0
+            .store
+            .session(id)
+            .await
+            .map_err(|e| from_api(e.into()))?
+        {
+            Some(session) if session.user_id == user.user.id => self
+                .0
+                .store
+                .revoke_session(id, "ended by the user", &user.context)
+                .await
+                .map_err(|e| from_api(e.into())),
+            _ => Err(AppError::NotAllowed),
+        }
     }
 
     async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError> {
