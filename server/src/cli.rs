@@ -132,6 +132,19 @@ fn parse_secret(raw: &str) -> Result<SecretString, String> {
 pub enum UserCommand {
     /// Create an admin or investigator account; the password is read from standard input.
     Create(UserCreateArgs),
+    /// Clear a staff member's second factor (lost phone); they set it up again at next sign-in.
+    ResetMfa(ResetMfaArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ResetMfaArgs {
+    #[arg(long)]
+    pub username: String,
+    /// Why, for the audit trail.
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -236,6 +249,36 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::User {
             command: UserCommand::Create(args),
         } => create_user(args).await,
+        Command::User {
+            command: UserCommand::ResetMfa(args),
+        } => {
+            if args.reason.trim().is_empty() {
+                return Err(CliError::Usage("say why with --reason".into()));
+            }
+            let username =
+                normalize_username(&args.username).map_err(|e| CliError::Usage(e.to_string()))?;
+            let store = store::open(&args.database.resolve()?).await?;
+            let result = async {
+                let user = store
+                    .user_by_username(&username)
+                    .await?
+                    .ok_or_else(|| CliError::Failed(format!("there is no account {username:?}")))?;
+                let reset = store
+                    .reset_mfa(user.id, args.reason.trim(), &AuditContext::command_line())
+                    .await?;
+                Ok::<_, CliError>(reset)
+            }
+            .await;
+            store.close().await;
+            if result? {
+                println!(
+                    "Two-factor sign-in of {username:?} is reset; they set it up again at their next sign-in."
+                );
+            } else {
+                println!("{username:?} has no two-factor sign-in set up: nothing to reset.");
+            }
+            Ok(())
+        }
         Command::Demo(args) => {
             let store = store::open(&args.resolve()?).await?;
             let outcome = demo::seed(store.as_ref(), &AuditContext::command_line()).await;

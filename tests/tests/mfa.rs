@@ -1,7 +1,7 @@
 //! Two-factor sign-in for staff: set-up from a QR code, TOTP codes that work
 //! once, recovery codes; on both backends.
 
-use ediary_tests::{Db, TestSite, error_code, on_both_backends, spawn_app_with};
+use ediary_tests::{Db, TestSite, error_code, on_both_backends, raw_execute, spawn_app_with};
 use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -102,6 +102,35 @@ async fn staff_set_up_and_use_a_second_factor(db: Db) {
     assert_eq!(login(Some(loose.clone())).await.status(), 200);
     assert_eq!(login(Some(loose)).await.status(), 401);
 
+    // A lost phone: the admin resets the second factor; old codes stop, set-up starts again.
+    let user = app.store.user_by_username(username).await.unwrap().unwrap();
+    assert!(
+        app.store
+            .reset_mfa(user.id, "phone lost", &AuditContext::command_line())
+            .await
+            .unwrap()
+    );
+    // (The wrong codes above count towards throttling; start this part afresh.)
+    raw_execute(&app.db, "DELETE FROM login_failures")
+        .await
+        .unwrap();
+    assert_eq!(login(Some(recovery[5].clone())).await.status(), 401);
+    assert_eq!(login(Some(totp.generate(now() + 60))).await.status(), 401);
+    let fresh: Value = app
+        .post_json(
+            "/api/v1/auth/mfa/setup",
+            &json!({"username": username, "password": password}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = Secret::Encoded(fresh["secret"].as_str().unwrap().to_owned())
+        .to_bytes()
+        .unwrap();
+    let renewed = TOTP::new(Algorithm::SHA1, 6, 1, 30, secret, None, String::new()).unwrap();
+    assert_eq!(login(Some(renewed.generate(now()))).await.status(), 200);
+
     let actions: Vec<String> = app
         .store
         .audit_page(0, 1000)
@@ -115,6 +144,7 @@ async fn staff_set_up_and_use_a_second_factor(db: Db) {
         "mfa.confirm",
         "mfa.recovery_code_used",
         "auth.mfa_required",
+        "mfa.reset",
     ] {
         assert!(actions.iter().any(|a| a == action), "{action}");
     }

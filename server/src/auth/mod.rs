@@ -187,7 +187,11 @@ async fn second_factor(
     code: Option<&str>,
     context: &AuditContext,
 ) -> Result<(), AuthError> {
-    let setup = store.staff_mfa(user.id).await?;
+    // A reset leaves an empty secret: like no set-up at all.
+    let setup = store
+        .staff_mfa(user.id)
+        .await?
+        .filter(|s| !s.secret_hex.is_empty());
     let accepted = match (&setup, code) {
         (Some(setup), Some(code)) => {
             let secret =

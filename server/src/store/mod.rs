@@ -245,6 +245,15 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<bool, StoreError>;
 
+    /// Clears a staff member's second factor (a lost phone): the next
+    /// sign-in starts a new set-up; recovery codes retire, sessions end.
+    async fn reset_mfa(
+        &self,
+        user: uuid::Uuid,
+        reason: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError>;
+
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
 }

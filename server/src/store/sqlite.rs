@@ -1129,6 +1129,35 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
+    async fn reset_mfa(
+        &self,
+        user: Uuid,
+        reason: &str,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("UPDATE staff_mfa SET confirmed_at = NULL, secret_hex = '', last_step = 0 WHERE user_id = $1")
+            .bind(user.hyphenated())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE recovery_codes SET retired_at = $1 WHERE user_id = $2 AND used_at IS NULL AND retired_at IS NULL")
+            .bind(now)
+            .bind(user.hyphenated())
+            .execute(&mut *tx)
+            .await?;
+        let mut event = AuditEvent::new("mfa.reset", "user", user);
+        event.reason = Some(reason.to_owned());
+        append_audit(&mut tx, context, &event).await?;
+        revoke_all(&mut tx, user, None, "second factor reset", context).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn audit_head(&self) -> Result<(i64, String), StoreError> {
         Ok(sqlx::query_as("SELECT seq, hash FROM audit_head")
             .fetch_one(&self.pool)
