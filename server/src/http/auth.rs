@@ -201,7 +201,7 @@ async fn refresh(
 
 /// What the browser app gets instead of tokens, which stay in HttpOnly cookies.
 fn browser_session(request: &HeaderMap, grant: Grant) -> Response {
-    let csrf = hex::encode(rand::random::<[u8; 32]>());
+    let csrf = cookies::new_csrf_token();
     let set = cookies::set_session(request, &grant, &csrf);
     let mut response = Json(serde_json::json!({
         "user": grant.user,

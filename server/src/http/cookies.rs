@@ -14,6 +14,11 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The refresh cookie goes only to the routes that use it.
 const REFRESH_PATH: &str = "/api/v1/auth/session";
 
+/// A fresh double-submit token: 256 random bits, hex.
+pub fn new_csrf_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
 /// A cookie of the request, by name.
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

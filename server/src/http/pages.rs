@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::{auth::AuthUser, cookies, error::ApiError, participants};
 use crate::{
-    auth::{self, AuthError},
+    auth::{self, AuthError, Grant},
     state::AppState,
     store::{Store, User},
 };
@@ -66,6 +66,16 @@ fn app_error(error: AuthError) -> AppError {
     }
 }
 
+/// The page's view of a new session, and the cookies that hold it.
+fn web_session(request: &Parts, grant: &Grant) -> (SignedIn, Vec<HeaderValue>) {
+    let user = SignedIn {
+        display_name: grant.user.display_name.clone(),
+        role: grant.user.role,
+    };
+    let csrf = cookies::new_csrf_token();
+    (user, cookies::set_session(&request.headers, grant, &csrf))
+}
+
 fn signed_in(user: &User) -> SignedIn {
     SignedIn {
         display_name: user.display_name.clone(),
@@ -94,12 +104,7 @@ impl SessionService for WebSessions {
         )
         .await
         .map_err(app_error)?;
-        let user = SignedIn {
-            display_name: grant.user.display_name.clone(),
-            role: grant.user.role,
-        };
-        let csrf = hex::encode(rand::random::<[u8; 32]>());
-        Ok((user, cookies::set_session(&request.headers, &grant, &csrf)))
+        Ok(web_session(request, &grant))
     }
 
     async fn enroll(
@@ -120,12 +125,7 @@ impl SessionService for WebSessions {
         let grant = auth::enroll(&self.0.auth, self.0.store.as_ref(), form, &context)
             .await
             .map_err(app_error)?;
-        let user = SignedIn {
-            display_name: grant.user.display_name.clone(),
-            role: grant.user.role,
-        };
-        let csrf = hex::encode(rand::random::<[u8; 32]>());
-        Ok((user, cookies::set_session(&request.headers, &grant, &csrf)))
+        Ok(web_session(request, &grant))
     }
 
     async fn set_up_mfa(
