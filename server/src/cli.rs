@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use app::domain::account::{Role, check_password_length, normalize_username};
+use app::domain::account::{Role, normalize_username};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -401,7 +401,7 @@ async fn create_user(args: UserCreateArgs) -> Result<(), CliError> {
         _ => {}
     }
     let password = read_password()?;
-    check_password_length(&password).map_err(|e| CliError::Usage(e.to_string()))?;
+    password::check_new(&password).map_err(CliError::Usage)?;
     let store = store::open(&args.database.resolve()?).await?;
     let result = async {
         let mut site_ids = Vec::new();

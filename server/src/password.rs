@@ -141,6 +141,35 @@ pub async fn hash(password: SecretString) -> Result<PasswordHash, PasswordError>
     .await
 }
 
+/// The rank up to which a password counts as common.
+pub const COMMON_TOP: usize = 10_000;
+
+/// True for one of the 10,000 most common passwords, in any case: the ranked
+/// password list that the zxcvbn crate ships (from leaked-password
+/// frequencies), matched against the whole password.
+pub fn is_common(password: &str) -> bool {
+    let len = password.chars().count();
+    if len == 0 {
+        return false;
+    }
+    zxcvbn::zxcvbn(password, &[]).sequence().iter().any(|m| {
+        m.i == 0
+            && m.j + 1 == len
+            && matches!(&m.pattern, zxcvbn::matching::patterns::MatchPattern::Dictionary(d)
+                if d.dictionary_name == Default::default() && d.rank <= COMMON_TOP && !d.reversed && !d.l33t)
+    })
+}
+
+/// The rules for a new password: length, and not a common one. The reason
+/// in the words shown to the person choosing it.
+pub fn check_new(password: &str) -> Result<(), String> {
+    app::domain::account::check_password_length(password).map_err(|e| e.to_string())?;
+    if is_common(password) {
+        return Err("this is one of the most common passwords: choose another".into());
+    }
+    Ok(())
+}
+
 /// The outcome of checking a password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -294,5 +323,32 @@ mod tests {
             check("legacy words", Some(legacy)).await.unwrap(),
             Verdict::Right { needs_rehash: true }
         );
+    }
+
+    #[test]
+    fn common_passwords_are_refused() {
+        // Ranks 1, 2, ~100 and ~9,000 of the list, in other cases too.
+        for common in [
+            "123456",
+            "password",
+            "Password",
+            "PASSWORD1",
+            "football",
+            "sunshine",
+            "qwertyuiop",
+        ] {
+            assert!(is_common(common), "{common}");
+            assert!(check_new(common).is_err(), "{common}");
+        }
+        for fine in [
+            "correct horse battery",
+            "sunrise-lantern-4821",
+            "mei's diary 2026",
+            "糖尿病日记密码安全",
+        ] {
+            assert!(!is_common(fine), "{fine}");
+            assert_eq!(check_new(fine), Ok(()), "{fine}");
+        }
+        assert!(check_new("short").unwrap_err().contains("at least 8"));
     }
 }

@@ -377,6 +377,22 @@ async fn enrolment_codes_are_single_use_and_expire(db: Db) {
             "{field}: {body}"
         );
     }
+    // One of the most common passwords is refused, whatever its case.
+    let common = w
+        .app
+        .post_json(
+            "/api/v1/enroll",
+            &json!({"code": "ACDE-FGHJ-KMNP", "username": "common.pw", "password": "Password123", "display_name": "C"}),
+        )
+        .await;
+    let body: Value = common.json().await.unwrap();
+    assert!(
+        body["error"]["fields"]["password"]
+            .as_str()
+            .unwrap()
+            .contains("most common"),
+        "{body}"
+    );
     // The audit trail holds no code.
     for row in w.app.store.audit_page(0, 10_000).await.unwrap() {
         assert!(!format!("{row:?}").contains(code), "{row:?}");

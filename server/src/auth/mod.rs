@@ -458,7 +458,7 @@ pub async fn enroll(
 ) -> Result<Grant, AuthError> {
     use std::collections::BTreeMap;
 
-    use app::domain::account::{Role, check_password_length};
+    use app::domain::account::Role;
     use secrecy::ExposeSecret;
 
     use crate::{enrollment, store::NewUser};
@@ -479,8 +479,8 @@ pub async fn enroll(
     let username = normalize_username(&form.username)
         .map_err(|e| fields.insert("username".to_owned(), e.to_string()))
         .ok();
-    if let Err(e) = check_password_length(form.password.expose_secret()) {
-        fields.insert("password".to_owned(), e.to_string());
+    if let Err(why) = password::check_new(form.password.expose_secret()) {
+        fields.insert("password".to_owned(), why);
     }
     let display_name = form.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 100 {

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use app::domain::account::check_password_length;
 use axum::{
     Json, Router,
     extract::{Path, State},
@@ -82,9 +81,9 @@ async fn change_password(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    if let Err(e) = check_password_length(&body.new_password) {
+    if let Err(why) = password::check_new(&body.new_password) {
         return Err(ApiError::Unprocessable {
-            fields: BTreeMap::from([("new_password".to_owned(), e.to_string())]),
+            fields: BTreeMap::from([("new_password".to_owned(), why)]),
         });
     }
     let verdict = password::verify(
