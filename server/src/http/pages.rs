@@ -297,16 +297,16 @@ impl Workspace for WebWorkspace {
         let (participant, shown) = participants::create_participant(&self.0, &user, body)
             .await
             .map_err(from_api)?;
-        let text = |key: &str| shown[key].as_str().unwrap_or_default().to_owned();
         Ok(NewEnrolment {
             study_id: participant.study_id,
-            code: text("enrollment_code"),
-            link: text("enrollment_link"),
-            qr_svg: text("enrollment_qr_svg"),
+            code: shown.enrollment_code,
+            link: shown.enrollment_link,
+            qr_svg: shown.enrollment_qr_svg.unwrap_or_default(),
             // Readable on paper; the time zone is said.
-            expires_at: chrono::DateTime::parse_from_rfc3339(&text("enrollment_expires_at"))
-                .map(|t| t.to_utc().format("%Y-%m-%d %H:%M UTC").to_string())
-                .unwrap_or_default(),
+            expires_at: shown
+                .enrollment_expires_at
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string(),
         })
     }
 }

@@ -100,22 +100,25 @@ fn validate(body: &NewParticipant, today: NaiveDate) -> BTreeMap<String, String>
     fields
 }
 
-/// A fresh code for `participant`, and what the investigator is shown.
+/// What the investigator is shown of a new code, to hand to the family.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct IssuedCode {
+    pub enrollment_code: String,
+    pub enrollment_link: String,
+    pub enrollment_qr_svg: Option<String>,
+    pub enrollment_expires_at: DateTime<Utc>,
+}
+
+/// A fresh code for `participant`: what is stored, and what is shown.
 fn issue_code(
     state: &AppState,
     kind: CodeKind,
     participant: Uuid,
     created_by: Uuid,
-) -> (NewEnrollmentCode, Value) {
+) -> (NewEnrollmentCode, IssuedCode) {
     let code = enrollment::new_code();
     let expires_at = Utc::now() + Duration::days(enrollment::LIFETIME_DAYS);
     let link = enrollment::link(&state.public_url, &code);
-    let shown = json!({
-        "enrollment_code": code,
-        "enrollment_link": link,
-        "enrollment_qr_svg": enrollment::qr_svg(&link),
-        "enrollment_expires_at": expires_at,
-    });
     let stored = NewEnrollmentCode {
         code_hash: enrollment::hash(&code),
         kind,
@@ -123,7 +126,20 @@ fn issue_code(
         created_by,
         expires_at_ms: expires_at.timestamp_millis(),
     };
+    let shown = IssuedCode {
+        enrollment_qr_svg: enrollment::qr_svg(&link),
+        enrollment_code: code,
+        enrollment_link: link,
+        enrollment_expires_at: expires_at,
+    };
     (stored, shown)
+}
+
+#[derive(Serialize)]
+struct Created {
+    participant: ParticipantView,
+    #[serde(flatten)]
+    code: IssuedCode,
 }
 
 async fn create(
@@ -131,9 +147,14 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<NewParticipant>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (participant, mut shown) = create_participant(&state, &user, body).await?;
-    shown["participant"] = json!(ParticipantView::from(participant));
-    Ok((StatusCode::CREATED, Json(shown)))
+    let (participant, code) = create_participant(&state, &user, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(Created {
+            participant: participant.into(),
+            code,
+        })),
+    ))
 }
 
 /// Creates a participant with a first enrolment code (for the API and the
@@ -142,7 +163,7 @@ pub(crate) async fn create_participant(
     state: &AppState,
     user: &AuthUser,
     body: NewParticipant,
-) -> Result<(Participant, Value), ApiError> {
+) -> Result<(Participant, IssuedCode), ApiError> {
     if !policy::may_manage_site(&user.actor(), body.site_id) {
         return Err(ApiError::Forbidden);
     }
@@ -186,7 +207,7 @@ async fn invite_guardian(
         .store
         .add_enrollment_code(&code, &user.context)
         .await?;
-    Ok((StatusCode::CREATED, Json(shown)))
+    Ok((StatusCode::CREATED, Json(json!(shown))))
 }
 
 #[derive(Deserialize)]
