@@ -17,7 +17,10 @@ pub struct SiteChoice {
 /// What the investigator hands to the family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewEnrolment {
+    pub participant_id: Uuid,
     pub study_id: String,
+    /// Who the code is for: the participant, or a guardian.
+    pub for_guardian: bool,
     pub code: String,
     pub link: String,
     /// The link as an SVG QR code, made on the server from the link alone.
@@ -54,6 +57,16 @@ pub async fn add_participant(
     crate::session::ssr::answer(&response, result)
 }
 
+/// A guardian invitation for a participant of the investigator's site.
+#[server(prefix = "/rpc", endpoint = "invite_guardian")]
+pub async fn invite_guardian(participant_id: Uuid) -> Result<NewEnrolment, AppError> {
+    let (workspace, parts, response) = ssr::request()?;
+    crate::session::ssr::answer(
+        &response,
+        workspace.invite_guardian(&parts, participant_id).await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use std::sync::Arc;
@@ -79,6 +92,12 @@ pub mod ssr {
             birth_year: i32,
             diagnosis_date: String,
             weight_kg: Option<f64>,
+        ) -> Result<NewEnrolment, AppError>;
+
+        async fn invite_guardian(
+            &self,
+            request: &Parts,
+            participant_id: Uuid,
         ) -> Result<NewEnrolment, AppError>;
     }
 

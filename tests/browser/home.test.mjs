@@ -282,6 +282,12 @@ test('an investigator adds a participant and shows the QR code', async () => {
   assert.equal(await page.locator('.enrolment .qr svg').count(), 1);
   await page.screenshot({ path: 'artifacts/enrolment-code-390x844.png', fullPage: true });
 
+  // A guardian invitation for the same child, as a second code.
+  await page.getByRole('button', { name: 'Invite a guardian' }).tap();
+  await page.getByRole('heading', { name: 'Guardian invitation for DEMO-030' }).waitFor();
+  const guardianCode = (await page.locator('.enrolment .code').nth(1).textContent()).trim();
+  assert.notEqual(guardianCode, code);
+
   // The same study id again is refused with a readable message.
   await page.goto(`${base}/participants/new`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
@@ -306,6 +312,19 @@ test('an investigator adds a participant and shows the QR code', async () => {
   await familyPage.getByRole('button', { name: 'Join' }).tap();
   await familyPage.getByRole('heading', { name: 'Signed in as Li family' }).waitFor();
   await family.close();
+
+  // And the guardian uses theirs.
+  const parent = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const parentPage = await parent.newPage();
+  await parentPage.goto(`${base}/enroll?code=${guardianCode}`);
+  await parentPage.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await parentPage.locator('#display_name').fill('Li parent');
+  await parentPage.locator('#new_username').fill('li.parent');
+  await parentPage.locator('#new_password').fill('li parent password');
+  await parentPage.getByRole('button', { name: 'Join' }).tap();
+  await parentPage.getByRole('heading', { name: 'Signed in as Li parent' }).waitFor();
+  await parentPage.getByText('Role: guardian').waitFor();
+  await parent.close();
 });
 
 test('staff set up an authenticator and sign in with its code', async () => {

@@ -97,22 +97,55 @@ pub fn NewParticipant() -> impl IntoView {
     }
 }
 
+/// The new participant's code, and a button to invite a guardian too.
 #[component]
 fn EnrolmentCard(enrolment: NewEnrolment) -> impl IntoView {
+    let participant_id = enrolment.participant_id;
+    let invite = ServerAction::<participants::InviteGuardian>::new();
+    view! {
+        <CodeCard enrolment />
+        <section class="card">
+            <button
+                class="button"
+                disabled=move || invite.pending().get()
+                on:click=move |_| {
+                    invite.dispatch(participants::InviteGuardian { participant_id });
+                }
+            >
+                "Invite a guardian"
+            </button>
+            <a class="button" href="/participants/new" rel="external">"Add another participant"</a>
+            <p class="notice error" role="alert">
+                {move || invite.value().get().and_then(Result::err).map(|e| e.to_string())}
+            </p>
+        </section>
+        {move || {
+            invite.value().get().and_then(Result::ok).map(|guardian| view! { <CodeCard enrolment=guardian /> })
+        }}
+    }
+}
+
+/// A one-time code as text, QR code and link, ready to print.
+#[component]
+fn CodeCard(enrolment: NewEnrolment) -> impl IntoView {
     let print = move |_| {
         if let Ok(window) = web_sys_window() {
             let _ = window.print();
         }
     };
+    let title = if enrolment.for_guardian {
+        format!("Guardian invitation for {}", enrolment.study_id)
+    } else {
+        format!("Enrolment code for {}", enrolment.study_id)
+    };
     view! {
         <section class="card enrolment">
-            <h1>{format!("Enrolment code for {}", enrolment.study_id)}</h1>
+            <h1>{title}</h1>
             <p class="lead">"Give this to the participant or their parent. It works once, until "{enrolment.expires_at}"."</p>
             <p class="code" aria-label="Enrolment code">{enrolment.code}</p>
             <div class="qr" inner_html=enrolment.qr_svg></div>
             <p class="link">{enrolment.link}</p>
             <button class="button" on:click=print>"Print"</button>
-            <a class="button" href="/participants/new" rel="external">"Add another participant"</a>
         </section>
     }
 }

@@ -28,7 +28,7 @@ use super::{auth::AuthUser, cookies, error::ApiError, participants};
 use crate::{
     auth::{self, AuthError, Grant},
     state::AppState,
-    store::{Store, User},
+    store::{Participant, Store, User},
 };
 
 struct StoreDirectory(Arc<dyn Store>);
@@ -297,17 +297,43 @@ impl Workspace for WebWorkspace {
         let (participant, shown) = participants::create_participant(&self.0, &user, body)
             .await
             .map_err(from_api)?;
-        Ok(NewEnrolment {
-            study_id: participant.study_id,
-            code: shown.enrollment_code,
-            link: shown.enrollment_link,
-            qr_svg: shown.enrollment_qr_svg.unwrap_or_default(),
-            // Readable on paper; the time zone is said.
-            expires_at: shown
-                .enrollment_expires_at
-                .format("%Y-%m-%d %H:%M UTC")
-                .to_string(),
-        })
+        Ok(enrolment(participant, shown, false))
+    }
+
+    async fn invite_guardian(
+        &self,
+        request: &Parts,
+        participant_id: Uuid,
+    ) -> Result<NewEnrolment, AppError> {
+        let user = AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)?;
+        let (participant, shown) =
+            participants::guardian_invitation(&self.0, &user, participant_id)
+                .await
+                .map_err(from_api)?;
+        Ok(enrolment(participant, shown, true))
+    }
+}
+
+/// What the web app shows of a new code.
+fn enrolment(
+    participant: Participant,
+    shown: participants::IssuedCode,
+    for_guardian: bool,
+) -> NewEnrolment {
+    NewEnrolment {
+        participant_id: participant.id,
+        study_id: participant.study_id,
+        for_guardian,
+        code: shown.enrollment_code,
+        link: shown.enrollment_link,
+        qr_svg: shown.enrollment_qr_svg.unwrap_or_default(),
+        // Readable on paper; the time zone is said.
+        expires_at: shown
+            .enrollment_expires_at
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
     }
 }
 

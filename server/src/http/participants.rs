@@ -194,20 +194,29 @@ async fn invite_guardian(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let participant = state.store.participant(id).await?;
-    let participant = match participant {
+    let (_, shown) = guardian_invitation(&state, &user, id).await?;
+    Ok((StatusCode::CREATED, Json(json!(shown))))
+}
+
+/// A guardian invitation for participant `id` (for the API and the web app).
+pub(crate) async fn guardian_invitation(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<(Participant, IssuedCode), ApiError> {
+    let participant = match state.store.participant(id).await? {
         Some(p) if policy::may_view_participant(&user.actor(), &p) => p,
         _ => return Err(ApiError::NotFound),
     };
     if !policy::may_manage_site(&user.actor(), participant.site_id) {
         return Err(ApiError::Forbidden);
     }
-    let (code, shown) = issue_code(&state, CodeKind::Guardian, participant.id, user.user.id);
+    let (code, shown) = issue_code(state, CodeKind::Guardian, participant.id, user.user.id);
     state
         .store
         .add_enrollment_code(&code, &user.context)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(shown))))
+    Ok((participant, shown))
 }
 
 #[derive(Deserialize)]
