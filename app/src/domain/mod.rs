@@ -2,3 +2,6 @@
 //! phone (WASM) and on the server.
 
 pub mod account;
+pub mod classification;
+pub mod glucose;
+pub mod insulin;
