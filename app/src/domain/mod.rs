@@ -3,5 +3,6 @@
 
 pub mod account;
 pub mod classification;
+pub mod entry;
 pub mod glucose;
 pub mod insulin;

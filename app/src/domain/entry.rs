@@ -1,0 +1,377 @@
+//! Diary entries as the contract spells them (`data` by kind), and their
+//! validation: the same check on the phone before saving and on the server
+//! before storing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    classification::{Classification, EventFacts, classify_event, classify_reading},
+    glucose::{self, GlucoseUnit, GlucoseValue, GlucoseWarning},
+    insulin,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Glucose,
+    Insulin,
+    Hypo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GlucoseContext {
+    Fasting,
+    BeforeMeal,
+    AfterMeal,
+    Bedtime,
+    Overnight,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GlucoseSource {
+    Meter,
+    Cgm,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlucoseData {
+    pub measured_at: DateTime<FixedOffset>,
+    pub value: GlucoseValue,
+    pub unit: GlucoseUnit,
+    pub context: GlucoseContext,
+    pub source: GlucoseSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InsulinType {
+    Rapid,
+    Short,
+    Intermediate,
+    Long,
+    Premixed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InsulinPurpose {
+    Basal,
+    Meal,
+    Correction,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsulinData {
+    pub administered_at: DateTime<FixedOffset>,
+    pub units: f64,
+    pub insulin_type: InsulinType,
+    pub purpose: InsulinPurpose,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Treatment {
+    OralCarbohydrate,
+    Glucagon,
+    IvGlucose,
+    EmergencyServices,
+    EmergencyDepartment,
+    HospitalAdmission,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HypoData {
+    pub occurred_at: DateTime<FixedOffset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glucose_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glucose_unit: Option<GlucoseUnit>,
+    pub symptoms: Vec<String>,
+    pub needed_assistance: bool,
+    pub lost_consciousness: bool,
+    pub seizure: bool,
+    pub treatments: Vec<Treatment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The `data` of an entry, by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryData {
+    Glucose(GlucoseData),
+    Insulin(InsulinData),
+    Hypo(HypoData),
+}
+
+/// Problems by field path (`data.value`), in the words shown to people.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// A valid entry's classification (null for insulin) and warnings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub classification: Option<Classification>,
+    pub warnings: Vec<GlucoseWarning>,
+}
+
+const NOTE_MAX_CHARS: usize = 2000;
+const SYMPTOMS_MAX: usize = 20;
+
+impl EntryData {
+    /// Reads `data` of the given kind; a wrong shape is a field error.
+    pub fn parse(kind: Kind, data: &serde_json::Value) -> Result<Self, FieldErrors> {
+        let shape = |e: serde_json::Error| FieldErrors::from([("data".to_owned(), e.to_string())]);
+        Ok(match kind {
+            Kind::Glucose => {
+                EntryData::Glucose(serde_json::from_value(data.clone()).map_err(shape)?)
+            }
+            Kind::Insulin => {
+                EntryData::Insulin(serde_json::from_value(data.clone()).map_err(shape)?)
+            }
+            Kind::Hypo => EntryData::Hypo(serde_json::from_value(data.clone()).map_err(shape)?),
+        })
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            EntryData::Glucose(_) => Kind::Glucose,
+            EntryData::Insulin(_) => Kind::Insulin,
+            EntryData::Hypo(_) => Kind::Hypo,
+        }
+    }
+
+    /// When the event happened (for the window checks of the sync).
+    pub fn event_time(&self) -> DateTime<FixedOffset> {
+        match self {
+            EntryData::Glucose(g) => g.measured_at,
+            EntryData::Insulin(i) => i.administered_at,
+            EntryData::Hypo(h) => h.occurred_at,
+        }
+    }
+
+    /// Validates and classifies.
+    pub fn check(&self) -> Result<Checked, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut warnings = Vec::new();
+        let note = match self {
+            EntryData::Glucose(g) => &g.note,
+            EntryData::Insulin(i) => &i.note,
+            EntryData::Hypo(h) => &h.note,
+        };
+        if note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS)
+        {
+            errors.insert(
+                "data.note".into(),
+                format!("a note may have at most {NOTE_MAX_CHARS} characters"),
+            );
+        }
+        let classification = match self {
+            EntryData::Glucose(g) => {
+                if let GlucoseValue::Number(value) = g.value {
+                    match glucose::assess(value, g.unit) {
+                        Ok(warning) => warnings.extend(warning),
+                        Err(e) => {
+                            errors.insert("data.value".into(), e.to_string());
+                        }
+                    }
+                }
+                Some(classify_reading(g.value, g.unit))
+            }
+            EntryData::Insulin(i) => {
+                if let Err(e) = insulin::check_units(i.units) {
+                    errors.insert("data.units".into(), e.to_string());
+                }
+                None
+            }
+            EntryData::Hypo(h) => {
+                let measured = match (h.glucose_value, h.glucose_unit) {
+                    (Some(value), Some(unit)) => {
+                        match glucose::assess(value, unit) {
+                            Ok(warning) => warnings.extend(warning),
+                            Err(e) => {
+                                errors.insert("data.glucose_value".into(), e.to_string());
+                            }
+                        }
+                        Some((value, unit))
+                    }
+                    (None, None) => None,
+                    (Some(_), None) => {
+                        errors.insert(
+                            "data.glucose_unit".into(),
+                            "give the unit of the glucose value".into(),
+                        );
+                        None
+                    }
+                    (None, Some(_)) => {
+                        errors.insert(
+                            "data.glucose_value".into(),
+                            "a unit was given without a value".into(),
+                        );
+                        None
+                    }
+                };
+                if h.symptoms.len() > SYMPTOMS_MAX
+                    || h.symptoms
+                        .iter()
+                        .any(|s| s.trim().is_empty() || s.chars().count() > 100)
+                {
+                    errors.insert(
+                        "data.symptoms".into(),
+                        format!("up to {SYMPTOMS_MAX} symptoms of 1 to 100 characters"),
+                    );
+                }
+                let emergency = h.treatments.iter().any(|t| {
+                    matches!(
+                        t,
+                        Treatment::EmergencyServices
+                            | Treatment::EmergencyDepartment
+                            | Treatment::HospitalAdmission
+                    )
+                });
+                Some(classify_event(&EventFacts {
+                    glucose: measured,
+                    has_symptoms: !h.symptoms.is_empty(),
+                    needed_assistance: h.needed_assistance,
+                    lost_consciousness: h.lost_consciousness,
+                    seizure: h.seizure,
+                    emergency_care: emergency,
+                }))
+            }
+        };
+        if errors.is_empty() {
+            Ok(Checked {
+                classification,
+                warnings,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::classification::Ada2005Class;
+
+    fn check(kind: Kind, data: serde_json::Value) -> Result<Checked, FieldErrors> {
+        EntryData::parse(kind, &data)?.check()
+    }
+
+    #[test]
+    fn glucose_entries() {
+        let ok = check(
+            Kind::Glucose,
+            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 3.1, "unit": "mmol/L", "context": "fasting", "source": "meter"}),
+        )
+        .unwrap();
+        assert_eq!(ok.classification.unwrap().ada_level, 1);
+        let lo = check(
+            Kind::Glucose,
+            json!({"measured_at": "2026-11-24T02:10:00+08:00", "value": "LO", "unit": "mg/dL", "context": "overnight", "source": "meter"}),
+        )
+        .unwrap();
+        assert_eq!(lo.classification.unwrap().ada_level, 2);
+        let mixup = check(
+            Kind::Glucose,
+            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 110, "unit": "mmol/L", "context": "other", "source": "meter"}),
+        )
+        .unwrap();
+        assert_eq!(mixup.warnings, vec![GlucoseWarning::UnitMixup]);
+        let refused = check(
+            Kind::Glucose,
+            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 5000, "unit": "mg/dL", "context": "other", "source": "meter"}),
+        )
+        .unwrap_err();
+        assert!(refused.contains_key("data.value"));
+        for bad in [
+            json!({"measured_at": "yesterday", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter"}),
+            json!({"measured_at": "2026-11-24T07:30:00", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter"}),
+            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dl", "context": "other", "source": "meter"}),
+            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": "low", "unit": "mg/dL", "context": "other", "source": "meter"}),
+            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dL", "context": "lunch", "source": "meter"}),
+            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter", "extra": 1}),
+        ] {
+            assert!(
+                check(Kind::Glucose, bad.clone())
+                    .unwrap_err()
+                    .contains_key("data"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn insulin_entries() {
+        let ok = check(
+            Kind::Insulin,
+            json!({"administered_at": "2026-11-24T07:35:00+08:00", "units": 4.5, "insulin_type": "rapid", "purpose": "meal"}),
+        )
+        .unwrap();
+        assert_eq!(ok.classification, None);
+        let too_much = check(
+            Kind::Insulin,
+            json!({"administered_at": "2026-11-24T07:35:00+08:00", "units": 150, "insulin_type": "long", "purpose": "basal"}),
+        )
+        .unwrap_err();
+        assert!(too_much.contains_key("data.units"));
+    }
+
+    #[test]
+    fn hypo_entries() {
+        let severe = check(
+            Kind::Hypo,
+            json!({"occurred_at": "2026-11-24T03:00:00+08:00", "symptoms": ["confusion"], "needed_assistance": true,
+                   "lost_consciousness": false, "seizure": false, "treatments": ["glucagon", "emergency_services"]}),
+        )
+        .unwrap()
+        .classification
+        .unwrap();
+        assert_eq!(
+            (
+                severe.ada_level,
+                severe.ada2005_class,
+                severe.potentially_serious
+            ),
+            (3, Some(Ada2005Class::Severe), true)
+        );
+        let documented = check(
+            Kind::Hypo,
+            json!({"occurred_at": "2026-11-24T16:00:00+08:00", "glucose_value": 3.4, "glucose_unit": "mmol/L", "symptoms": ["shaky"],
+                   "needed_assistance": false, "lost_consciousness": false, "seizure": false, "treatments": ["oral_carbohydrate"]}),
+        )
+        .unwrap()
+        .classification
+        .unwrap();
+        assert_eq!(
+            (documented.ada_level, documented.ada2005_class),
+            (1, Some(Ada2005Class::DocumentedSymptomatic))
+        );
+        let no_unit = check(
+            Kind::Hypo,
+            json!({"occurred_at": "2026-11-24T16:00:00+08:00", "glucose_value": 60, "symptoms": [],
+                   "needed_assistance": false, "lost_consciousness": false, "seizure": false, "treatments": []}),
+        )
+        .unwrap_err();
+        assert!(no_unit.contains_key("data.glucose_unit"));
+    }
+}
