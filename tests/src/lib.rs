@@ -23,6 +23,15 @@ use server::{
 use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
 
+/// The password of a demo account (`server::demo::LOGINS`).
+pub fn demo_password(username: &str) -> &'static str {
+    server::demo::LOGINS
+        .iter()
+        .find(|l| l.username == username)
+        .unwrap_or_else(|| panic!("no demo account {username}"))
+        .password
+}
+
 /// The token-signing secret of servers started with [`spawn_app`].
 pub const TEST_SECRET: &str = "integration-test-secret-0123456789abcdef";
 

@@ -2,7 +2,9 @@
 //! backends.
 
 use app::domain::account::Role;
-use ediary_tests::{Db, TestApp, error_code, on_both_backends, raw_execute, spawn_app};
+use ediary_tests::{
+    Db, TestApp, demo_password, error_code, on_both_backends, raw_execute, spawn_app,
+};
 use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -13,19 +15,25 @@ use server::{
 };
 use uuid::Uuid;
 
-fn password_of(username: &str) -> &'static str {
-    demo::LOGINS
-        .iter()
-        .find(|l| l.username == username)
-        .expect(username)
-        .password
-}
-
 async fn token(app: &TestApp, username: &str, password: &str) -> String {
     app.login(username, password).await["access_token"]
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+async fn call_json(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Value {
+    call(app, method, path, token, body)
+        .await
+        .json()
+        .await
+        .expect("a JSON answer")
 }
 
 async fn call(
@@ -106,45 +114,40 @@ async fn world(db: Db) -> World {
         .unwrap();
     let admin = staff(&app, "admin.one", Role::Admin, &[]).await;
     let other_investigator = staff(&app, "dr.other", Role::Investigator, &[other_site.id]).await;
-    let investigator = token(&app, "demo.investigator", password_of("demo.investigator")).await;
+    let investigator = token(
+        &app,
+        "demo.investigator",
+        demo_password("demo.investigator"),
+    )
+    .await;
 
-    let created: Value = call(
+    let created: Value = call_json(
         &app,
         Method::POST,
         "/api/v1/participants",
         Some(&other_investigator),
         Some(json!({"site_id": other_site.id, "study_id": "QD2-001", "birth_year": 2012, "diagnosis_date": "2026-10-20"})),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    ).await;
     let other_participant = enroll(&app, &created["enrollment_code"], "qd2.teen").await;
 
-    let me: Value = call(
+    let me: Value = call_json(
         &app,
         Method::GET,
         "/api/v1/me",
-        Some(&token(&app, "demo.child", password_of("demo.child")).await),
+        Some(&token(&app, "demo.child", demo_password("demo.child")).await),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let child: Uuid = serde_json::from_value(me["participant_ids"][0].clone()).unwrap();
-    let teen_me: Value = call(
+    let teen_me: Value = call_json(
         &app,
         Method::GET,
         "/api/v1/me",
-        Some(&token(&app, "demo.teen", password_of("demo.teen")).await),
+        Some(&token(&app, "demo.teen", demo_password("demo.teen")).await),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let invitation: Value = call(
+    .await;
+    let invitation: Value = call_json(
         &app,
         Method::POST,
         &format!(
@@ -154,10 +157,7 @@ async fn world(db: Db) -> World {
         Some(&investigator),
         Some(json!({})),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let other_guardian = enroll(&app, &invitation["enrollment_code"], "teen.parent").await;
 
     let tokens = vec![
@@ -167,7 +167,7 @@ async fn world(db: Db) -> World {
         ("investigator of another site", Some(other_investigator)),
         (
             "participant",
-            Some(token(&app, "demo.child", password_of("demo.child")).await),
+            Some(token(&app, "demo.child", demo_password("demo.child")).await),
         ),
         (
             "participant of another site",
@@ -180,7 +180,7 @@ async fn world(db: Db) -> World {
         ),
         (
             "guardian",
-            Some(token(&app, "demo.guardian", password_of("demo.guardian")).await),
+            Some(token(&app, "demo.guardian", demo_password("demo.guardian")).await),
         ),
         (
             "guardian of another child",
@@ -287,17 +287,13 @@ async fn authorization_matrix(db: Db) {
 async fn enrolment_codes_are_single_use_and_expire(db: Db) {
     let w = world(db).await;
     let investigator = w.tokens[2].1.as_deref().unwrap();
-    let created: Value = call(
+    let created: Value = call_json(
         &w.app,
         Method::POST,
         "/api/v1/participants",
         Some(investigator),
         Some(json!({"site_id": w.demo_site, "study_id": "DEMO-010", "birth_year": 2016, "diagnosis_date": "2026-11-02", "weight_kg": 31.5})),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    ).await;
     let code = created["enrollment_code"].as_str().unwrap();
     assert!(
         created["enrollment_link"]
@@ -339,7 +335,7 @@ async fn enrolment_codes_are_single_use_and_expire(db: Db) {
     );
 
     // A guardian invitation that has expired.
-    let invitation: Value = call(
+    let invitation: Value = call_json(
         &w.app,
         Method::POST,
         &format!(
@@ -349,10 +345,7 @@ async fn enrolment_codes_are_single_use_and_expire(db: Db) {
         Some(investigator),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     raw_execute(&w.app.db, "UPDATE enrollment_codes SET expires_at_ms = expires_at_ms - 8 * 24 * 3600 * 1000 WHERE used_at IS NULL")
         .await
         .unwrap();
@@ -414,59 +407,47 @@ async fn guessing_codes_is_throttled(db: Db) {
 async fn participant_lists_are_scoped_and_paged(db: Db) {
     let w = world(db).await;
     let investigator = w.tokens[2].1.as_deref().unwrap();
-    let all: Value = call(
+    let all: Value = call_json(
         &w.app,
         Method::GET,
         "/api/v1/participants",
         Some(investigator),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
     assert_eq!(all["next_cursor"], Value::Null);
-    let first: Value = call(
+    let first: Value = call_json(
         &w.app,
         Method::GET,
         "/api/v1/participants?limit=1",
         Some(investigator),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(first["items"].as_array().unwrap().len(), 1);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second: Value = call(
+    let second: Value = call_json(
         &w.app,
         Method::GET,
         &format!("/api/v1/participants?limit=1&cursor={cursor}"),
         Some(investigator),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(second["items"].as_array().unwrap().len(), 1);
     assert_ne!(second["items"][0]["id"], first["items"][0]["id"]);
     assert_eq!(second["next_cursor"], Value::Null);
 
     let guardian = w.tokens[6].1.as_deref().unwrap();
-    let children: Value = call(
+    let children: Value = call_json(
         &w.app,
         Method::GET,
         "/api/v1/participants",
         Some(guardian),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(children["items"].as_array().unwrap().len(), 1);
     assert_eq!(children["items"][0]["id"], json!(w.child));
 
@@ -512,15 +493,11 @@ async fn sites_are_validated(db: Db) {
 async fn sessions_passwords_and_disabled_accounts(db: Db) {
     let w = world(db).await;
     let app = &w.app;
-    let password = password_of("demo.teen");
+    let password = demo_password("demo.teen");
     let phone = token(app, "demo.teen", password).await;
     let tablet = token(app, "demo.teen", password).await;
     // The world signed her in once already: three devices now.
-    let listed: Value = call(app, Method::GET, "/api/v1/sessions", Some(&tablet), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = call_json(app, Method::GET, "/api/v1/sessions", Some(&tablet), None).await;
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
     assert_eq!(items.iter().filter(|s| s["current"] == true).count(), 1);
@@ -547,11 +524,7 @@ async fn sessions_passwords_and_disabled_accounts(db: Db) {
     );
     // Another user's session is not found, not ended.
     let guardian = w.tokens[6].1.as_deref().unwrap();
-    let listed: Value = call(app, Method::GET, "/api/v1/sessions", Some(guardian), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = call_json(app, Method::GET, "/api/v1/sessions", Some(guardian), None).await;
     let theirs = listed["items"][0]["id"].as_str().unwrap();
     assert_eq!(
         call(
@@ -654,17 +627,14 @@ async fn sessions_passwords_and_disabled_accounts(db: Db) {
 async fn audit_trail_of_a_record(db: Db) {
     let w = world(db).await;
     let investigator = w.tokens[2].1.as_deref().unwrap();
-    let trail: Value = call(
+    let trail: Value = call_json(
         &w.app,
         Method::GET,
         &format!("/api/v1/audit?entity_id={}", w.child),
         Some(investigator),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let actions: Vec<&str> = trail["items"]
         .as_array()
         .unwrap()
@@ -676,19 +646,16 @@ async fn audit_trail_of_a_record(db: Db) {
         "{actions:?}"
     );
     assert_eq!(trail["items"][0]["after"]["study_id"], "DEMO-002");
-    let page: Value = call(
+    let page: Value = call_json(
         &w.app,
         Method::GET,
         &format!("/api/v1/audit?entity_id={}&limit=1", w.child),
         Some(investigator),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
-    let next: Value = call(
+    let next: Value = call_json(
         &w.app,
         Method::GET,
         &format!(
@@ -699,10 +666,7 @@ async fn audit_trail_of_a_record(db: Db) {
         Some(investigator),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert!(next["items"][0]["seq"].as_i64() > page["items"][0]["seq"].as_i64());
 
     let admin = w.tokens[1].1.as_deref().unwrap();
@@ -713,17 +677,14 @@ async fn audit_trail_of_a_record(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    let account: Value = call(
+    let account: Value = call_json(
         &w.app,
         Method::GET,
         &format!("/api/v1/audit?entity_id={}", teen.id),
         Some(admin),
         None,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(account["items"][0]["action"], "user.create");
     let missing = call(&w.app, Method::GET, "/api/v1/audit", Some(admin), None).await;
     assert_eq!(error_code(missing).await.0, 422);

@@ -3,8 +3,8 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use ediary_tests::{
-    Db, TEST_SECRET, TestApp, TestSite, error_code, on_both_backends, raw_execute, spawn_app,
-    spawn_app_with,
+    Db, TEST_SECRET, TestApp, TestSite, demo_password, error_code, on_both_backends, raw_execute,
+    spawn_app, spawn_app_with,
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -18,12 +18,8 @@ async fn demo_app(db: Db) -> TestApp {
     app
 }
 
-fn login_of(username: &str) -> (&'static str, &'static str) {
-    let login = demo::LOGINS
-        .iter()
-        .find(|l| l.username == username)
-        .expect(username);
-    (login.username, login.password)
+fn login_of(username: &'static str) -> (&'static str, &'static str) {
+    (username, demo_password(username))
 }
 
 async fn sign_in_use_and_sign_out(db: Db) {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use ediary_tests::{Db, error_code, on_both_backends, spawn_app};
+use ediary_tests::{Db, demo_password, error_code, on_both_backends, spawn_app};
 use reqwest::header::{COOKIE, HOST, SET_COOKIE};
 use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
@@ -36,11 +36,7 @@ async fn browser_sessions_live_in_cookies(db: Db) {
     demo::seed(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
-    let password = demo::LOGINS
-        .iter()
-        .find(|l| l.username == "demo.teen")
-        .unwrap()
-        .password;
+    let password = demo_password("demo.teen");
     let response = app
         .post_json(
             "/api/v1/auth/session",
@@ -164,11 +160,7 @@ async fn cookies_are_secure_off_localhost(db: Db) {
     demo::seed(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
-    let password = demo::LOGINS
-        .iter()
-        .find(|l| l.username == "demo.teen")
-        .unwrap()
-        .password;
+    let password = demo_password("demo.teen");
     let response = app
         .client
         .post(app.url("/api/v1/auth/session"))

@@ -1,18 +1,12 @@
 //! Two-factor sign-in for staff: set-up from a QR code, TOTP codes that work
 //! once, recovery codes; on both backends.
 
-use ediary_tests::{Db, TestSite, error_code, on_both_backends, raw_execute, spawn_app_with};
+use ediary_tests::{
+    Db, TestSite, demo_password, error_code, on_both_backends, raw_execute, spawn_app_with,
+};
 use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 use totp_rs::{Algorithm, Secret, TOTP};
-
-fn password_of(username: &str) -> &'static str {
-    demo::LOGINS
-        .iter()
-        .find(|l| l.username == username)
-        .expect(username)
-        .password
-}
 
 fn now() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp()).unwrap()
@@ -24,7 +18,7 @@ async fn staff_set_up_and_use_a_second_factor(db: Db) {
         .await
         .unwrap();
     let username = "demo.investigator";
-    let password = password_of(username);
+    let password = demo_password(username);
     let login = |totp: Option<String>| {
         let body = json!({"username": username, "password": password, "totp": totp});
         let app = &app;
@@ -46,7 +40,7 @@ async fn staff_set_up_and_use_a_second_factor(db: Db) {
     let teen = app
         .post_json(
             "/api/v1/auth/mfa/setup",
-            &json!({"username": "demo.teen", "password": password_of("demo.teen")}),
+            &json!({"username": "demo.teen", "password": demo_password("demo.teen")}),
         )
         .await;
     assert_eq!(error_code(teen).await.0, 403);
@@ -163,7 +157,7 @@ async fn wrong_codes_are_throttled(db: Db) {
         .await
         .unwrap();
     let username = "demo.investigator";
-    let password = password_of(username);
+    let password = demo_password(username);
     app.post_json(
         "/api/v1/auth/mfa/setup",
         &json!({"username": username, "password": password}),

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::{
     audit::{AuditContext, AuditEvent},
     password::{self, Verdict},
-    store::{Session, Store, StoreError, User},
+    store::{Session, Store, StoreError, User, UserLinks},
 };
 use tokens::{
     REFRESH_IDLE_LIFETIME, REFRESH_RETRY_GRACE, TokenKeys, new_refresh_token, refresh_hash,
@@ -86,15 +86,19 @@ pub struct Grant {
 }
 
 pub async fn profile(store: &dyn Store, user: &User) -> Result<UserProfile, StoreError> {
-    let links = store.user_links(user.id).await?;
-    Ok(UserProfile {
+    Ok(profile_of(user, store.user_links(user.id).await?))
+}
+
+/// The contract's `user` from an account and its links.
+pub fn profile_of(user: &User, links: UserLinks) -> UserProfile {
+    UserProfile {
         id: user.id,
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role,
         site_ids: links.site_ids,
         participant_ids: links.participant_ids,
-    })
+    }
 }
 
 fn throttle_keys(username: &str, context: &AuditContext) -> Vec<String> {

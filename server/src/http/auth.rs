@@ -272,14 +272,7 @@ async fn logout(
 }
 
 async fn me(user: AuthUser) -> Json<UserProfile> {
-    Json(UserProfile {
-        id: user.user.id,
-        username: user.user.username,
-        display_name: user.user.display_name,
-        role: user.user.role,
-        site_ids: user.links.site_ids,
-        participant_ids: user.links.participant_ids,
-    })
+    Json(auth::profile_of(&user.user, user.links))
 }
 
 /// A request from a signed-in user whose session is still open.

@@ -288,6 +288,11 @@ async fn revoke_all(
     Ok(())
 }
 
+const AUDIT_COLUMNS: &str =
+    "SELECT seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action,
+        entity_type, entity_id, before_value, after_value, reason, client_addr, user_agent,
+        device_id, prev_hash, hash FROM audit_log";
+
 const SESSION_COLUMNS: &str =
     "SELECT id, user_id, created_at, last_used_at, user_agent, client_addr, device_id,
         revoked_at, revoked_reason FROM sessions";
@@ -844,13 +849,7 @@ impl Store for PgStore {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action, entity_type,
-                    entity_id, before_value, after_value, reason, client_addr, user_agent,
-                    device_id, prev_hash, hash
-             FROM audit_log WHERE (entity_id = $1 OR on_behalf_of = $2) AND seq > $3
-             ORDER BY seq LIMIT $4",
-        )
+        let rows = sqlx::query(&format!("{AUDIT_COLUMNS} WHERE (entity_id = $1 OR on_behalf_of = $2) AND seq > $3 ORDER BY seq LIMIT $4"))
         .bind(entity_id)
         .bind(participant)
         .bind(after_seq)
@@ -1083,12 +1082,9 @@ impl Store for PgStore {
     }
 
     async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action, entity_type,
-                    entity_id, before_value, after_value, reason, client_addr, user_agent,
-                    device_id, prev_hash, hash
-             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
+        let rows = sqlx::query(&format!(
+            "{AUDIT_COLUMNS} WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
         .bind(after_seq)
         .bind(limit)
         .fetch_all(&self.pool)
