@@ -133,18 +133,34 @@ const NOTE_MAX_CHARS: usize = 2000;
 const SYMPTOMS_MAX: usize = 20;
 
 impl EntryData {
-    /// Reads `data` of the given kind; a wrong shape is a field error.
+    /// Reads `data` of the given kind; a wrong shape is an error at the
+    /// path of the field concerned (`data.unit`).
     pub fn parse(kind: Kind, data: &serde_json::Value) -> Result<Self, FieldErrors> {
-        let shape = |e: serde_json::Error| FieldErrors::from([("data".to_owned(), e.to_string())]);
         Ok(match kind {
-            Kind::Glucose => {
-                EntryData::Glucose(serde_json::from_value(data.clone()).map_err(shape)?)
-            }
-            Kind::Insulin => {
-                EntryData::Insulin(serde_json::from_value(data.clone()).map_err(shape)?)
-            }
-            Kind::Hypo => EntryData::Hypo(serde_json::from_value(data.clone()).map_err(shape)?),
+            Kind::Glucose => EntryData::Glucose(parse_at(data)?),
+            Kind::Insulin => EntryData::Insulin(parse_at(data)?),
+            Kind::Hypo => EntryData::Hypo(parse_at(data)?),
         })
+    }
+
+    /// The path of the event time field, for errors about it.
+    pub fn event_field(&self) -> &'static str {
+        match self {
+            EntryData::Glucose(_) => "data.measured_at",
+            EntryData::Insulin(_) => "data.administered_at",
+            EntryData::Hypo(_) => "data.occurred_at",
+        }
+    }
+
+    /// The data as stored and sent: the contract's JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        let value = match self {
+            EntryData::Glucose(g) => serde_json::to_value(g),
+            EntryData::Insulin(i) => serde_json::to_value(i),
+            EntryData::Hypo(h) => serde_json::to_value(h),
+        };
+        // Plain structs of strings, numbers and enums always serialise.
+        value.unwrap_or(serde_json::Value::Null)
     }
 
     pub fn kind(&self) -> Kind {
@@ -266,6 +282,40 @@ impl EntryData {
     }
 }
 
+/// Deserialises `data`, naming the field at fault. serde reports a missing
+/// field at the level of the object, so its name is taken from the message.
+fn parse_at<T: serde::de::DeserializeOwned>(data: &serde_json::Value) -> Result<T, FieldErrors> {
+    if !data.is_object() {
+        return Err(FieldErrors::from([(
+            "data".to_owned(),
+            "must be an object".to_owned(),
+        )]));
+    }
+    serde_path_to_error::deserialize(data).map_err(|e| {
+        let inner = e.inner().to_string();
+        // serde_path_to_error's path already ends in an unknown field's name.
+        let named = inner
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let path = e.path().to_string();
+        let path = match (named, path.as_str()) {
+            (Some(name), ".") => format!("data.{name}"),
+            (Some(name), p) => format!("data.{p}.{name}"),
+            (None, ".") => "data".to_owned(),
+            (None, p) => format!("data.{p}"),
+        };
+        let why = if inner.starts_with("missing field") {
+            "required".to_owned()
+        } else if inner.starts_with("unknown field") {
+            "unknown field".to_owned()
+        } else {
+            // serde's own words, without the position in the text.
+            inner.split(" at line ").next().unwrap_or(&inner).to_owned()
+        };
+        FieldErrors::from([(path, why)])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -303,20 +353,81 @@ mod tests {
         )
         .unwrap_err();
         assert!(refused.contains_key("data.value"));
-        for bad in [
-            json!({"measured_at": "yesterday", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter"}),
-            json!({"measured_at": "2026-11-24T07:30:00", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter"}),
-            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dl", "context": "other", "source": "meter"}),
-            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": "low", "unit": "mg/dL", "context": "other", "source": "meter"}),
-            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dL", "context": "lunch", "source": "meter"}),
-            json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter", "extra": 1}),
+        for (bad, path) in [
+            (
+                json!({"measured_at": "yesterday", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter"}),
+                "data.measured_at",
+            ),
+            (
+                json!({"measured_at": "2026-11-24T07:30:00", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter"}),
+                "data.measured_at",
+            ),
+            (
+                json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dl", "context": "other", "source": "meter"}),
+                "data.unit",
+            ),
+            (
+                json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": "low", "unit": "mg/dL", "context": "other", "source": "meter"}),
+                "data.value",
+            ),
+            (
+                json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dL", "context": "lunch", "source": "meter"}),
+                "data.context",
+            ),
+            (
+                json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter", "extra": 1}),
+                "data.extra",
+            ),
+            (
+                json!({"measured_at": "2026-11-24T07:30:00+08:00", "unit": "mg/dL", "context": "other", "source": "meter"}),
+                "data.value",
+            ),
+            (
+                json!({"measured_at": "2026-11-24T07:30:00+08:00", "value": 100, "unit": "mg/dL", "context": "other", "source": "meter", "note": 5}),
+                "data.note",
+            ),
+            (json!([1]), "data"),
         ] {
-            assert!(
-                check(Kind::Glucose, bad.clone())
-                    .unwrap_err()
-                    .contains_key("data"),
-                "{bad}"
-            );
+            let errors = check(Kind::Glucose, bad.clone()).unwrap_err();
+            assert!(errors.contains_key(path), "{bad}: {errors:?}");
+        }
+        let hypo = json!({"occurred_at": "2026-11-24T03:00:00+08:00", "symptoms": ["a", 3], "needed_assistance": true,
+                          "lost_consciousness": false, "seizure": false, "treatments": []});
+        assert!(
+            check(Kind::Hypo, hypo)
+                .unwrap_err()
+                .contains_key("data.symptoms[1]")
+        );
+    }
+
+    #[test]
+    fn which_treatments_make_an_event_potentially_serious() {
+        for (treatment, serious) in [
+            ("oral_carbohydrate", false),
+            ("glucagon", false),
+            ("iv_glucose", false),
+            ("other", false),
+            ("emergency_services", true),
+            ("emergency_department", true),
+            ("hospital_admission", true),
+        ] {
+            let c = check(
+                Kind::Hypo,
+                json!({"occurred_at": "2026-11-24T03:00:00+08:00", "symptoms": ["sweating"], "needed_assistance": true,
+                       "lost_consciousness": false, "seizure": false, "treatments": [treatment]}),
+            )
+            .unwrap()
+            .classification
+            .unwrap();
+            assert_eq!(c.potentially_serious, serious, "{treatment}");
+            assert_eq!(c.ada_level, 3, "{treatment}");
+        }
+        for (flag, serious) in [("lost_consciousness", true), ("seizure", true)] {
+            let mut data = json!({"occurred_at": "2026-11-24T03:00:00+08:00", "symptoms": [], "needed_assistance": false,
+                                  "lost_consciousness": false, "seizure": false, "treatments": []});
+            data[flag] = json!(true);
+            let c = check(Kind::Hypo, data).unwrap().classification.unwrap();
+            assert_eq!(c.potentially_serious, serious, "{flag}");
         }
     }
 

@@ -6,3 +6,4 @@ pub mod classification;
 pub mod entry;
 pub mod glucose;
 pub mod insulin;
+pub mod mutation;
