@@ -17,7 +17,7 @@ CREATE TABLE entries (
     id               UUID PRIMARY KEY,
     participant_id   UUID NOT NULL REFERENCES participants (id),
     kind             TEXT NOT NULL CHECK (kind IN ('glucose', 'insulin', 'hypo')),
-    current_version  INTEGER NOT NULL,
+    current_version  BIGINT NOT NULL,
     event_at_us      BIGINT NOT NULL,    -- event time of the current version, UTC microseconds
     change_seq       BIGINT NOT NULL     -- sync_head.seq of the last change
 );
@@ -27,7 +27,7 @@ CREATE INDEX entries_by_change ON entries (participant_id, change_seq, id);
 
 CREATE TABLE entry_versions (
     entry_id         UUID NOT NULL REFERENCES entries (id),
-    version          INTEGER NOT NULL CHECK (version >= 1),
+    version          BIGINT NOT NULL CHECK (version >= 1),
     participant_id   UUID NOT NULL REFERENCES participants (id),
     kind             TEXT NOT NULL CHECK (kind IN ('glucose', 'insulin', 'hypo')),
     op               TEXT NOT NULL CHECK (op IN ('create', 'amend', 'void')),
@@ -72,7 +72,7 @@ CREATE TABLE sync_mutations (
     content_hash  TEXT NOT NULL,         -- SHA-256 of the mutation's canonical JSON
     status        TEXT NOT NULL CHECK (status IN ('applied', 'conflict', 'rejected')),
     entry_id      UUID,
-    version       INTEGER,
+    version       BIGINT,
     error         TEXT,                  -- JSON error object for conflict and rejected
     received_at   TIMESTAMPTZ NOT NULL
 );

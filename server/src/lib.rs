@@ -13,4 +13,5 @@ pub mod policy;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod telemetry;

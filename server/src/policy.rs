@@ -34,6 +34,15 @@ pub fn may_view_participant(actor: &Actor, participant: &Participant) -> bool {
     }
 }
 
+/// Whose diaries the actor may write through the sync: a participant their
+/// own, a guardian their children's. Staff corrections take another path.
+pub fn sync_scope(actor: &Actor) -> Option<Vec<Uuid>> {
+    match actor.role {
+        Role::Participant | Role::Guardian => Some(actor.links.participant_ids.clone()),
+        Role::Investigator | Role::Admin => None,
+    }
+}
+
 /// What `GET /participants` may list: (sites, participant ids), or `None`
 /// when the role may not list participants at all.
 pub fn participant_list_scope(actor: &Actor) -> Option<(Vec<Uuid>, Vec<Uuid>)> {
@@ -105,6 +114,20 @@ mod tests {
         let investigator = links(&[site], &[]);
         let guardian = links(&[], &[child.id]);
         let own = links(&[], &[child.id]);
+        assert_eq!(
+            sync_scope(&Actor {
+                role: Role::Guardian,
+                links: &guardian
+            }),
+            Some(vec![child.id])
+        );
+        assert_eq!(
+            sync_scope(&Actor {
+                role: Role::Investigator,
+                links: &investigator
+            }),
+            None
+        );
         let cases = [
             (Role::Admin, &admin, true, false, false, false),
             (Role::Investigator, &investigator, false, true, true, false),

@@ -21,6 +21,22 @@ pub enum Kind {
     Hypo,
 }
 
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Glucose, Kind::Insulin, Kind::Hypo];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Glucose => "glucose",
+            Kind::Insulin => "insulin",
+            Kind::Hypo => "hypo",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GlucoseContext {

@@ -27,6 +27,12 @@ pub enum Op {
 }
 
 impl Op {
+    pub const ALL: [Op; 3] = [Op::Create, Op::Amend, Op::Void];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Create => "create",

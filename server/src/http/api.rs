@@ -21,8 +21,10 @@ pub fn router() -> Router<AppState> {
         .merge(super::participants::router())
         .merge(super::sessions::router())
         .merge(super::audit::router())
-        .fallback(|| async { ApiError::NotFound })
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Added after the layer above: sync bodies have their own limit.
+        .merge(super::entries::router())
+        .fallback(|| async { ApiError::NotFound })
 }
 
 /// Rewrites any error response under `/api` that is not JSON yet into the

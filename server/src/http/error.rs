@@ -31,6 +31,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request body is larger than the limit")]
     PayloadTooLarge,
+    /// 413 for a body within the byte limit that holds too many items.
+    #[error("{0}")]
+    TooManyItems(String),
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("validation failed")]
@@ -65,7 +68,7 @@ impl ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::TooManyItems(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -107,7 +110,7 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict(_) => "conflict",
-            Self::PayloadTooLarge => "payload_too_large",
+            Self::PayloadTooLarge | Self::TooManyItems(_) => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unprocessable { .. } => "validation_failed",
             Self::TooManyRequests { .. } => "too_many_requests",
@@ -128,7 +131,8 @@ impl ApiError {
             Self::NotFound => "There is nothing at this address, or you may not see it.".into(),
             Self::MethodNotAllowed => "This address does not accept that method.".into(),
             Self::Conflict(message) => message.clone(),
-            Self::PayloadTooLarge => "The request body is larger than 1 MiB.".into(),
+            Self::PayloadTooLarge => "The request body is larger than the limit.".into(),
+            Self::TooManyItems(message) => message.clone(),
             Self::UnsupportedMediaType => "Send the body as application/json.".into(),
             Self::Unprocessable { .. } => "Some fields are not valid.".into(),
             Self::TooManyRequests { .. } => {

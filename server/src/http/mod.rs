@@ -5,6 +5,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod cookies;
+pub mod entries;
 pub mod error;
 pub mod headers;
 pub mod health;

@@ -3,7 +3,7 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{NewUser, Participant, Site, Study};
+use super::{EntryVersion, NewUser, Participant, Site, Study};
 use crate::audit::AuditEvent;
 
 pub(crate) fn study_created(study: &Study) -> AuditEvent {
@@ -51,4 +51,21 @@ pub(crate) fn guardian_linked(guardian: Uuid, participant: Uuid) -> AuditEvent {
     )
     .on_behalf_of(participant)
     .after(json!({"guardian_id": guardian, "participant_id": participant}))
+}
+
+/// One saved version of a diary entry: what it holds, as stored.
+pub(crate) fn entry_version_saved(v: &EntryVersion) -> AuditEvent {
+    let mut event = AuditEvent::new(&format!("entry.{}", v.op.as_str()), "entry", v.entry_id)
+        .on_behalf_of(v.participant_id)
+        .after(json!({
+            "version": v.version,
+            "kind": v.kind.as_str(),
+            "status": v.status.as_str(),
+            "data": serde_json::from_str::<serde_json::Value>(&v.data).unwrap_or_default(),
+            "recorded_at": v.recorded_at,
+            "late": v.late,
+            "mutation_id": v.mutation_id,
+        }));
+    event.reason = v.reason.clone();
+    event
 }

@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use crate::{
     audit::{AuditContext, AuditEvent, AuditRow},
     config::DatabaseUrl,
+    sync::plan::{Incoming, MutationResult, Sender},
 };
 pub use model::*;
 
@@ -254,8 +255,69 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<bool, StoreError>;
 
+    /// Applies a sync batch in one transaction and answers only after it
+    /// committed: each mutation's result (decided by [`crate::sync::plan`]),
+    /// and up to `pull_limit` current entries of `participants` changed
+    /// after `since`, plus any entry a mutation conflicted with.
+    async fn sync_batch(&self, batch: &SyncBatch<'_>) -> Result<SyncOutcome, StoreError>;
+
+    /// Current versions of a participant's entries, newest event first.
+    async fn entries_page(
+        &self,
+        participant: uuid::Uuid,
+        query: &EntryQuery,
+    ) -> Result<Vec<EntryVersion>, StoreError>;
+
+    /// Every version of an entry, oldest first (empty if there is no such entry).
+    async fn entry_history(&self, entry: uuid::Uuid) -> Result<Vec<EntryVersion>, StoreError>;
+
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
+}
+
+/// One sync request as the store applies it.
+#[derive(Debug)]
+pub struct SyncBatch<'a> {
+    pub sender: &'a Sender,
+    pub incoming: &'a [Incoming],
+    /// The participants the caller logs for: whose changes come back.
+    pub participants: &'a [uuid::Uuid],
+    pub since: ChangeCursor,
+    pub pull_limit: i64,
+    pub context: &'a AuditContext,
+}
+
+#[derive(Debug)]
+pub struct SyncOutcome {
+    pub results: Vec<MutationResult>,
+    /// Changed entries in cursor order; conflicted entries not in the
+    /// cursor's range follow at the end.
+    pub changes: Vec<EntryVersion>,
+    /// The position after the last change in range, if any.
+    pub next: Option<ChangeCursor>,
+    /// More changes wait beyond `pull_limit`.
+    pub more: bool,
+}
+
+/// The pull half of a sync, shared by both backends: trims the rows read
+/// (one more than the limit) and appends conflicted entries not among them.
+pub(crate) fn finish_pull(
+    mut rows: Vec<EntryVersion>,
+    limit: i64,
+    conflicts: Vec<EntryVersion>,
+) -> (Vec<EntryVersion>, Option<ChangeCursor>, bool) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    let next = rows.last().map(|v| ChangeCursor {
+        seq: v.change_seq,
+        entry_id: v.entry_id,
+    });
+    for c in conflicts {
+        if !rows.iter().any(|r| r.entry_id == c.entry_id) {
+            rows.push(c);
+        }
+    }
+    (rows, next, more)
 }
 
 /// Opens the database behind `url`, applies pending migrations and checks the

@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use app::domain::account::Role;
-use chrono::{DateTime, NaiveDate, Utc};
+use app::domain::{account::Role, entry::Kind, mutation::Op};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,4 +173,117 @@ impl fmt::Debug for StaffMfa {
             .field("last_step", &self.last_step)
             .finish_non_exhaustive()
     }
+}
+
+/// One stored version of a diary entry: never changed once written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryVersion {
+    pub entry_id: Uuid,
+    pub version: i64,
+    pub participant_id: Uuid,
+    pub kind: Kind,
+    pub op: Op,
+    pub status: EntryStatus,
+    /// The contract's `data`, as JSON text with sorted keys.
+    pub data: String,
+    /// The classification as JSON text; `None` for insulin.
+    pub classification: Option<String>,
+    /// The event time, UTC microseconds (for ordering and filters).
+    pub event_at_us: i64,
+    pub entered_by: Uuid,
+    pub entered_by_role: Role,
+    pub device_id: String,
+    pub recorded_at: DateTime<FixedOffset>,
+    pub received_at: DateTime<Utc>,
+    pub late: bool,
+    pub reason: Option<String>,
+    pub mutation_id: Uuid,
+    /// The write batch that stored it (`sync_head.seq`).
+    pub change_seq: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    Active,
+    Voided,
+}
+
+impl EntryStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        [EntryStatus::Active, EntryStatus::Voided]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::Active => "active",
+            EntryStatus::Voided => "voided",
+        }
+    }
+}
+
+/// What became of a mutation when it was first seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MutationStatus {
+    Applied,
+    Conflict,
+    Rejected,
+}
+
+impl MutationStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            MutationStatus::Applied,
+            MutationStatus::Conflict,
+            MutationStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MutationStatus::Applied => "applied",
+            MutationStatus::Conflict => "conflict",
+            MutationStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// The idempotency record of a mutation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MutationRecord {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub device_id: String,
+    pub content_hash: String,
+    pub status: MutationStatus,
+    pub entry_id: Option<Uuid>,
+    pub version: Option<i64>,
+    /// The error object (JSON) of a conflict or rejection.
+    pub error: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A position in the stream of entry changes: after entry `entry_id` of
+/// write batch `seq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ChangeCursor {
+    pub seq: i64,
+    pub entry_id: Uuid,
+}
+
+/// Which entries a list shows: newest event first, keyset after `before`.
+#[derive(Debug, Clone, Default)]
+pub struct EntryQuery {
+    pub kind: Option<Kind>,
+    /// Event time from (inclusive) and to (exclusive), UTC microseconds.
+    pub from_us: Option<i64>,
+    pub to_us: Option<i64>,
+    /// (event_at_us, entry_id) of the last entry of the previous page.
+    pub before: Option<(i64, Uuid)>,
+    pub limit: i64,
 }

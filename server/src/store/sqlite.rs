@@ -17,10 +17,12 @@ use sqlx::{
 use uuid::{Uuid, fmt::Hyphenated};
 
 use super::{
-    Backend, CodeKind, DemoStudy, NewEnrollmentCode, NewUser, Participant, PasswordHash,
-    RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store, StoreError, Study, User, UserLinks,
-    events,
+    Backend, CodeKind, DemoStudy, EntryQuery, EntryVersion, NewEnrollmentCode, NewUser,
+    Participant, PasswordHash, RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store,
+    StoreError, Study, SyncBatch, SyncOutcome, User, UserLinks, events,
 };
+
+mod entries;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
@@ -250,45 +252,60 @@ async fn insert_participant(
     append_audit(conn, context, &events::participant_created(p)).await
 }
 
-/// Appends one row to the audit chain, inside the caller's transaction. The
-/// head row is locked first, so concurrent appends queue up.
+/// Appends one row to the audit chain, inside the caller's transaction.
 async fn append_audit(
     conn: &mut SqliteConnection,
     context: &AuditContext,
     event: &AuditEvent,
 ) -> Result<(), StoreError> {
-    let (seq, prev_hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head")
-        .fetch_one(&mut *conn)
-        .await?;
-    let row = AuditRow::new(seq + 1, prev_hash, context, event, Utc::now());
-    sqlx::query(
-        "INSERT INTO audit_log (seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action,
-           entity_type, entity_id, before_value, after_value, reason, client_addr, user_agent,
-           device_id, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-    )
-    .bind(row.seq)
-    .bind(row.id.hyphenated())
-    .bind(row.occurred_at)
-    .bind(row.actor_id.map(|u| u.hyphenated()))
-    .bind(&row.actor_role)
-    .bind(row.on_behalf_of.map(|u| u.hyphenated()))
-    .bind(&row.action)
-    .bind(&row.entity_type)
-    .bind(&row.entity_id)
-    .bind(&row.before_value)
-    .bind(&row.after_value)
-    .bind(&row.reason)
-    .bind(&row.client_addr)
-    .bind(&row.user_agent)
-    .bind(&row.device_id)
-    .bind(&row.prev_hash)
-    .bind(&row.hash)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
+    append_audits(conn, context, std::slice::from_ref(event)).await
+}
+
+/// Appends rows to the audit chain, inside the caller's transaction. The
+/// head row is locked first, so concurrent appends queue up.
+async fn append_audits(
+    conn: &mut SqliteConnection,
+    context: &AuditContext,
+    events: &[AuditEvent],
+) -> Result<(), StoreError> {
+    let (mut seq, mut prev_hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head")
+            .fetch_one(&mut *conn)
+            .await?;
+    let now = Utc::now();
+    for event in events {
+        let row = AuditRow::new(seq + 1, prev_hash, context, event, now);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action,
+               entity_type, entity_id, before_value, after_value, reason, client_addr, user_agent,
+               device_id, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
         .bind(row.seq)
+        .bind(row.id.hyphenated())
+        .bind(row.occurred_at)
+        .bind(row.actor_id.map(|u| u.hyphenated()))
+        .bind(&row.actor_role)
+        .bind(row.on_behalf_of.map(|u| u.hyphenated()))
+        .bind(&row.action)
+        .bind(&row.entity_type)
+        .bind(&row.entity_id)
+        .bind(&row.before_value)
+        .bind(&row.after_value)
+        .bind(&row.reason)
+        .bind(&row.client_addr)
+        .bind(&row.user_agent)
+        .bind(&row.device_id)
+        .bind(&row.prev_hash)
         .bind(&row.hash)
+        .execute(&mut *conn)
+        .await?;
+        seq = row.seq;
+        prev_hash = row.hash;
+    }
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
+        .bind(seq)
+        .bind(&prev_hash)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -1172,6 +1189,22 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(audit_row_from).collect::<Result<_, _>>()?)
+    }
+
+    async fn sync_batch(&self, batch: &SyncBatch<'_>) -> Result<SyncOutcome, StoreError> {
+        entries::sync_batch(self, batch).await
+    }
+
+    async fn entries_page(
+        &self,
+        participant: Uuid,
+        query: &EntryQuery,
+    ) -> Result<Vec<EntryVersion>, StoreError> {
+        entries::entries_page(&self.pool, participant, query).await
+    }
+
+    async fn entry_history(&self, entry: Uuid) -> Result<Vec<EntryVersion>, StoreError> {
+        entries::entry_history(&self.pool, entry).await
     }
 
     async fn backup(&self, to: &Path) -> Result<(), StoreError> {

@@ -1,0 +1,280 @@
+//! Diary entries and sync on SQLite.
+
+use std::collections::HashMap;
+
+use chrono::DateTime;
+use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+use uuid::Uuid;
+
+use super::{SqliteStore, append_audits, id, id_list};
+use crate::{
+    store::{
+        ChangeCursor, EntryQuery, EntryStatus, EntryVersion, MutationRecord, MutationStatus,
+        StoreError, SyncBatch, SyncOutcome, events, finish_pull,
+    },
+    sync::plan,
+};
+
+const ENTRY_COLUMNS: &str = "v.entry_id, v.version, v.participant_id, v.kind, v.op, v.status,
+    v.data, v.classification, v.event_at_us, v.entered_by, v.entered_by_role, v.device_id,
+    v.recorded_at, v.received_at, v.late, v.reason, v.mutation_id, v.change_seq";
+
+/// Current versions: the head row joined to the version it points at.
+const CURRENT: &str = "FROM entries e
+    JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.current_version";
+
+fn decode_err(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {what} {value:?}").into())
+}
+
+fn entry_from(row: &SqliteRow) -> Result<EntryVersion, sqlx::Error> {
+    let text = |c: &str| row.try_get::<String, _>(c);
+    let (kind, op, status, role, recorded) = (
+        text("kind")?,
+        text("op")?,
+        text("status")?,
+        text("entered_by_role")?,
+        text("recorded_at")?,
+    );
+    Ok(EntryVersion {
+        entry_id: id(row, "entry_id")?,
+        version: row.try_get("version")?,
+        participant_id: id(row, "participant_id")?,
+        kind: app::domain::entry::Kind::parse(&kind).ok_or_else(|| decode_err("kind", &kind))?,
+        op: app::domain::mutation::Op::parse(&op).ok_or_else(|| decode_err("op", &op))?,
+        status: EntryStatus::parse(&status).ok_or_else(|| decode_err("status", &status))?,
+        data: row.try_get("data")?,
+        classification: row.try_get("classification")?,
+        event_at_us: row.try_get("event_at_us")?,
+        entered_by: id(row, "entered_by")?,
+        entered_by_role: role.parse().map_err(|_| decode_err("role", &role))?,
+        device_id: row.try_get("device_id")?,
+        recorded_at: DateTime::parse_from_rfc3339(&recorded)
+            .map_err(|_| decode_err("recorded_at", &recorded))?,
+        received_at: row.try_get("received_at")?,
+        late: row.try_get("late")?,
+        reason: row.try_get("reason")?,
+        mutation_id: id(row, "mutation_id")?,
+        change_seq: row.try_get("change_seq")?,
+    })
+}
+
+fn record_from(row: &SqliteRow) -> Result<MutationRecord, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(MutationRecord {
+        id: id(row, "id")?,
+        user_id: id(row, "user_id")?,
+        device_id: row.try_get("device_id")?,
+        content_hash: row.try_get("content_hash")?,
+        status: MutationStatus::parse(&status).ok_or_else(|| decode_err("status", &status))?,
+        entry_id: row
+            .try_get::<Option<uuid::fmt::Hyphenated>, _>("entry_id")?
+            .map(|h| h.into_uuid()),
+        version: row.try_get("version")?,
+        error: row.try_get("error")?,
+        received_at: row.try_get("received_at")?,
+    })
+}
+
+pub(super) async fn sync_batch(
+    store: &SqliteStore,
+    batch: &SyncBatch<'_>,
+) -> Result<SyncOutcome, StoreError> {
+    if batch.incoming.is_empty() {
+        // A pull alone writes nothing and needs no write lock.
+        let mut conn = store.pool.acquire().await?;
+        let rows = pull(&mut conn, batch).await?;
+        let (changes, next, more) = finish_pull(rows, batch.pull_limit, Vec::new());
+        return Ok(SyncOutcome {
+            results: Vec::new(),
+            changes,
+            next,
+            more,
+        });
+    }
+    let mut tx = store.begin_write().await?;
+    let seq: i64 = sqlx::query_scalar("UPDATE sync_head SET seq = seq + 1 RETURNING seq")
+        .fetch_one(&mut *tx)
+        .await?;
+    let ids: Vec<Uuid> = batch.incoming.iter().filter_map(|m| m.id).collect();
+    let seen = sqlx::query(
+        "SELECT id, user_id, device_id, content_hash, status, entry_id, version, error, received_at
+           FROM sync_mutations WHERE id IN (SELECT value FROM json_each($1))",
+    )
+    .bind(id_list(&ids))
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| record_from(r).map(|m| (m.id, m)))
+    .collect::<Result<HashMap<_, _>, _>>()?;
+    let entry_ids: Vec<Uuid> = batch
+        .incoming
+        .iter()
+        .filter_map(|m| m.checked.as_ref().ok().map(|c| c.entry_id))
+        .collect();
+    let heads = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} {CURRENT} WHERE e.id IN (SELECT value FROM json_each($1))"
+    ))
+    .bind(id_list(&entry_ids))
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| entry_from(r).map(|v| (v.entry_id, v)))
+    .collect::<Result<HashMap<_, _>, _>>()?;
+
+    let plan = plan::plan(batch.sender, batch.incoming, seen, heads, seq);
+
+    for r in &plan.records {
+        insert_record(&mut tx, r).await?;
+    }
+    for v in &plan.versions {
+        insert_version(&mut tx, v).await?;
+    }
+    let audit: Vec<_> = plan
+        .versions
+        .iter()
+        .map(events::entry_version_saved)
+        .collect();
+    append_audits(&mut tx, batch.context, &audit).await?;
+    let rows = pull(&mut tx, batch).await?;
+    tx.commit().await?;
+    let (changes, next, more) = finish_pull(rows, batch.pull_limit, plan.conflicts);
+    Ok(SyncOutcome {
+        results: plan.results,
+        changes,
+        next,
+        more,
+    })
+}
+
+async fn insert_record(conn: &mut SqliteConnection, r: &MutationRecord) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sync_mutations
+           (id, user_id, device_id, content_hash, status, entry_id, version, error, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(r.id.hyphenated())
+    .bind(r.user_id.hyphenated())
+    .bind(&r.device_id)
+    .bind(&r.content_hash)
+    .bind(r.status.as_str())
+    .bind(r.entry_id.map(|e| e.hyphenated()))
+    .bind(r.version)
+    .bind(&r.error)
+    .bind(r.received_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_version(conn: &mut SqliteConnection, v: &EntryVersion) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO entries (id, participant_id, kind, current_version, event_at_us, change_seq)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET current_version = excluded.current_version,
+           event_at_us = excluded.event_at_us, change_seq = excluded.change_seq",
+    )
+    .bind(v.entry_id.hyphenated())
+    .bind(v.participant_id.hyphenated())
+    .bind(v.kind.as_str())
+    .bind(v.version)
+    .bind(v.event_at_us)
+    .bind(v.change_seq)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO entry_versions (entry_id, version, participant_id, kind, op, status, data,
+           classification, event_at_us, entered_by, entered_by_role, device_id, recorded_at,
+           received_at, late, reason, mutation_id, change_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    )
+    .bind(v.entry_id.hyphenated())
+    .bind(v.version)
+    .bind(v.participant_id.hyphenated())
+    .bind(v.kind.as_str())
+    .bind(v.op.as_str())
+    .bind(v.status.as_str())
+    .bind(&v.data)
+    .bind(&v.classification)
+    .bind(v.event_at_us)
+    .bind(v.entered_by.hyphenated())
+    .bind(v.entered_by_role.as_str())
+    .bind(&v.device_id)
+    .bind(v.recorded_at.to_rfc3339())
+    .bind(v.received_at)
+    .bind(v.late)
+    .bind(&v.reason)
+    .bind(v.mutation_id.hyphenated())
+    .bind(v.change_seq)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Current entries of the batch's participants after its cursor, one more
+/// than the limit.
+async fn pull(
+    conn: &mut SqliteConnection,
+    batch: &SyncBatch<'_>,
+) -> Result<Vec<EntryVersion>, StoreError> {
+    let ChangeCursor { seq, entry_id } = batch.since;
+    Ok(sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} {CURRENT}
+          WHERE e.participant_id IN (SELECT value FROM json_each($1))
+            AND (e.change_seq > $2 OR (e.change_seq = $2 AND e.id > $3))
+          ORDER BY e.change_seq, e.id LIMIT $4"
+    ))
+    .bind(id_list(batch.participants))
+    .bind(seq)
+    .bind(entry_id.hyphenated())
+    .bind(batch.pull_limit + 1)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(entry_from)
+    .collect::<Result<_, _>>()?)
+}
+
+pub(super) async fn entries_page(
+    pool: &sqlx::SqlitePool,
+    participant: Uuid,
+    q: &EntryQuery,
+) -> Result<Vec<EntryVersion>, StoreError> {
+    let (before_at, before_id) = q.before.unwrap_or((i64::MAX, Uuid::max()));
+    Ok(sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} {CURRENT}
+          WHERE e.participant_id = $1
+            AND ($2 IS NULL OR e.kind = $2)
+            AND ($3 IS NULL OR e.event_at_us >= $3)
+            AND ($4 IS NULL OR e.event_at_us < $4)
+            AND (e.event_at_us < $5 OR (e.event_at_us = $5 AND e.id < $6))
+          ORDER BY e.event_at_us DESC, e.id DESC LIMIT $7"
+    ))
+    .bind(participant.hyphenated())
+    .bind(q.kind.map(|k| k.as_str()))
+    .bind(q.from_us)
+    .bind(q.to_us)
+    .bind(before_at)
+    .bind(before_id.hyphenated())
+    .bind(q.limit)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(entry_from)
+    .collect::<Result<_, _>>()?)
+}
+
+pub(super) async fn entry_history(
+    pool: &sqlx::SqlitePool,
+    entry: Uuid,
+) -> Result<Vec<EntryVersion>, StoreError> {
+    Ok(sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entry_versions v WHERE v.entry_id = $1 ORDER BY v.version"
+    ))
+    .bind(entry.hyphenated())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(entry_from)
+    .collect::<Result<_, _>>()?)
+}

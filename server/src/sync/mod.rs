@@ -1,0 +1,363 @@
+//! The diary's sync: checks each mutation of a batch against the rules that
+//! need no database (shape, validation, the caller's participants, the time
+//! window), then hands the batch to the store, which applies it in one
+//! transaction through [`plan::plan`].
+
+pub mod cursor;
+pub mod plan;
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::domain::{
+    entry::FieldErrors,
+    mutation::{self, Mutation, Rejection},
+};
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    audit::AuditContext,
+    store::{ChangeCursor, EntryVersion, Participant, Site, Store, StoreError, SyncBatch},
+};
+use plan::{Candidate, Content, Incoming, MutationResult, Sender};
+
+/// At most this many changed entries come back in one answer; `more` says
+/// whether to sync again at once.
+pub const PULL_LIMIT: i64 = 1000;
+
+/// The request body of `POST /api/v1/sync`. Mutations stay raw JSON so that
+/// one bad mutation is rejected on its own, not the whole batch.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    pub device_id: Uuid,
+    #[serde(default)]
+    pub since: Option<String>,
+    pub mutations: Vec<Value>,
+}
+
+/// The answer of `POST /api/v1/sync`.
+#[derive(Debug, Serialize)]
+pub struct SyncAnswer {
+    pub results: Vec<MutationResult>,
+    pub changes: Vec<EntryView>,
+    pub cursor: String,
+    /// More changes wait: sync again without waiting.
+    pub more: bool,
+}
+
+/// `entry` in the contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryView {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub kind: String,
+    pub version: i64,
+    pub status: String,
+    pub data: Value,
+    pub classification: Option<Value>,
+    pub entered_by: Uuid,
+    pub entered_by_role: String,
+    pub device_id: String,
+    pub recorded_at: String,
+    pub received_at: DateTime<Utc>,
+    pub late: bool,
+    /// Why this version was made (amend and void).
+    pub reason: Option<String>,
+    /// The sync mutation that made this version (matches a phone's outbox).
+    pub mutation_id: Uuid,
+}
+
+impl From<EntryVersion> for EntryView {
+    fn from(v: EntryVersion) -> Self {
+        Self {
+            id: v.entry_id,
+            participant_id: v.participant_id,
+            kind: v.kind.as_str().to_owned(),
+            version: v.version,
+            status: v.status.as_str().to_owned(),
+            data: serde_json::from_str(&v.data).unwrap_or(Value::Null),
+            classification: v
+                .classification
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok()),
+            entered_by: v.entered_by,
+            entered_by_role: v.entered_by_role.as_str().to_owned(),
+            device_id: v.device_id,
+            recorded_at: v.recorded_at.to_rfc3339(),
+            received_at: v.received_at,
+            late: v.late,
+            reason: v.reason,
+            mutation_id: v.mutation_id,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("at most {} mutations a request", mutation::MAX_BATCH)]
+    TooMany,
+    #[error("invalid request")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A participant the caller logs for, with the earliest time an entry may have.
+#[derive(Debug, Clone)]
+pub struct Logbook {
+    pub participant: Participant,
+    pub earliest: DateTime<Utc>,
+}
+
+impl Logbook {
+    pub fn new(participant: Participant, site: &Site) -> Self {
+        let earliest = enrolment_day_start(participant.enrolled_at, &site.timezone);
+        Self {
+            participant,
+            earliest,
+        }
+    }
+}
+
+/// Midnight at the start of the enrolment day in the site's time zone (an
+/// unknown zone counts as UTC; sites are checked when they are made).
+pub fn enrolment_day_start(enrolled_at: DateTime<Utc>, timezone: &str) -> DateTime<Utc> {
+    let Ok(tz) = timezone.parse::<chrono_tz::Tz>() else {
+        return enrolled_at.date_naive().and_time(NaiveTime::MIN).and_utc();
+    };
+    let day = enrolled_at.with_timezone(&tz).date_naive();
+    // A zone may skip midnight (a DST change): take the earliest valid time.
+    (0..24 * 60)
+        .find_map(|m| {
+            let t = day.and_time(NaiveTime::MIN) + chrono::Duration::minutes(m);
+            tz.from_local_datetime(&t).earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(enrolled_at)
+}
+
+/// SHA-256 of the mutation's canonical JSON, so a resend that orders keys
+/// differently is still the same content.
+pub fn content_hash(value: &Value) -> String {
+    hex::encode(Sha256::digest(canonical_json(value).as_bytes()))
+}
+
+/// JSON text with object keys sorted at every level, whatever order the
+/// client sent (or serde_json keeps).
+pub fn canonical_json(value: &Value) -> String {
+    fn canonical(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    canonical(&map[k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    canonical(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut text = String::new();
+    canonical(value, &mut text);
+    text
+}
+
+/// Everything about one mutation that needs no database.
+pub fn prepare(raw: &Value, logbooks: &HashMap<Uuid, Logbook>, now: DateTime<Utc>) -> Incoming {
+    let content_hash = content_hash(raw);
+    let (id, decoded) = mutation::decode(raw);
+    Incoming {
+        id,
+        content_hash,
+        checked: decoded.and_then(|m| candidate(m, raw, logbooks, now)),
+    }
+}
+
+fn candidate(
+    m: Mutation,
+    raw: &Value,
+    logbooks: &HashMap<Uuid, Logbook>,
+    now: DateTime<Utc>,
+) -> Result<Candidate, Rejection> {
+    let Some(book) = logbooks.get(&m.participant_id) else {
+        return Err(Rejection {
+            code: "not_found".into(),
+            message: "No participant with this id is linked to your account.".into(),
+            fields: BTreeMap::from([("participant_id".into(), "not one of yours".into())]),
+        });
+    };
+    let (content, warnings) = match &m.data {
+        None => (None, Vec::new()),
+        Some(data) => {
+            let checked = mutation::check_data(data)?;
+            mutation::check_event_time(data, now, book.earliest)?;
+            let warnings = checked
+                .warnings
+                .iter()
+                .filter_map(|w| serde_json::to_value(w).ok())
+                .filter_map(|w| w.as_str().map(str::to_owned))
+                .collect();
+            let classification = checked
+                .classification
+                .map(|c| serde_json::to_string(&c))
+                .transpose()
+                .map_err(|_| Rejection::new("invalid", "The entry could not be classified."))?;
+            // As entered: the client's own JSON (unknown fields were refused),
+            // keys sorted.
+            let data_text = raw
+                .get("data")
+                .map(canonical_json)
+                .unwrap_or_else(|| canonical_json(&data.to_json()));
+            (
+                Some(Content {
+                    data: data_text,
+                    classification,
+                    event_at: data.event_time(),
+                }),
+                warnings,
+            )
+        }
+    };
+    Ok(Candidate {
+        id: m.id,
+        participant_id: m.participant_id,
+        entry_id: m.entry_id,
+        op: m.op,
+        kind: m.kind,
+        base_version: m.base_version,
+        reason: m.reason.map(|r| r.trim().to_owned()),
+        recorded_at: m.recorded_at,
+        content,
+        warnings,
+    })
+}
+
+/// Loads the participants `ids` with their sites, for the window checks.
+pub async fn logbooks(
+    store: &dyn Store,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Logbook>, StoreError> {
+    let participants = store
+        .participants_page(&[], ids, None, ids.len() as i64 + 1)
+        .await?;
+    let mut sites: HashMap<Uuid, Site> = HashMap::new();
+    let mut books = HashMap::new();
+    for p in participants {
+        if !sites.contains_key(&p.site_id) {
+            match store.site(p.site_id).await? {
+                Some(site) => {
+                    sites.insert(site.id, site);
+                }
+                None => continue,
+            }
+        }
+        if let Some(site) = sites.get(&p.site_id) {
+            books.insert(p.id, Logbook::new(p, site));
+        }
+    }
+    Ok(books)
+}
+
+/// Runs one sync request for a participant or guardian whose participants
+/// are `participant_ids`.
+pub async fn sync(
+    store: &dyn Store,
+    sender: Sender,
+    participant_ids: &[Uuid],
+    request: SyncRequest,
+    context: &AuditContext,
+) -> Result<SyncAnswer, SyncError> {
+    if request.mutations.len() > mutation::MAX_BATCH {
+        return Err(SyncError::TooMany);
+    }
+    let since = match request.since.as_deref() {
+        None => ChangeCursor::default(),
+        Some(text) => cursor::decode_changes(text).ok_or_else(|| {
+            SyncError::Invalid(BTreeMap::from([(
+                "since".into(),
+                "a cursor from an earlier sync, or null".into(),
+            )]))
+        })?,
+    };
+    let books = logbooks(store, participant_ids).await?;
+    let incoming: Vec<Incoming> = request
+        .mutations
+        .iter()
+        .map(|raw| prepare(raw, &books, sender.received_at))
+        .collect();
+    let mut context = context.clone();
+    context.device_id = Some(sender.device_id.clone());
+    let outcome = store
+        .sync_batch(&SyncBatch {
+            sender: &sender,
+            incoming: &incoming,
+            participants: participant_ids,
+            since,
+            pull_limit: PULL_LIMIT,
+            context: &context,
+        })
+        .await?;
+    Ok(SyncAnswer {
+        results: outcome.results,
+        cursor: cursor::encode_changes(outcome.next.unwrap_or(since)),
+        changes: outcome.changes.into_iter().map(EntryView::from).collect(),
+        more: outcome.more,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn content_hash_ignores_key_order_only() {
+        let a = json!({"id": "x", "data": {"value": 5.4, "unit": "mmol/L"}});
+        let b: Value =
+            serde_json::from_str(r#"{"data": {"unit": "mmol/L", "value": 5.4}, "id": "x"}"#)
+                .unwrap();
+        assert_eq!(content_hash(&a), content_hash(&b));
+        let c = json!({"id": "x", "data": {"value": 5.5, "unit": "mmol/L"}});
+        assert_ne!(content_hash(&a), content_hash(&c));
+    }
+
+    #[test]
+    fn enrolment_day_starts_at_local_midnight() {
+        let enrolled = Utc.with_ymd_and_hms(2026, 11, 1, 17, 30, 0).unwrap();
+        // 01:30 on 2 November in Shanghai: the day began at 16:00 UTC on 1 November.
+        assert_eq!(
+            enrolment_day_start(enrolled, "Asia/Shanghai"),
+            Utc.with_ymd_and_hms(2026, 11, 1, 16, 0, 0).unwrap()
+        );
+        assert_eq!(
+            enrolment_day_start(enrolled, "UTC"),
+            Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+        );
+        // Havana skips midnight on its spring DST day.
+        let havana = Utc.with_ymd_and_hms(2026, 3, 8, 12, 0, 0).unwrap();
+        let start = enrolment_day_start(havana, "America/Havana");
+        assert!(start <= havana && havana - start < chrono::Duration::hours(24));
+    }
+}
