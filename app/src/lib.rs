@@ -1,6 +1,7 @@
 //! The T1D eDiary web app: Leptos components, routes and server functions,
 //! shared by the server (feature `ssr`) and the phone/browser (feature `hydrate`).
 
+pub mod diary;
 pub mod domain;
 pub mod error;
 pub mod pages;
@@ -16,8 +17,8 @@ use leptos_router::{
 };
 
 use crate::pages::{
-    enroll::Enroll, mfa_setup::MfaSetup, new_participant::NewParticipant, not_found::NotFound,
-    sessions::Sessions, sign_in::SignIn,
+    diary::Diary, enroll::Enroll, mfa_setup::MfaSetup, new_participant::NewParticipant,
+    not_found::NotFound, sessions::Sessions, sign_in::SignIn,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=SignIn />
                     <Route path=StaticSegment("enroll") view=Enroll />
+                    <Route path=StaticSegment("diary") view=Diary />
                     <Route path=StaticSegment("sessions") view=Sessions />
                     <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
                     <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />

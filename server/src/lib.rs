@@ -1,6 +1,8 @@
 //! The `ediary` server: command line, configuration, database store, HTTP
 //! API and the server side of the Leptos app.
 
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
 pub mod cli;

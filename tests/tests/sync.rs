@@ -2,8 +2,12 @@
 //! idempotency, conflicts, the pull, the time window, who may see what, and
 //! bad input of every kind.
 
-use chrono::{Duration, SecondsFormat, Utc};
-use ediary_tests::{Db, TestApp, demo_password, on_both_backends, raw_execute, spawn_app};
+use chrono::Duration;
+use ediary_tests::{
+    Db, TestApp, demo_password,
+    diary::{amend, at, glucose},
+    on_both_backends, raw_execute, spawn_app,
+};
 use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 use uuid::Uuid;
@@ -67,31 +71,6 @@ impl<'a> Phone<'a> {
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
-}
-
-fn at(offset: Duration) -> String {
-    (Utc::now() + offset)
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn glucose(participant: Uuid, value: Value, unit: &str) -> Value {
-    let id = Uuid::now_v7();
-    json!({
-        "id": id, "participant_id": participant, "entry_id": id, "op": "create", "kind": "glucose",
-        "recorded_at": at(Duration::zero()),
-        "data": {"measured_at": at(Duration::minutes(-5)), "value": value, "unit": unit,
-                 "context": "before_meal", "source": "meter"}
-    })
-}
-
-fn amend(of: &Value, base: i64, data: Value, reason: &str) -> Value {
-    let id = Uuid::now_v7();
-    json!({
-        "id": id, "participant_id": of["participant_id"], "entry_id": of["entry_id"], "op": "amend",
-        "kind": of["kind"], "base_version": base, "reason": reason,
-        "recorded_at": at(Duration::zero()), "data": data
-    })
 }
 
 fn void(of: &Value, base: Option<i64>, reason: &str) -> Value {

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod diary;
 pub mod enroll;
 pub mod mfa_setup;
 pub mod new_participant;

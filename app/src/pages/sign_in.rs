@@ -50,6 +50,8 @@ fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
             <p class="lead">{format!("Role: {}", user.role)}</p>
             {(user.role == Role::Investigator)
                 .then(|| view! { <p><a class="button" href="/participants/new">"Add a participant"</a></p> })}
+            {matches!(user.role, Role::Participant | Role::Guardian)
+                .then(|| view! { <p><a class="button primary" href="/diary">"Diary"</a></p> })}
             <p><a class="button" href="/sessions">"Signed-in devices"</a></p>
             <button class="button" on:click=move |_| { sign_out.dispatch(session::SignOut {}); }>
                 "Sign out"

@@ -1,0 +1,380 @@
+//! Sync throughput: 200 simulated phones on loopback, each with its own
+//! participant account, each sending batches of 20 new glucose readings to
+//! the release server; sustained mutations per second, p50/p99 request
+//! latency and the server's peak memory (VmHWM). Then the same batches
+//! written straight through the sync service and store in-process (no HTTP,
+//! no JSON, no auth), as the ceiling.
+//!
+//! `make bench`, or:
+//! `EDIARY_BIN=target/release/ediary cargo run --release -p ediary-tests --bin sync-bench -- [phones] [batches per phone]`
+//! With `EDIARY_TEST_PG_URL` set (as `tests/with-postgres.sh` does) the
+//! PostgreSQL figures follow the SQLite ones.
+
+use std::{
+    process::{Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use app::domain::account::Role;
+use chrono::Utc;
+use ediary_tests::{diary, free_port};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use server::{
+    audit::AuditContext,
+    config::DatabaseUrl,
+    enrollment, password,
+    store::{self, CodeKind, NewEnrollmentCode, NewUser, Participant, Site, Store},
+    sync::{self, SyncRequest, plan::Sender},
+};
+use uuid::Uuid;
+
+const BATCH: usize = 20;
+const PASSWORD: &str = "bench phone password";
+
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// A site and `n` enrolled participants with their own accounts
+/// (`bench.0`, `bench.1`, ...), written through the store.
+async fn enrol(store: &dyn Store, n: usize) -> Vec<(String, Uuid, Uuid)> {
+    let context = AuditContext::command_line();
+    let site = Site {
+        id: Uuid::now_v7(),
+        code: "BENCH".into(),
+        name: "Benchmark site".into(),
+        timezone: "Asia/Shanghai".into(),
+        emergency_phone: "+86 0".into(),
+    };
+    store.create_site(&site, &context).await.expect("site");
+    let hash = password::hash(SecretString::from(PASSWORD))
+        .await
+        .expect("hash");
+    let investigator = NewUser {
+        id: Uuid::now_v7(),
+        username: "bench.investigator".into(),
+        display_name: "Bench investigator".into(),
+        role: Role::Investigator,
+        password_hash: hash.clone(),
+    };
+    store
+        .create_user(&investigator, &[site.id], &context)
+        .await
+        .expect("investigator");
+    let mut accounts = Vec::with_capacity(n);
+    for i in 0..n {
+        let participant = Participant {
+            id: Uuid::now_v7(),
+            site_id: site.id,
+            study_id: format!("B-{i:04}"),
+            birth_year: 2010,
+            diagnosis_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+            weight_kg: None,
+            user_id: None,
+            enrolled_at: Utc::now() - chrono::Duration::days(30),
+        };
+        let code = enrollment::new_code();
+        let code_hash = enrollment::hash(&code);
+        store
+            .create_participant(
+                &participant,
+                &NewEnrollmentCode {
+                    code_hash: code_hash.clone(),
+                    kind: CodeKind::Participant,
+                    participant_id: participant.id,
+                    created_by: investigator.id,
+                    expires_at_ms: i64::MAX,
+                },
+                &context,
+            )
+            .await
+            .expect("participant");
+        let user = NewUser {
+            id: Uuid::now_v7(),
+            username: format!("bench.{i}"),
+            display_name: format!("Bench {i}"),
+            role: Role::Participant,
+            password_hash: hash.clone(),
+        };
+        store
+            .enroll(&code_hash, &user, Utc::now().timestamp_millis(), &context)
+            .await
+            .expect("enrol")
+            .expect("code accepted");
+        accounts.push((user.username, user.id, participant.id));
+    }
+    accounts
+}
+
+fn batches(participant: Uuid, count: usize) -> Vec<Vec<Value>> {
+    (0..count)
+        .map(|b| {
+            (0..BATCH)
+                .map(|i| diary::glucose(participant, json!(70 + (b * BATCH + i) % 200), "mg/dL"))
+                .collect()
+        })
+        .collect()
+}
+
+struct Figures {
+    mutations: usize,
+    wall: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Figures {
+    fn report(&mut self, label: &str, peak: Option<u64>) {
+        self.latencies.sort();
+        let at = |q: f64| {
+            self.latencies
+                .get(((self.latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or_default()
+        };
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "{label}: {} mutations in {:.2} s = {:.0} mutations/s; request p50 {:.1} ms, p99 {:.1} ms{}",
+            self.mutations,
+            self.wall.as_secs_f64(),
+            self.mutations as f64 / self.wall.as_secs_f64(),
+            ms(at(0.50)),
+            ms(at(0.99)),
+            peak.map_or(String::new(), |kib| format!(
+                "; server peak memory {:.1} MiB",
+                kib as f64 / 1024.0
+            )),
+        );
+    }
+}
+
+async fn over_http(base: &str, accounts: &[(String, Uuid, Uuid)], per_phone: usize) -> Figures {
+    let client = reqwest::Client::new();
+    let mut phones = Vec::new();
+    for (username, _, participant) in accounts {
+        let login: Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("login answer");
+        let token = login["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned();
+        phones.push((token, batches(*participant, per_phone)));
+    }
+    let started = Instant::now();
+    let tasks: Vec<_> = phones
+        .into_iter()
+        .map(|(token, batches)| {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/sync");
+            tokio::spawn(async move {
+                let device = Uuid::new_v4();
+                let mut cursor = Value::Null;
+                let mut latencies = Vec::new();
+                for batch in batches {
+                    let sent = Instant::now();
+                    let answer: Value = client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(&json!({"device_id": device, "since": cursor, "mutations": batch}))
+                        .send()
+                        .await
+                        .expect("sync")
+                        .json()
+                        .await
+                        .expect("sync answer");
+                    latencies.push(sent.elapsed());
+                    let applied = answer["results"]
+                        .as_array()
+                        .expect("results")
+                        .iter()
+                        .filter(|r| r["status"] == "applied")
+                        .count();
+                    assert_eq!(applied, BATCH, "{answer}");
+                    cursor = answer["cursor"].clone();
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("phone"));
+    }
+    Figures {
+        mutations: accounts.len() * per_phone * BATCH,
+        wall: started.elapsed(),
+        latencies,
+    }
+}
+
+async fn through_store(
+    store: Arc<dyn Store>,
+    accounts: &[(String, Uuid, Uuid)],
+    per_phone: usize,
+) -> Figures {
+    let started = Instant::now();
+    let tasks: Vec<_> = accounts
+        .iter()
+        .map(|(_, user, participant)| {
+            let (store, user, participant) = (store.clone(), *user, *participant);
+            tokio::spawn(async move {
+                let device = Uuid::new_v4();
+                let mut latencies = Vec::new();
+                for batch in batches(participant, per_phone) {
+                    let sent = Instant::now();
+                    let answer = sync::sync(
+                        store.as_ref(),
+                        Sender {
+                            user_id: user,
+                            role: Role::Participant,
+                            device_id: device.to_string(),
+                            received_at: Utc::now(),
+                        },
+                        &[participant],
+                        SyncRequest {
+                            device_id: device,
+                            since: None,
+                            mutations: batch,
+                        },
+                        &AuditContext::system("sync-bench"),
+                    )
+                    .await
+                    .expect("sync through the store");
+                    assert!(
+                        answer
+                            .results
+                            .iter()
+                            .all(|r| r.status == sync::plan::ResultStatus::Applied)
+                    );
+                    latencies.push(sent.elapsed());
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("writer"));
+    }
+    Figures {
+        mutations: accounts.len() * per_phone * BATCH,
+        wall: started.elapsed(),
+        latencies,
+    }
+}
+
+/// A fresh database URL of each backend to run on.
+async fn databases(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    let mut urls = vec![(
+        "SQLite",
+        format!("sqlite://{}", dir.join("bench.db").display()),
+    )];
+    if let Ok(admin) = std::env::var(ediary_tests::PG_URL_VAR) {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .expect("connect to PostgreSQL");
+        let name = format!("bench_{}", Uuid::new_v4().simple());
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+        let mut url = url::Url::parse(&admin).expect("admin URL");
+        url.set_path(&name);
+        urls.push(("PostgreSQL", url.to_string()));
+    }
+    urls
+}
+
+fn main() {
+    let bin = std::env::var_os("EDIARY_BIN").expect("set EDIARY_BIN to the ediary binary");
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let phones = args.first().copied().unwrap_or(200);
+    let per_phone = args.get(1).copied().unwrap_or(10);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (label, url) in runtime.block_on(databases(dir.path())) {
+        let parsed = DatabaseUrl::parse(&url).expect("database URL");
+        let accounts = runtime.block_on(async {
+            let store = store::open(&parsed).await.expect("open store");
+            let accounts = enrol(store.as_ref(), phones).await;
+            store.close().await;
+            accounts
+        });
+        let port = free_port();
+        let mut server = Command::new(&bin)
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                &url,
+            ])
+            .env(
+                "EDIARY_JWT_SECRET",
+                "sync-bench-secret-sync-bench-secret-0123",
+            )
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start ediary serve");
+        let base = format!("http://127.0.0.1:{port}");
+        let mut http = runtime.block_on(async {
+            let client = reqwest::Client::new();
+            let start = Instant::now();
+            while client
+                .get(format!("{base}/readyz"))
+                .send()
+                .await
+                .map(|r| r.status() != 200)
+                .unwrap_or(true)
+            {
+                assert!(
+                    start.elapsed() < Duration::from_secs(30),
+                    "server not ready"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            over_http(&base, &accounts, per_phone).await
+        });
+        let peak = peak_memory_kib(server.id());
+        let _ = Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status();
+        let _ = server.wait();
+        http.report(
+            &format!("{label}, {phones} phones x {per_phone} batches of {BATCH} over HTTP"),
+            peak,
+        );
+        let mut ceiling = runtime.block_on(async {
+            let store = store::open(&parsed).await.expect("open store");
+            through_store(store, &accounts, per_phone).await
+        });
+        ceiling.report(
+            &format!("{label}, the same batches through the store (ceiling)"),
+            None,
+        );
+    }
+}
