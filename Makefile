@@ -100,6 +100,7 @@ test: deps-test tools lint unit-and-integration browser
 bench: build
 	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo run --release -p ediary-tests --bin startup-bench
 	EDIARY_BIN=$(RELEASE_BIN) cargo run --release -p ediary-tests --bin signin-bench -- 100 1000
+	EDIARY_BIN=$(RELEASE_BIN) tests/with-postgres.sh cargo run --release -p ediary-tests --bin sync-bench -- 200 10
 
 clean:
 	cargo clean

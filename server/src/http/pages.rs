@@ -493,6 +493,8 @@ impl DiaryService for WebDiary {
             &scope,
             SyncRequest {
                 device_id: user.session_id,
+                // The page reloads its own list: a cursor past the end
+                // pulls nothing.
                 since: Some(sync::cursor::encode_changes(ChangeCursor {
                     seq: i64::MAX,
                     entry_id: Uuid::max(),
