@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::glucose::{GlucoseUnit, GlucoseValue, MeterFlag, to_mg_dl};
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ada2005Class {
@@ -17,9 +18,11 @@ pub enum Ada2005Class {
 }
 
 /// `classification` of the contract: null for insulin.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Classification {
     /// 0 (not hypoglycemic), 1, 2 or 3 (severe).
+    #[cfg_attr(feature = "ssr", schema(maximum = 3))]
     pub ada_level: u8,
     pub ada2005_class: Option<Ada2005Class>,
     pub potentially_serious: bool,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// 1 mmol/L of glucose = 18.016 mg/dL (molar mass 180.16 g/mol).
 pub const MG_DL_PER_MMOL_L: f64 = 18.016;
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GlucoseUnit {
     #[serde(rename = "mg/dL")]
@@ -16,6 +17,7 @@ pub enum GlucoseUnit {
 }
 
 /// What a meter shows outside its range (about 20 to 600 mg/dL).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MeterFlag {
     #[serde(rename = "LO")]
@@ -25,6 +27,7 @@ pub enum MeterFlag {
 }
 
 /// A reading: a number, or the meter's "LO"/"HI".
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum GlucoseValue {

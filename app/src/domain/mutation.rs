@@ -18,6 +18,7 @@ pub const LATE_AFTER: Duration = Duration::hours(24);
 pub const MAX_BATCH: usize = 500;
 const REASON_MAX_CHARS: usize = 1000;
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
@@ -58,11 +59,13 @@ pub struct Mutation {
 }
 
 /// Why a mutation was not applied: the contract's error object.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rejection {
     pub code: String,
     pub message: String,
     #[serde(default, skip_serializing_if = "FieldErrors::is_empty")]
+    #[cfg_attr(feature = "ssr", schema(value_type = std::collections::BTreeMap<String, String>))]
     pub fields: FieldErrors,
 }
 
