@@ -3,19 +3,24 @@
 //! wrong methods and oversized bodies.
 
 use axum::{
-    Router,
     body::Body,
     http::{Request, Response, header},
     middleware::Next,
     response::IntoResponse,
 };
 use tower_http::limit::RequestBodyLimitLayer;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{MAX_BODY_BYTES, error::ApiError};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Where the API is mounted.
+pub const PREFIX: &str = "/api";
+
+/// The API's routes, relative to [`PREFIX`], with their OpenAPI descriptions.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(super::openapi::document))
         .merge(super::auth::router())
         .merge(super::sites::router())
         .merge(super::participants::router())

@@ -4,59 +4,121 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Query, State},
-    routing::get,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{auth::AuthUser, error::ApiError};
+use super::{
+    auth::AuthUser,
+    error::{self, ApiError},
+};
 use crate::{
     audit::AuditRow,
     policy::{self, AuditSubject},
     state::AppState,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/audit", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// The id of the record whose trail to show (required).
     entity_id: Option<String>,
+    /// 1 to 1000, 100 by default.
     limit: Option<i64>,
+    /// `next_cursor` of the page before.
     cursor: Option<String>,
 }
 
-fn view(row: AuditRow) -> Value {
-    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
-    json!({
-        "seq": row.seq,
-        "id": row.id,
-        "occurred_at": row.occurred_at,
-        "actor_id": row.actor_id,
-        "actor_role": row.actor_role,
-        "on_behalf_of": row.on_behalf_of,
-        "action": row.action,
-        "entity_type": row.entity_type,
-        "entity_id": row.entity_id,
-        "before": parse(row.before_value),
-        "after": parse(row.after_value),
-        "reason": row.reason,
-        "client_addr": row.client_addr,
-        "user_agent": row.user_agent,
-        "device_id": row.device_id,
-        "hash": row.hash,
-    })
+/// One row of the audit trail, oldest first.
+#[derive(Serialize, ToSchema)]
+struct AuditEntry {
+    /// Position in the hash chain.
+    seq: i64,
+    id: Uuid,
+    occurred_at: DateTime<Utc>,
+    actor_id: Option<Uuid>,
+    actor_role: String,
+    on_behalf_of: Option<Uuid>,
+    action: String,
+    entity_type: String,
+    entity_id: Option<String>,
+    /// The record before the change, as stored.
+    #[schema(value_type = Option<Object>)]
+    before: Option<Value>,
+    /// The record after the change, as stored.
+    #[schema(value_type = Option<Object>)]
+    after: Option<Value>,
+    reason: Option<String>,
+    client_addr: Option<String>,
+    user_agent: Option<String>,
+    device_id: Option<String>,
+    /// SHA-256 of this row chained to the one before, hex.
+    hash: String,
 }
 
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> Self {
+        let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+        Self {
+            seq: row.seq,
+            id: row.id,
+            occurred_at: row.occurred_at,
+            actor_id: row.actor_id,
+            actor_role: row.actor_role,
+            on_behalf_of: row.on_behalf_of,
+            action: row.action,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
+            before: parse(row.before_value),
+            after: parse(row.after_value),
+            reason: row.reason,
+            client_addr: row.client_addr,
+            user_agent: row.user_agent,
+            device_id: row.device_id,
+            hash: row.hash,
+        }
+    }
+}
+
+/// A page of audit rows; `next_cursor` (null on the last page) asks for the next.
+#[derive(Serialize, ToSchema)]
+struct AuditPage {
+    items: Vec<AuditEntry>,
+    #[schema(required)]
+    next_cursor: Option<String>,
+}
+
+/// The audit trail of a record (a participant's includes their diary),
+/// for its site's investigators and for admins.
+#[utoipa::path(
+    get,
+    path = "/v1/audit",
+    operation_id = "audit_trail",
+    tag = "audit",
+    params(AuditQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of the trail, oldest first", body = AuditPage),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
+        (status = 422, description = "`validation_failed`: missing `entity_id`, bad `limit` or `cursor`", body = error::Body),
+    )
+)]
 async fn list(
     user: AuthUser,
     State(state): State<AppState>,
     Query(query): Query<AuditQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AuditPage>, ApiError> {
     let mut fields = BTreeMap::new();
     let entity = query
         .entity_id
@@ -109,8 +171,8 @@ async fn list(
         rows.truncate(limit as usize);
         rows.last().map(|r| r.seq.to_string())
     });
-    let items: Vec<Value> = rows.into_iter().map(view).collect();
-    Ok(Json(
-        json!({"items": items, "next_cursor": next_cursor.flatten()}),
-    ))
+    Ok(Json(AuditPage {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor: next_cursor.flatten(),
+    }))
 }

@@ -5,19 +5,20 @@ use std::net::SocketAddr;
 
 use app::domain::account::UserProfile;
 use axum::{
-    Json, Router,
+    Json,
     extract::{ConnectInfo, FromRequestParts, State},
     http::{HeaderMap, Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
     cookies,
-    error::{ApiError, ApiJson},
+    error::{self, ApiError, ApiJson},
 };
 use crate::{
     audit::AuditContext,
@@ -27,15 +28,15 @@ use crate::{
     store::{User, UserLinks},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/auth/login", post(login))
-        .route("/v1/auth/refresh", post(refresh))
-        .route("/v1/auth/logout", post(logout))
-        .route("/v1/auth/mfa/setup", post(mfa_setup))
-        .route("/v1/auth/session", post(browser_sign_in))
-        .route("/v1/auth/session/refresh", post(browser_refresh))
-        .route("/v1/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(mfa_setup))
+        .routes(routes!(browser_sign_in))
+        .routes(routes!(browser_refresh))
+        .routes(routes!(me))
 }
 
 impl From<AuthError> for ApiError {
@@ -105,18 +106,22 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct LoginRequest {
     username: String,
     password: String,
+    /// The authenticator app's code (or a recovery code): staff only.
     totp: Option<String>,
 }
 
-#[derive(Serialize)]
+/// What a sign-in, a refresh or an enrolment answers.
+#[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     access_token: String,
     refresh_token: String,
+    /// Always `Bearer`.
     token_type: &'static str,
+    /// Seconds the access token lives.
     expires_in: i64,
     user: UserProfile,
 }
@@ -133,6 +138,22 @@ impl From<Grant> for TokenResponse {
     }
 }
 
+/// Signs in with a username and password (and, for staff, a TOTP code).
+#[utoipa::path(
+    post,
+    path = "/v1/auth/login",
+    tag = "accounts",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`invalid_credentials`, or `mfa_required` when a TOTP code is needed", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+        (status = 429, description = "`too_many_requests`: too many failed sign-ins", body = error::Body,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn login(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,
@@ -151,19 +172,50 @@ async fn login(
     Ok(Json(grant.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct MfaSetupRequest {
     username: String,
     password: String,
 }
 
+/// A new authenticator set-up, shown this once.
+#[derive(Serialize, ToSchema)]
+#[schema(as = MfaSetup)]
+struct MfaSetupView {
+    /// The TOTP secret, base32, for typing in.
+    secret: String,
+    /// The `otpauth://` link the QR code holds.
+    otpauth_url: String,
+    /// The link as a QR code (SVG).
+    qr_svg: Option<String>,
+    /// One-time codes for when the phone is lost.
+    recovery_codes: Vec<String>,
+}
+
 /// Staff set up their authenticator app: the secret (as text, link and QR
 /// code) and one-time recovery codes, shown this once.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/mfa/setup",
+    tag = "accounts",
+    request_body = MfaSetupRequest,
+    responses(
+        (status = 200, description = "The secret and recovery codes; the first accepted code confirms the set-up", body = MfaSetupView),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`invalid_credentials`", body = error::Body),
+        (status = 403, description = "`forbidden`: not a staff account", body = error::Body),
+        (status = 409, description = "`conflict`: set up already", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+        (status = 429, description = "`too_many_requests`", body = error::Body,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn mfa_setup(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,
     ApiJson(body): ApiJson<MfaSetupRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<MfaSetupView>, ApiError> {
     let setup = auth::setup_mfa(
         state.store.as_ref(),
         &body.username,
@@ -171,19 +223,33 @@ async fn mfa_setup(
         &context,
     )
     .await?;
-    Ok(Json(serde_json::json!({
-        "secret": setup.secret_base32,
-        "otpauth_url": setup.otpauth_url,
-        "qr_svg": setup.qr_svg,
-        "recovery_codes": setup.recovery_codes,
-    })))
+    Ok(Json(MfaSetupView {
+        secret: setup.secret_base32,
+        otpauth_url: setup.otpauth_url,
+        qr_svg: setup.qr_svg,
+        recovery_codes: setup.recovery_codes,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct RefreshRequest {
     refresh_token: String,
 }
 
+/// Trades a refresh token for a new pair; the old one is spent.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/refresh",
+    tag = "accounts",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenResponse),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`invalid_token`", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+    )
+)]
 async fn refresh(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,
@@ -200,14 +266,23 @@ async fn refresh(
 }
 
 /// What the browser app gets instead of tokens, which stay in HttpOnly cookies.
+#[derive(Serialize, ToSchema)]
+struct BrowserSession {
+    user: UserProfile,
+    /// Send back in `X-CSRF-Token` with every state-changing request.
+    csrf_token: String,
+    /// Seconds the access cookie's token lives.
+    expires_in: i64,
+}
+
 fn browser_session(request: &HeaderMap, grant: Grant) -> Response {
     let csrf = cookies::new_csrf_token();
     let set = cookies::set_session(request, &grant, &csrf);
-    let mut response = Json(serde_json::json!({
-        "user": grant.user,
-        "csrf_token": csrf,
-        "expires_in": grant.expires_in,
-    }))
+    let mut response = Json(BrowserSession {
+        user: grant.user,
+        csrf_token: csrf,
+        expires_in: grant.expires_in,
+    })
     .into_response();
     for value in set {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -217,6 +292,22 @@ fn browser_session(request: &HeaderMap, grant: Grant) -> Response {
 
 /// Sign-in for the browser app: like `/auth/login`, but the tokens go into
 /// HttpOnly, SameSite=Strict cookies.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/session",
+    tag = "accounts",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; the tokens and the CSRF token are set as cookies", body = BrowserSession,
+            headers(("Set-Cookie" = String, description = "The session cookies"))),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`invalid_credentials`, or `mfa_required` when a TOTP code is needed", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+        (status = 429, description = "`too_many_requests`", body = error::Body,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn browser_sign_in(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,
@@ -235,7 +326,20 @@ async fn browser_sign_in(
     Ok(browser_session(&headers, grant))
 }
 
-/// Renews the browser's cookies from its refresh cookie.
+/// Renews the browser's cookies from its refresh cookie (no body; the
+/// CSRF cookie's value must come back in `X-CSRF-Token`).
+#[utoipa::path(
+    post,
+    path = "/v1/auth/session/refresh",
+    tag = "accounts",
+    params(("X-CSRF-Token" = String, Header, description = "The CSRF token of the session")),
+    responses(
+        (status = 200, description = "New cookies", body = BrowserSession,
+            headers(("Set-Cookie" = String, description = "The session cookies"))),
+        (status = 401, description = "`invalid_token`", body = error::Body),
+        (status = 403, description = "`csrf_failed`", body = error::Body),
+    )
+)]
 async fn browser_refresh(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,
@@ -254,6 +358,18 @@ async fn browser_refresh(
 
 /// Ends the session the access token belongs to, and so its refresh token
 /// (the optional `refresh_token` in the body names the same session).
+#[utoipa::path(
+    post,
+    path = "/v1/auth/logout",
+    tag = "accounts",
+    request_body(content = Option<LogoutRequest>, description = "Optional; the session is the access token's"),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Signed out; a browser's cookies are cleared"),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`csrf_failed` (cookie sessions)", body = error::Body),
+    )
+)]
 async fn logout(
     user: AuthUser,
     State(state): State<AppState>,
@@ -271,6 +387,25 @@ async fn logout(
     Ok(response)
 }
 
+/// Optional body of `POST /v1/auth/logout`: the server ends the access
+/// token's session and does not read it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct LogoutRequest {
+    refresh_token: Option<String>,
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/v1/me",
+    tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = UserProfile),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+    )
+)]
 async fn me(user: AuthUser) -> Json<UserProfile> {
     Json(auth::profile_of(&user.user, user.links))
 }

@@ -4,19 +4,19 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{DefaultBodyLimit, Path, Query, State},
-    routing::{get, post},
 };
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
     auth::AuthUser,
-    error::{ApiError, ApiJson},
+    error::{self, ApiError, ApiJson},
 };
 use crate::{
     policy,
@@ -29,11 +29,11 @@ use app::domain::entry::Kind;
 /// 500 mutations with long notes need more than the API's usual 1 MiB.
 pub const SYNC_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/sync", post(sync_handler))
-        .route("/v1/participants/{id}/entries", get(list))
-        .route("/v1/entries/{id}/history", get(history))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sync_handler))
+        .routes(routes!(list))
+        .routes(routes!(history))
         .layer(RequestBodyLimitLayer::new(SYNC_BODY_LIMIT))
         .layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT))
 }
@@ -51,6 +51,24 @@ impl From<SyncError> for ApiError {
     }
 }
 
+/// Sends the device's diary changes and receives everyone else's: one
+/// result per mutation, in order, after the batch is durably committed.
+#[utoipa::path(
+    post,
+    path = "/v1/sync",
+    operation_id = "sync",
+    tag = "diary",
+    request_body = SyncRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The batch's results (a bad mutation is `rejected` on its own) and the entries changed since `since`", body = sync::SyncAnswer),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (staff do not sync) or `csrf_failed`", body = error::Body),
+        (status = 413, description = "`payload_too_large`: more than 500 mutations, or a body over 8 MiB", body = error::Body),
+        (status = 422, description = "`validation_failed`: the envelope (`device_id`, `since`, `mutations`) is wrong", body = error::Body),
+    )
+)]
 async fn sync_handler(
     user: AuthUser,
     State(state): State<AppState>,
@@ -74,12 +92,21 @@ async fn sync_handler(
     Ok(Json(answer))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only this kind.
+    #[param(value_type = Option<Kind>)]
     kind: Option<String>,
+    /// Events at or after this time (RFC 3339 with offset).
+    #[param(value_type = Option<String>, format = DateTime)]
     from: Option<String>,
+    /// Events before this time (RFC 3339 with offset).
+    #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
+    /// 1 to 1000, 100 by default.
     limit: Option<i64>,
+    /// `next_cursor` of the page before.
     cursor: Option<String>,
 }
 
@@ -143,12 +170,36 @@ async fn visible_participant(
     }
 }
 
+/// A page of entries; `next_cursor` (null on the last page) asks for the next.
+#[derive(Serialize, ToSchema)]
+struct EntryPage {
+    items: Vec<EntryView>,
+    #[schema(required)]
+    next_cursor: Option<String>,
+}
+
+/// A participant's diary, newest event first, voided entries included.
+#[utoipa::path(
+    get,
+    path = "/v1/participants/{id}/entries",
+    operation_id = "list_entries",
+    tag = "diary",
+    params(("id" = Uuid, Path, description = "The participant"), ListQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of entries at their current version", body = EntryPage),
+        (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
+        (status = 422, description = "`validation_failed`: bad `kind`, `from`, `to`, `limit` or `cursor`", body = error::Body),
+    )
+)]
 async fn list(
     user: AuthUser,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EntryPage>, ApiError> {
     let mut q = parse_query(&query)?;
     let participant = visible_participant(&state, &user, id).await?;
     let limit = q.limit;
@@ -163,20 +214,45 @@ async fn list(
     } else {
         None
     };
-    let items: Vec<EntryView> = items.into_iter().map(Into::into).collect();
-    Ok(Json(json!({"items": items, "next_cursor": next_cursor})))
+    Ok(Json(EntryPage {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
 }
 
+/// Every version of an entry.
+#[derive(Serialize, ToSchema)]
+struct EntryHistory {
+    /// Oldest first.
+    versions: Vec<EntryView>,
+}
+
+/// Every version of an entry, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/entries/{id}/history",
+    operation_id = "entry_history",
+    tag = "diary",
+    params(("id" = Uuid, Path, description = "The entry")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The entry's versions", body = EntryHistory),
+        (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
+    )
+)]
 async fn history(
     user: AuthUser,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EntryHistory>, ApiError> {
     let versions = state.store.entry_history(id).await?;
     let Some(first) = versions.first() else {
         return Err(ApiError::NotFound);
     };
     visible_participant(&state, &user, first.participant_id).await?;
-    let versions: Vec<EntryView> = versions.into_iter().map(Into::into).collect();
-    Ok(Json(json!({"versions": versions})))
+    Ok(Json(EntryHistory {
+        versions: versions.into_iter().map(Into::into).collect(),
+    }))
 }

@@ -46,16 +46,23 @@ pub enum ApiError {
     Internal(String),
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// Every error answer of the API (`ApiError` in the OpenAPI document).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiError)]
+pub(super) struct Body<'a> {
     error: Detail<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiErrorDetail)]
 struct Detail<'a> {
+    /// A stable snake_case code, such as `validation_failed`.
     code: &'a str,
+    /// A sentence for people.
     message: &'a str,
+    /// Validation problems only: what is wrong, by field path.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = BTreeMap<String, String>, required = false)]
     fields: Option<&'a BTreeMap<String, String>>,
 }
 

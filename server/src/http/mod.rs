@@ -9,6 +9,7 @@ pub mod entries;
 pub mod error;
 pub mod headers;
 pub mod health;
+pub mod openapi;
 mod pages;
 pub mod participants;
 pub mod sessions;
@@ -26,6 +27,7 @@ use axum::{
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 use tracing::Span;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
@@ -36,8 +38,11 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let context = pages::context(&state);
     let mut router = Router::new()
-        .merge(health::router())
-        .nest("/api", api::router())
+        .merge(openapi::serve(
+            OpenApiRouter::new()
+                .merge(health::router())
+                .nest(api::PREFIX, api::router()),
+        ))
         .leptos_routes_with_context(&state, generate_route_list(app::App), context.clone(), {
             move || app::shell(options.clone())
         })

@@ -4,20 +4,20 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State},
     http::StatusCode,
-    routing::post,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
     auth::{AuthUser, RequestContext, TokenResponse},
-    error::{ApiError, ApiJson},
+    error::{self, ApiError, ApiJson},
 };
 use crate::{
     auth, enrollment, policy,
@@ -25,18 +25,16 @@ use crate::{
     store::{CodeKind, NewEnrollmentCode, Participant},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/participants", post(create).get(list))
-        .route(
-            "/v1/participants/{id}/guardian-invitations",
-            post(invite_guardian),
-        )
-        .route("/v1/enroll", post(enroll))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(invite_guardian))
+        .routes(routes!(enroll))
 }
 
 /// `participant` in the contract.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Participant)]
 pub struct ParticipantView {
     id: Uuid,
     site_id: Uuid,
@@ -59,9 +57,10 @@ impl From<Participant> for ParticipantView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub(crate) struct NewParticipant {
     pub site_id: Uuid,
+    /// 1 to 32 letters, digits, '-' or '_', such as `QD-001`.
     pub study_id: String,
     pub birth_year: i32,
     pub diagnosis_date: NaiveDate,
@@ -101,10 +100,13 @@ fn validate(body: &NewParticipant, today: NaiveDate) -> BTreeMap<String, String>
 }
 
 /// What the investigator is shown of a new code, to hand to the family.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct IssuedCode {
+    /// The one-time code, grouped for reading out (`K7QX-M3TR-HAWC`).
     pub enrollment_code: String,
+    /// `/enroll?code=...` on the server's public address.
     pub enrollment_link: String,
+    /// The link as a QR code (SVG).
     pub enrollment_qr_svg: Option<String>,
     pub enrollment_expires_at: DateTime<Utc>,
 }
@@ -135,25 +137,46 @@ fn issue_code(
     (stored, shown)
 }
 
-#[derive(Serialize)]
+/// A new participant and their first enrolment code.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ParticipantCreated)]
 struct Created {
     participant: ParticipantView,
     #[serde(flatten)]
     code: IssuedCode,
 }
 
+/// Adds a participant to a site the investigator runs, with a first
+/// enrolment code for the family.
+#[utoipa::path(
+    post,
+    path = "/v1/participants",
+    operation_id = "create_participant",
+    tag = "participants",
+    request_body = NewParticipant,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "The participant and a one-time enrolment code", body = Created),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (not an investigator of the site) or `csrf_failed`", body = error::Body),
+        (status = 409, description = "`conflict`: the study id is taken", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+    )
+)]
 async fn create(
     user: AuthUser,
     State(state): State<AppState>,
     ApiJson(body): ApiJson<NewParticipant>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let (participant, code) = create_participant(&state, &user, body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!(Created {
+        Json(Created {
             participant: participant.into(),
             code,
-        })),
+        }),
     ))
 }
 
@@ -189,13 +212,30 @@ pub(crate) async fn create_participant(
     Ok((participant, shown))
 }
 
+/// A one-time code for a guardian of the participant. The body, if any
+/// (the contract sends `{}`), is not read.
+#[utoipa::path(
+    post,
+    path = "/v1/participants/{id}/guardian-invitations",
+    tag = "participants",
+    params(("id" = Uuid, Path, description = "The participant")),
+    request_body(content = Option<super::openapi::EmptyObject>, description = "`{}` or nothing"),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "A one-time enrolment code for a guardian", body = IssuedCode),
+        (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (not an investigator of the site) or `csrf_failed`", body = error::Body),
+        (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
+    )
+)]
 async fn invite_guardian(
     user: AuthUser,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<IssuedCode>), ApiError> {
     let (_, shown) = guardian_invitation(&state, &user, id).await?;
-    Ok((StatusCode::CREATED, Json(json!(shown))))
+    Ok((StatusCode::CREATED, Json(shown)))
 }
 
 /// A guardian invitation for participant `id` (for the API and the web app).
@@ -219,17 +259,44 @@ pub(crate) async fn guardian_invitation(
     Ok((participant, shown))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// 1 to 1000, 100 by default.
     limit: Option<i64>,
+    /// `next_cursor` of the page before.
     cursor: Option<String>,
 }
 
+/// A page of participants; `next_cursor` (null on the last page) asks for the next.
+#[derive(Serialize, ToSchema)]
+struct ParticipantPage {
+    items: Vec<ParticipantView>,
+    #[schema(required)]
+    next_cursor: Option<String>,
+}
+
+/// The participants the caller may see: their sites' (investigators), or
+/// their children (guardians).
+#[utoipa::path(
+    get,
+    path = "/v1/participants",
+    operation_id = "list_participants",
+    tag = "participants",
+    params(ListQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of participants", body = ParticipantPage),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden`: admins and participants have no list", body = error::Body),
+        (status = 422, description = "`validation_failed`: bad `limit` or `cursor`", body = error::Body),
+    )
+)]
 async fn list(
     user: AuthUser,
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ParticipantPage>, ApiError> {
     let (sites, ids) = policy::participant_list_scope(&user.actor()).ok_or(ApiError::Forbidden)?;
     let limit = query.limit.unwrap_or(100);
     let mut fields = BTreeMap::new();
@@ -259,20 +326,38 @@ async fn list(
         items.truncate(limit as usize);
         items.last().map(|p| p.id.to_string())
     });
-    let items: Vec<ParticipantView> = items.into_iter().map(Into::into).collect();
-    Ok(Json(
-        json!({"items": items, "next_cursor": next_cursor.flatten()}),
-    ))
+    Ok(Json(ParticipantPage {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor: next_cursor.flatten(),
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct EnrollRequest {
+    /// The one-time code; case, spaces and dashes do not matter.
     code: String,
     username: String,
     password: String,
     display_name: String,
 }
 
+/// Uses an enrolment code: creates the participant's or guardian's account
+/// and signs it in.
+#[utoipa::path(
+    post,
+    path = "/v1/enroll",
+    tag = "participants",
+    request_body = EnrollRequest,
+    responses(
+        (status = 201, description = "Enrolled and signed in", body = TokenResponse),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 409, description = "`conflict`: the username is taken", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`, also for an unknown, used or expired code", body = error::Body),
+        (status = 429, description = "`too_many_requests`: too many wrong codes from this address", body = error::Body,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn enroll(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,

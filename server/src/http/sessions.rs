@@ -5,19 +5,20 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
-    routing::{delete, get, post},
 };
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
     auth::AuthUser,
-    error::{ApiError, ApiJson},
+    error::{self, ApiError, ApiJson},
 };
 use crate::{
     password::{self, Verdict},
@@ -25,34 +26,88 @@ use crate::{
     state::AppState,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/sessions", get(list))
-        .route("/v1/sessions/{id}", delete(end))
-        .route("/v1/me/password", post(change_password))
-        .route("/v1/users/{id}/disable", post(disable))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(end))
+        .routes(routes!(change_password))
+        .routes(routes!(disable))
 }
 
-async fn list(user: AuthUser, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// A signed-in device.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Session)]
+struct SessionView {
+    id: Uuid,
+    created_at: DateTime<Utc>,
+    last_used_at: DateTime<Utc>,
+    user_agent: Option<String>,
+    client_addr: Option<String>,
+    device_id: Option<String>,
+    /// The session of this request.
+    current: bool,
+}
+
+/// A page of sessions; `next_cursor` (null on the last page) asks for the next.
+#[derive(Serialize, ToSchema)]
+struct SessionPage {
+    items: Vec<SessionView>,
+    #[schema(required)]
+    next_cursor: Option<String>,
+}
+
+/// The caller's open sessions (one page: `next_cursor` is always null).
+#[utoipa::path(
+    get,
+    path = "/v1/sessions",
+    operation_id = "list_sessions",
+    tag = "sessions",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The open sessions", body = SessionPage),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+    )
+)]
+async fn list(
+    user: AuthUser,
+    State(state): State<AppState>,
+) -> Result<Json<SessionPage>, ApiError> {
     let sessions = state.store.sessions_of(user.user.id).await?;
-    let items: Vec<Value> = sessions
+    let items = sessions
         .into_iter()
         .filter(|s| s.revoked_at.is_none())
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "created_at": s.created_at,
-                "last_used_at": s.last_used_at,
-                "user_agent": s.user_agent,
-                "client_addr": s.client_addr,
-                "device_id": s.device_id,
-                "current": s.id == user.session_id,
-            })
+        .map(|s| SessionView {
+            id: s.id,
+            created_at: s.created_at,
+            last_used_at: s.last_used_at,
+            user_agent: s.user_agent,
+            client_addr: s.client_addr,
+            device_id: s.device_id,
+            current: s.id == user.session_id,
         })
         .collect();
-    Ok(Json(json!({"items": items, "next_cursor": null})))
+    Ok(Json(SessionPage {
+        items,
+        next_cursor: None,
+    }))
 }
 
+/// Signs one of the caller's devices out.
+#[utoipa::path(
+    delete,
+    path = "/v1/sessions/{id}",
+    operation_id = "end_session",
+    tag = "sessions",
+    params(("id" = Uuid, Path, description = "The session")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "The session is ended"),
+        (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`csrf_failed`", body = error::Body),
+        (status = 404, description = "`not_found`: not one of the caller's sessions", body = error::Body),
+    )
+)]
 async fn end(
     user: AuthUser,
     State(state): State<AppState>,
@@ -70,12 +125,29 @@ async fn end(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct PasswordChange {
     current_password: String,
+    /// 8 to 256 characters, not among the most common passwords.
     new_password: String,
 }
 
+/// Changes the caller's password; their other sessions end.
+#[utoipa::path(
+    post,
+    path = "/v1/me/password",
+    tag = "sessions",
+    request_body = PasswordChange,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Changed; the other sessions are ended"),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`csrf_failed`", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`: a weak new password or a wrong current one", body = error::Body),
+    )
+)]
 async fn change_password(
     user: AuthUser,
     State(state): State<AppState>,
@@ -110,11 +182,32 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
+#[schema(as = DisableRequest)]
 struct Disable {
+    /// Why, for the audit trail.
     reason: String,
 }
 
+/// Disables an account and ends its sessions (admins).
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/disable",
+    operation_id = "disable_user",
+    tag = "sessions",
+    params(("id" = Uuid, Path, description = "The user")),
+    request_body = Disable,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Disabled; the account's sessions are ended"),
+        (status = 400, description = "`malformed_json`, or the id is not a UUID", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
+        (status = 404, description = "`not_found`: no such user", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`: no reason given", body = error::Body),
+    )
+)]
 async fn disable(
     user: AuthUser,
     State(state): State<AppState>,

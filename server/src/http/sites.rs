@@ -2,30 +2,35 @@
 
 use std::collections::BTreeMap;
 
-use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
     auth::AuthUser,
-    error::{ApiError, ApiJson},
+    error::{self, ApiError, ApiJson},
 };
 use crate::{policy, state::AppState, store::Site};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/sites", post(create))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct NewSite {
+    /// 1 to 16 capital letters, digits or '-'.
     code: String,
     name: String,
+    /// An IANA time zone such as `Asia/Shanghai`.
     timezone: String,
     emergency_phone: String,
 }
 
 /// `site` in the contract.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Site)]
 pub struct SiteView {
     id: Uuid,
     code: String,
@@ -85,6 +90,24 @@ fn validate(body: &NewSite) -> BTreeMap<String, String> {
     fields
 }
 
+/// Sets up a site (admins).
+#[utoipa::path(
+    post,
+    path = "/v1/sites",
+    operation_id = "create_site",
+    tag = "sites",
+    request_body = NewSite,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "The new site", body = SiteView),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
+        (status = 409, description = "`conflict`: the code is taken", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+    )
+)]
 async fn create(
     user: AuthUser,
     State(state): State<AppState>,

@@ -30,17 +30,18 @@ pub const PULL_LIMIT: i64 = 1000;
 
 /// The request body of `POST /api/v1/sync`. Mutations stay raw JSON so that
 /// one bad mutation is rejected on its own, not the whole batch.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
     pub device_id: Uuid,
     #[serde(default)]
     pub since: Option<String>,
+    #[schema(value_type = Vec<crate::http::openapi::SyncMutation>)]
     pub mutations: Vec<Value>,
 }
 
 /// The answer of `POST /api/v1/sync`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SyncAnswer {
     pub results: Vec<MutationResult>,
     pub changes: Vec<EntryView>,
@@ -50,18 +51,25 @@ pub struct SyncAnswer {
 }
 
 /// `entry` in the contract.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = Entry)]
 pub struct EntryView {
     pub id: Uuid,
     pub participant_id: Uuid,
+    #[schema(value_type = app::domain::entry::Kind)]
     pub kind: String,
     pub version: i64,
+    #[schema(value_type = crate::http::openapi::EntryStatus)]
     pub status: String,
+    #[schema(value_type = crate::http::openapi::EntryData)]
     pub data: Value,
+    #[schema(value_type = Option<app::domain::classification::Classification>, required)]
     pub classification: Option<Value>,
     pub entered_by: Uuid,
+    #[schema(value_type = app::domain::account::Role)]
     pub entered_by_role: String,
     pub device_id: String,
+    #[schema(value_type = String, format = DateTime)]
     pub recorded_at: String,
     pub received_at: DateTime<Utc>,
     pub late: bool,

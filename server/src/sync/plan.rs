@@ -61,7 +61,7 @@ pub struct Sender {
     pub received_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultStatus {
     Applied,
@@ -71,7 +71,7 @@ pub enum ResultStatus {
 }
 
 /// One mutation's result, as the contract spells it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MutationResult {
     pub id: Option<Uuid>,
     pub status: ResultStatus,
@@ -81,6 +81,7 @@ pub struct MutationResult {
     pub error: Option<Rejection>,
     /// For a duplicate: what happened the first time.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::http::openapi::MutationOutcome>)]
     pub original_status: Option<MutationStatus>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
