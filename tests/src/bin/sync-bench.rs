@@ -6,7 +6,11 @@
 //! no JSON, no auth), as the ceiling.
 //!
 //! `make bench`, or:
-//! `EDIARY_BIN=target/release/ediary cargo run --release -p ediary-tests --bin sync-bench -- [phones] [batches per phone]`
+//! `EDIARY_BIN=target/release/ediary cargo run --release -p ediary-tests --bin sync-bench -- [phones] [batches per phone] [offered mutations/s]`
+//!
+//! Each run has two phases on one server: phones sending back to back (the
+//! throughput at saturation), then a steady offered load (latency at the
+//! target rate). The peak memory covers both.
 //! With `EDIARY_TEST_PG_URL` set (as `tests/with-postgres.sh` does) the
 //! PostgreSQL figures follow the SQLite ones.
 
@@ -156,7 +160,15 @@ impl Figures {
     }
 }
 
-async fn over_http(base: &str, accounts: &[(String, Uuid, Uuid)], per_phone: usize) -> Figures {
+/// Every phone sends its batches back to back (`pace` None: the server's
+/// saturation), or one batch every `pace`, the phones' starts spread over
+/// one period (a steady offered load).
+async fn over_http(
+    base: &str,
+    accounts: &[(String, Uuid, Uuid)],
+    per_phone: usize,
+    pace: Option<Duration>,
+) -> Figures {
     let client = reqwest::Client::new();
     let mut phones = Vec::new();
     for (username, _, participant) in accounts {
@@ -176,16 +188,26 @@ async fn over_http(base: &str, accounts: &[(String, Uuid, Uuid)], per_phone: usi
         phones.push((token, batches(*participant, per_phone)));
     }
     let started = Instant::now();
+    let count = phones.len() as u32;
     let tasks: Vec<_> = phones
         .into_iter()
-        .map(|(token, batches)| {
+        .enumerate()
+        .map(|(i, (token, batches))| {
             let client = client.clone();
             let url = format!("{base}/api/v1/sync");
             tokio::spawn(async move {
                 let device = Uuid::new_v4();
                 let mut cursor = Value::Null;
                 let mut latencies = Vec::new();
+                let mut next = tokio::time::Instant::now();
+                if let Some(period) = pace {
+                    next += period * i as u32 / count;
+                }
                 for batch in batches {
+                    if let Some(period) = pace {
+                        tokio::time::sleep_until(next).await;
+                        next += period;
+                    }
                     let sent = Instant::now();
                     let answer: Value = client
                         .post(&url)
@@ -309,6 +331,9 @@ fn main() {
         .collect();
     let phones = args.first().copied().unwrap_or(200);
     let per_phone = args.get(1).copied().unwrap_or(10);
+    // The steady load to offer, in mutations per second.
+    let rate = args.get(2).copied().unwrap_or(5000);
+    let pace = Duration::from_secs_f64((phones * BATCH) as f64 / rate as f64);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -341,7 +366,7 @@ fn main() {
             .spawn()
             .expect("start ediary serve");
         let base = format!("http://127.0.0.1:{port}");
-        let mut http = runtime.block_on(async {
+        let (mut http, mut steady) = runtime.block_on(async {
             let client = reqwest::Client::new();
             let start = Instant::now();
             while client
@@ -357,7 +382,9 @@ fn main() {
                 );
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            over_http(&base, &accounts, per_phone).await
+            let saturated = over_http(&base, &accounts, per_phone, None).await;
+            let steady = over_http(&base, &accounts, per_phone, Some(pace)).await;
+            (saturated, steady)
         });
         let peak = peak_memory_kib(server.id());
         let _ = Command::new("kill")
@@ -365,7 +392,16 @@ fn main() {
             .status();
         let _ = server.wait();
         http.report(
-            &format!("{label}, {phones} phones x {per_phone} batches of {BATCH} over HTTP"),
+            &format!(
+                "{label}, {phones} phones x {per_phone} batches of {BATCH} over HTTP, back to back"
+            ),
+            None,
+        );
+        steady.report(
+            &format!(
+                "{label}, the same at a steady {rate} mutations/s offered (one batch per phone every {} ms)",
+                pace.as_millis()
+            ),
             peak,
         );
         let mut ceiling = runtime.block_on(async {
