@@ -305,40 +305,50 @@ async fn append_audits(
     context: &AuditContext,
     events: &[AuditEvent],
 ) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
     let (mut seq, mut prev_hash): (i64, String) =
         sqlx::query_as("SELECT seq, hash FROM audit_head")
             .fetch_one(&mut *conn)
             .await?;
     let now = Utc::now();
+    let mut rows = Vec::with_capacity(events.len());
     for event in events {
         let row = AuditRow::new(seq + 1, prev_hash, context, event, now);
-        sqlx::query(
+        seq = row.seq;
+        prev_hash = row.hash.clone();
+        rows.push(row);
+    }
+    // One statement per 500 rows (17 columns each, under the parameter limit).
+    for chunk in rows.chunks(500) {
+        sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO audit_log (seq, id, occurred_at, actor_id, actor_role, on_behalf_of, action,
                entity_type, entity_id, before_value, after_value, reason, client_addr, user_agent,
-               device_id, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+               device_id, prev_hash, hash) ",
         )
-        .bind(row.seq)
-        .bind(row.id.hyphenated())
-        .bind(row.occurred_at)
-        .bind(row.actor_id.map(|u| u.hyphenated()))
-        .bind(&row.actor_role)
-        .bind(row.on_behalf_of.map(|u| u.hyphenated()))
-        .bind(&row.action)
-        .bind(&row.entity_type)
-        .bind(&row.entity_id)
-        .bind(&row.before_value)
-        .bind(&row.after_value)
-        .bind(&row.reason)
-        .bind(&row.client_addr)
-        .bind(&row.user_agent)
-        .bind(&row.device_id)
-        .bind(&row.prev_hash)
-        .bind(&row.hash)
+        .push_values(chunk, |mut b, row| {
+            b.push_bind(row.seq)
+                .push_bind(row.id.hyphenated())
+                .push_bind(row.occurred_at)
+                .push_bind(row.actor_id.map(|u| u.hyphenated()))
+                .push_bind(&row.actor_role)
+                .push_bind(row.on_behalf_of.map(|u| u.hyphenated()))
+                .push_bind(&row.action)
+                .push_bind(&row.entity_type)
+                .push_bind(&row.entity_id)
+                .push_bind(&row.before_value)
+                .push_bind(&row.after_value)
+                .push_bind(&row.reason)
+                .push_bind(&row.client_addr)
+                .push_bind(&row.user_agent)
+                .push_bind(&row.device_id)
+                .push_bind(&row.prev_hash)
+                .push_bind(&row.hash);
+        })
+        .build()
         .execute(&mut *conn)
         .await?;
-        seq = row.seq;
-        prev_hash = row.hash;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
         .bind(seq)

@@ -257,6 +257,7 @@ async fn through_store(
             tokio::spawn(async move {
                 let device = Uuid::new_v4();
                 let mut latencies = Vec::new();
+                let mut cursor = None;
                 for batch in batches(participant, per_phone) {
                     let sent = Instant::now();
                     let answer = sync::sync(
@@ -270,13 +271,14 @@ async fn through_store(
                         &[participant],
                         SyncRequest {
                             device_id: device,
-                            since: None,
+                            since: cursor.take(),
                             mutations: batch,
                         },
                         &AuditContext::system("sync-bench"),
                     )
                     .await
                     .expect("sync through the store");
+                    cursor = Some(answer.cursor.clone());
                     assert!(
                         answer
                             .results

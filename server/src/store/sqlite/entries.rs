@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::DateTime;
-use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, sqlite::SqliteRow};
 use uuid::Uuid;
 
 use super::{SqliteStore, append_audits, id, id_list};
@@ -14,6 +14,10 @@ use crate::{
     },
     sync::plan,
 };
+
+/// Rows a multi-row insert carries: 18 columns x 500 stays under both
+/// backends' limit on bound parameters.
+const CHUNK: usize = 500;
 
 const ENTRY_COLUMNS: &str = "v.entry_id, v.version, v.participant_id, v.kind, v.op, v.status,
     v.data, v.classification, v.event_at_us, v.entered_by, v.entered_by_role, v.device_id,
@@ -124,12 +128,8 @@ pub(super) async fn sync_batch(
 
     let plan = plan::plan(batch.sender, batch.incoming, seen, heads, seq);
 
-    for r in &plan.records {
-        insert_record(&mut tx, r).await?;
-    }
-    for v in &plan.versions {
-        insert_version(&mut tx, v).await?;
-    }
+    insert_records(&mut tx, &plan.records).await?;
+    insert_versions(&mut tx, &plan.versions).await?;
     let audit: Vec<_> = plan
         .versions
         .iter()
@@ -147,67 +147,98 @@ pub(super) async fn sync_batch(
     })
 }
 
-async fn insert_record(conn: &mut SqliteConnection, r: &MutationRecord) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO sync_mutations
-           (id, user_id, device_id, content_hash, status, entry_id, version, error, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(r.id.hyphenated())
-    .bind(r.user_id.hyphenated())
-    .bind(&r.device_id)
-    .bind(&r.content_hash)
-    .bind(r.status.as_str())
-    .bind(r.entry_id.map(|e| e.hyphenated()))
-    .bind(r.version)
-    .bind(&r.error)
-    .bind(r.received_at)
-    .execute(conn)
-    .await?;
+/// One statement per table for the whole batch: per-statement overhead,
+/// not the rows, is what a batch of small inserts costs.
+async fn insert_records(
+    conn: &mut SqliteConnection,
+    records: &[MutationRecord],
+) -> Result<(), StoreError> {
+    for chunk in records.chunks(CHUNK) {
+        QueryBuilder::<Sqlite>::new(
+            "INSERT INTO sync_mutations
+               (id, user_id, device_id, content_hash, status, entry_id, version, error, received_at) ",
+        )
+        .push_values(chunk, |mut row, r| {
+            row.push_bind(r.id.hyphenated())
+                .push_bind(r.user_id.hyphenated())
+                .push_bind(&r.device_id)
+                .push_bind(&r.content_hash)
+                .push_bind(r.status.as_str())
+                .push_bind(r.entry_id.map(|e| e.hyphenated()))
+                .push_bind(r.version)
+                .push_bind(&r.error)
+                .push_bind(r.received_at);
+        })
+        .build()
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
-async fn insert_version(conn: &mut SqliteConnection, v: &EntryVersion) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO entries (id, participant_id, kind, current_version, event_at_us, change_seq)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET current_version = excluded.current_version,
-           event_at_us = excluded.event_at_us, change_seq = excluded.change_seq",
-    )
-    .bind(v.entry_id.hyphenated())
-    .bind(v.participant_id.hyphenated())
-    .bind(v.kind.as_str())
-    .bind(v.version)
-    .bind(v.event_at_us)
-    .bind(v.change_seq)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO entry_versions (entry_id, version, participant_id, kind, op, status, data,
-           classification, event_at_us, entered_by, entered_by_role, device_id, recorded_at,
-           received_at, late, reason, mutation_id, change_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(v.entry_id.hyphenated())
-    .bind(v.version)
-    .bind(v.participant_id.hyphenated())
-    .bind(v.kind.as_str())
-    .bind(v.op.as_str())
-    .bind(v.status.as_str())
-    .bind(&v.data)
-    .bind(&v.classification)
-    .bind(v.event_at_us)
-    .bind(v.entered_by.hyphenated())
-    .bind(v.entered_by_role.as_str())
-    .bind(&v.device_id)
-    .bind(v.recorded_at.to_rfc3339())
-    .bind(v.received_at)
-    .bind(v.late)
-    .bind(&v.reason)
-    .bind(v.mutation_id.hyphenated())
-    .bind(v.change_seq)
-    .execute(conn)
-    .await?;
+async fn insert_versions(
+    conn: &mut SqliteConnection,
+    versions: &[EntryVersion],
+) -> Result<(), StoreError> {
+    // The head row of each entry moves to its last version of the batch
+    // (one row per entry: a statement may not update a row twice).
+    let mut heads: Vec<&EntryVersion> = Vec::new();
+    for v in versions {
+        match heads.iter_mut().find(|h| h.entry_id == v.entry_id) {
+            Some(head) => *head = v,
+            None => heads.push(v),
+        }
+    }
+    for chunk in heads.chunks(CHUNK) {
+        QueryBuilder::<Sqlite>::new(
+            "INSERT INTO entries (id, participant_id, kind, current_version, event_at_us, change_seq) ",
+        )
+        .push_values(chunk, |mut row, v| {
+            row.push_bind(v.entry_id.hyphenated())
+                .push_bind(v.participant_id.hyphenated())
+                .push_bind(v.kind.as_str())
+                .push_bind(v.version)
+                .push_bind(v.event_at_us)
+                .push_bind(v.change_seq);
+        })
+        .push(
+            " ON CONFLICT (id) DO UPDATE SET current_version = excluded.current_version,
+               event_at_us = excluded.event_at_us, change_seq = excluded.change_seq",
+        )
+        .build()
+        .execute(&mut *conn)
+        .await?;
+    }
+    for chunk in versions.chunks(CHUNK) {
+        QueryBuilder::<Sqlite>::new(
+            "INSERT INTO entry_versions (entry_id, version, participant_id, kind, op, status, data,
+               classification, event_at_us, entered_by, entered_by_role, device_id, recorded_at,
+               received_at, late, reason, mutation_id, change_seq) ",
+        )
+        .push_values(chunk, |mut row, v| {
+            row.push_bind(v.entry_id.hyphenated())
+                .push_bind(v.version)
+                .push_bind(v.participant_id.hyphenated())
+                .push_bind(v.kind.as_str())
+                .push_bind(v.op.as_str())
+                .push_bind(v.status.as_str())
+                .push_bind(&v.data)
+                .push_bind(&v.classification)
+                .push_bind(v.event_at_us)
+                .push_bind(v.entered_by.hyphenated())
+                .push_bind(v.entered_by_role.as_str())
+                .push_bind(&v.device_id)
+                .push_bind(v.recorded_at.to_rfc3339())
+                .push_bind(v.received_at)
+                .push_bind(v.late)
+                .push_bind(&v.reason)
+                .push_bind(v.mutation_id.hyphenated())
+                .push_bind(v.change_seq);
+        })
+        .build()
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
