@@ -1,0 +1,14 @@
+//! Every integration test, in one binary (see `autotests` in Cargo.toml).
+
+mod accounts;
+mod auth;
+mod browser_session;
+mod crash;
+mod http;
+mod mfa;
+mod mutation_fuzz;
+mod openapi;
+mod process;
+mod store;
+mod sync;
+mod sync_model;
