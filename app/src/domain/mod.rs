@@ -2,6 +2,7 @@
 //! phone (WASM) and on the server.
 
 pub mod account;
+pub mod alerts;
 pub mod classification;
 pub mod entry;
 pub mod glucose;
