@@ -122,6 +122,22 @@ pub struct ServeArgs {
     /// Seconds requests in flight may take to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "EDIARY_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
+    /// SMTP server for alert emails, such as smtp://user:pass@mail.example:587?tls=required.
+    #[arg(long, env = "EDIARY_SMTP_URL", hide_env_values = true, value_parser = parse_secret)]
+    pub smtp_url: Option<SecretString>,
+    /// Sender of alert emails.
+    #[arg(
+        long,
+        env = "EDIARY_ALERT_FROM",
+        default_value = "T1D eDiary <alerts@localhost>"
+    )]
+    pub alert_from: String,
+    /// Key that signs alert webhooks (HMAC-SHA256), shared with the receivers.
+    #[arg(long, env = "EDIARY_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub webhook_secret: Option<SecretString>,
+    /// Seconds before an unacknowledged critical alert goes to the next contact list.
+    #[arg(long, env = "EDIARY_ESCALATE_AFTER_SECS", default_value_t = 900)]
+    pub escalate_after_secs: u32,
 }
 
 fn parse_secret(raw: &str) -> Result<SecretString, String> {
@@ -366,6 +382,21 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     if let Some(url) = &args.public_url {
         state.public_url = url.trim_end_matches('/').into();
     }
+    state.alerts = std::sync::Arc::new(crate::alerts::Alerts {
+        settings: app::domain::alerts::AlertSettings {
+            escalate_after: chrono::Duration::seconds(args.escalate_after_secs.into()),
+            ..Default::default()
+        },
+        webhook_secret: args.webhook_secret.clone(),
+        smtp_url: args.smtp_url.clone(),
+        email_from: args.alert_from.clone(),
+        wake: tokio::sync::Notify::new(),
+    });
+    // Emails and webhooks from the outbox; dropped with the runtime.
+    let dispatcher = tokio::spawn(crate::alerts::dispatcher::run(
+        store.clone(),
+        state.alerts.clone(),
+    ));
     tracing::info!("listening on {base_url}");
     println!("T1D eDiary is running at {base_url} (Ctrl-C stops it)");
     let result = serve::run(
@@ -375,6 +406,7 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
         Duration::from_secs(args.shutdown_grace_secs),
     )
     .await;
+    dispatcher.abort();
     store.close().await;
     tracing::info!("stopped");
     result.map_err(|e| CliError::Failed(format!("the server stopped with an error: {e}")))

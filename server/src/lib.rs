@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod cli;

@@ -53,6 +53,25 @@ pub fn participant_list_scope(actor: &Actor) -> Option<(Vec<Uuid>, Vec<Uuid>)> {
     }
 }
 
+/// Which sites' alerts the actor sees and acts on: `Some(None)` all
+/// (admins), `Some(Some(sites))` their sites (investigators), `None` none.
+pub fn alert_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
+    match actor.role {
+        Role::Admin => Some(None),
+        Role::Investigator => Some(Some(actor.links.site_ids.clone())),
+        Role::Participant | Role::Guardian => None,
+    }
+}
+
+/// Whether an alert of `site` is within the actor's alert scope.
+pub fn may_see_alert(actor: &Actor, site: Uuid) -> bool {
+    match alert_scope(actor) {
+        Some(None) => true,
+        Some(Some(sites)) => sites.contains(&site),
+        None => false,
+    }
+}
+
 /// Accounts are the admin's.
 pub fn may_manage_accounts(actor: &Actor) -> bool {
     actor.role == Role::Admin

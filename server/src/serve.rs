@@ -43,6 +43,7 @@ pub fn app_state(
         leptos_options: leptos_options(site, addr),
         public_url: Arc::from(format!("http://{addr}")),
         hashed_files: Arc::new(hashed_files),
+        alerts: Arc::new(crate::alerts::Alerts::default()),
     }
 }
 

@@ -5,7 +5,7 @@ use std::{collections::HashSet, sync::Arc};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::{auth::Auth, store::Store};
+use crate::{alerts::Alerts, auth::Auth, store::Store};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +17,7 @@ pub struct AppState {
     /// File names under the package directory that carry a content hash and
     /// so may be cached for a year.
     pub hashed_files: Arc<HashSet<String>>,
+    pub alerts: Arc<Alerts>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

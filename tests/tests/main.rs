@@ -1,6 +1,7 @@
 //! Every integration test, in one binary (see `autotests` in Cargo.toml).
 
 mod accounts;
+mod alerts;
 mod auth;
 mod browser_session;
 mod crash;

@@ -76,6 +76,8 @@ pub struct AlertSettings {
     pub repeat_window: Duration,
     /// The reporting clock of a potentially serious event.
     pub report_within: Duration,
+    /// An unacknowledged critical alert goes to the next contact list after this.
+    pub escalate_after: Duration,
 }
 
 impl Default for AlertSettings {
@@ -83,6 +85,7 @@ impl Default for AlertSettings {
         Self {
             repeat_window: Duration::hours(24),
             report_within: Duration::hours(24),
+            escalate_after: Duration::minutes(15),
         }
     }
 }

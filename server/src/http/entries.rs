@@ -87,8 +87,11 @@ async fn sync_handler(
         &participants,
         request,
         &user.context,
+        &state.alerts.settings,
     )
     .await?;
+    // Streams and the dispatcher of this process look at once.
+    state.alerts.wake.notify_waiters();
     Ok(Json(answer))
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP layer: probes, the JSON API under `/api`, the Leptos pages and
 //! server functions, static files, and the layers around all of them.
 
+pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod auth;

@@ -502,9 +502,11 @@ impl DiaryService for WebDiary {
                 mutations: vec![mutation],
             },
             &user.context,
+            &self.0.alerts.settings,
         )
         .await
         .map_err(|e| from_api(e.into()))?;
+        self.0.alerts.wake.notify_waiters();
         let result = answer
             .results
             .into_iter()

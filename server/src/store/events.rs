@@ -3,7 +3,7 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{EntryVersion, NewUser, Participant, Site, Study};
+use super::{AlertRecord, Contact, EntryVersion, NewUser, Participant, Site, Study};
 use crate::audit::AuditEvent;
 
 pub(crate) fn study_created(study: &Study) -> AuditEvent {
@@ -68,4 +68,29 @@ pub(crate) fn entry_version_saved(v: &EntryVersion) -> AuditEvent {
         }));
     event.reason = v.reason.clone();
     event
+}
+
+/// A change of an alert (raised, acknowledged, escalated, resolved, ...).
+pub(crate) fn alert_changed(action: &str, alert: &AlertRecord, entry: Option<Uuid>) -> AuditEvent {
+    AuditEvent::new(action, "alert", alert.id)
+        .on_behalf_of(alert.participant_id)
+        .after(json!({
+            "rule": alert.rule.as_str(),
+            "status": alert.status.as_str(),
+            "entry_id": entry,
+            "readings": alert.readings,
+            "escalation_level": alert.escalation_level,
+            "report_due_at": alert.report_due_at,
+            "reported_at": alert.reported_at,
+            "resolution_note": alert.resolution_note,
+        }))
+}
+
+pub(crate) fn contacts_set(site: Uuid, contacts: &[Contact]) -> AuditEvent {
+    AuditEvent::new("site.contacts", "site", site).after(json!(
+        contacts
+            .iter()
+            .map(|c| json!({"level": c.level, "channel": c.channel.as_str(), "target": c.target}))
+            .collect::<Vec<_>>()
+    ))
 }

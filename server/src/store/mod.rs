@@ -271,6 +271,84 @@ pub trait Store: Send + Sync + 'static {
     /// Every version of an entry, oldest first (empty if there is no such entry).
     async fn entry_history(&self, entry: uuid::Uuid) -> Result<Vec<EntryVersion>, StoreError>;
 
+    /// Alerts at `sites` (all sites for `None`), newest first, after `before`.
+    async fn alerts_page(
+        &self,
+        sites: Option<&[uuid::Uuid]>,
+        status: Option<AlertStatus>,
+        before: Option<uuid::Uuid>,
+        limit: i64,
+    ) -> Result<Vec<AlertRecord>, StoreError>;
+
+    async fn alert(&self, id: uuid::Uuid) -> Result<Option<AlertRecord>, StoreError>;
+
+    async fn alert_deliveries(&self, id: uuid::Uuid) -> Result<Vec<DeliveryStatus>, StoreError>;
+
+    /// Acknowledges an open alert (stopping its escalation); `None` when it
+    /// is not open.
+    async fn acknowledge_alert(
+        &self,
+        id: uuid::Uuid,
+        by: uuid::Uuid,
+        note: &str,
+        context: &AuditContext,
+    ) -> Result<Option<AlertRecord>, StoreError>;
+
+    /// Marks a potentially serious event reported to the sponsor; `None`
+    /// when the alert is of another rule or reported already.
+    async fn report_alert(
+        &self,
+        id: uuid::Uuid,
+        by: uuid::Uuid,
+        note: &str,
+        context: &AuditContext,
+    ) -> Result<Option<AlertRecord>, StoreError>;
+
+    /// Alert changes after event `after`, at `sites` (all for `None`), in order.
+    async fn alert_events_after(
+        &self,
+        sites: Option<&[uuid::Uuid]>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<AlertEventRow>, StoreError>;
+
+    /// The number of the last alert event.
+    async fn alert_event_head(&self) -> Result<i64, StoreError>;
+
+    /// Replaces a site's contact lists (the old ones are kept, retired).
+    async fn set_site_contacts(
+        &self,
+        site: uuid::Uuid,
+        contacts: &[Contact],
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    async fn site_contacts(&self, site: uuid::Uuid) -> Result<Vec<Contact>, StoreError>;
+
+    /// Leases up to `limit` due deliveries to this dispatcher until
+    /// `now_us + lease_us`, counting the attempt.
+    async fn claim_deliveries(
+        &self,
+        now_us: i64,
+        lease_us: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError>;
+
+    async fn finish_delivery(
+        &self,
+        id: uuid::Uuid,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError>;
+
+    /// Sends unacknowledged critical alerts past their time to the next
+    /// contact list; how many moved.
+    async fn escalate_alerts(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        every: chrono::Duration,
+        context: &AuditContext,
+    ) -> Result<usize, StoreError>;
+
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
 }
@@ -285,6 +363,7 @@ pub struct SyncBatch<'a> {
     pub since: ChangeCursor,
     pub pull_limit: i64,
     pub context: &'a AuditContext,
+    pub alert_settings: &'a app::domain::alerts::AlertSettings,
 }
 
 #[derive(Debug)]

@@ -2,7 +2,12 @@
 
 use std::fmt;
 
-use app::domain::{account::Role, entry::Kind, mutation::Op};
+use app::domain::{
+    account::Role,
+    alerts::{Rule, Severity},
+    entry::Kind,
+    mutation::Op,
+};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -286,4 +291,136 @@ pub struct EntryQuery {
     /// (event_at_us, entry_id) of the last entry of the previous page.
     pub before: Option<(i64, Uuid)>,
     pub limit: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertStatus {
+    Open,
+    Acknowledged,
+    Resolved,
+}
+
+impl AlertStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertStatus::Open => "open",
+            AlertStatus::Acknowledged => "acknowledged",
+            AlertStatus::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            AlertStatus::Open,
+            AlertStatus::Acknowledged,
+            AlertStatus::Resolved,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// An alert as stored, with its participant's study id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertRecord {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub study_id: String,
+    pub site_id: Uuid,
+    pub rule: Rule,
+    pub severity: Severity,
+    pub entry_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub status: AlertStatus,
+    pub acknowledged_by: Option<Uuid>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub report_due_at: Option<DateTime<Utc>>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub reported_by: Option<Uuid>,
+    pub reported_note: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolution_note: Option<String>,
+    pub readings: i64,
+    pub escalation_level: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Webhook,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Webhook => "webhook",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Channel::Email, Channel::Webhook]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Someone who hears of a site's alerts, at an escalation level (0 first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    pub level: i64,
+    pub channel: Channel,
+    pub target: String,
+}
+
+/// One change of an alert, as the live stream sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertEventRow {
+    pub seq: i64,
+    pub alert_id: Uuid,
+    pub site_id: Uuid,
+    /// The alert's JSON after the change.
+    pub body: String,
+}
+
+/// An email or webhook to send, leased to one dispatcher.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub alert_id: Uuid,
+    pub channel: Channel,
+    pub target: String,
+    /// The alert's JSON when the delivery was queued.
+    pub body: String,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// What a delivery attempt came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryOutcome {
+    Delivered,
+    /// Try again at this time (UTC microseconds).
+    Retry {
+        error: String,
+        at_us: i64,
+    },
+    /// Given up: shown in the UI and logged.
+    Failed {
+        error: String,
+    },
+}
+
+/// A delivery as the UI lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryStatus {
+    pub channel: Channel,
+    pub target: String,
+    pub attempts: i64,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub failed_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
 }

@@ -15,13 +15,15 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
-    Backend, CodeKind, DemoStudy, EntryQuery, EntryVersion, NewEnrollmentCode, NewUser,
-    Participant, PasswordHash, RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store,
-    StoreError, Study, SyncBatch, SyncOutcome, User, UserLinks, events,
+    AlertEventRow, AlertRecord, AlertStatus, Backend, CodeKind, Contact, Delivery, DeliveryOutcome,
+    DeliveryStatus, DemoStudy, EntryQuery, EntryVersion, NewEnrollmentCode, NewUser, Participant,
+    PasswordHash, RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store, StoreError, Study,
+    SyncBatch, SyncOutcome, User, UserLinks, events,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+mod alerts;
 mod entries;
 
 pub struct PgStore {
@@ -1132,6 +1134,94 @@ impl Store for PgStore {
 
     async fn entry_history(&self, entry: Uuid) -> Result<Vec<EntryVersion>, StoreError> {
         entries::entry_history(&self.pool, entry).await
+    }
+
+    async fn alerts_page(
+        &self,
+        sites: Option<&[Uuid]>,
+        status: Option<AlertStatus>,
+        before: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<AlertRecord>, StoreError> {
+        alerts::alerts_page(self, sites, status, before, limit).await
+    }
+
+    async fn alert(&self, id: Uuid) -> Result<Option<AlertRecord>, StoreError> {
+        alerts::alert(self, id).await
+    }
+
+    async fn alert_deliveries(&self, id: Uuid) -> Result<Vec<DeliveryStatus>, StoreError> {
+        alerts::deliveries(self, id).await
+    }
+
+    async fn acknowledge_alert(
+        &self,
+        id: Uuid,
+        by: Uuid,
+        note: &str,
+        context: &AuditContext,
+    ) -> Result<Option<AlertRecord>, StoreError> {
+        alerts::act(self, id, by, note, false, context).await
+    }
+
+    async fn report_alert(
+        &self,
+        id: Uuid,
+        by: Uuid,
+        note: &str,
+        context: &AuditContext,
+    ) -> Result<Option<AlertRecord>, StoreError> {
+        alerts::act(self, id, by, note, true, context).await
+    }
+
+    async fn alert_events_after(
+        &self,
+        sites: Option<&[Uuid]>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<AlertEventRow>, StoreError> {
+        alerts::events_after(self, sites, after, limit).await
+    }
+
+    async fn alert_event_head(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT seq FROM alert_head")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn set_site_contacts(
+        &self,
+        site: Uuid,
+        contacts: &[Contact],
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        alerts::set_contacts(self, site, contacts, context).await
+    }
+
+    async fn site_contacts(&self, site: Uuid) -> Result<Vec<Contact>, StoreError> {
+        alerts::contacts(self, site).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now_us: i64,
+        lease_us: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        alerts::claim(self, now_us, lease_us, limit).await
+    }
+
+    async fn finish_delivery(&self, id: Uuid, outcome: &DeliveryOutcome) -> Result<(), StoreError> {
+        alerts::finish(self, id, outcome).await
+    }
+
+    async fn escalate_alerts(
+        &self,
+        now: DateTime<Utc>,
+        every: chrono::Duration,
+        context: &AuditContext,
+    ) -> Result<usize, StoreError> {
+        alerts::escalate(self, now, every, context).await
     }
 
     async fn backup(&self, _to: &Path) -> Result<(), StoreError> {

@@ -295,6 +295,7 @@ pub async fn sync(
     participant_ids: &[Uuid],
     request: SyncRequest,
     context: &AuditContext,
+    alert_settings: &app::domain::alerts::AlertSettings,
 ) -> Result<SyncAnswer, SyncError> {
     if request.mutations.len() > mutation::MAX_BATCH {
         return Err(SyncError::TooMany);
@@ -324,6 +325,7 @@ pub async fn sync(
             since,
             pull_limit: PULL_LIMIT,
             context: &context,
+            alert_settings,
         })
         .await?;
     Ok(SyncAnswer {

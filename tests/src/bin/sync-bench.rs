@@ -290,6 +290,7 @@ async fn through_store(
                             mutations: batch,
                         },
                         &AuditContext::system("sync-bench"),
+                        &Default::default(),
                     )
                     .await
                     .expect("sync through the store");

@@ -130,11 +130,13 @@ pub(super) async fn sync_batch(
 
     insert_records(&mut tx, &plan.records).await?;
     insert_versions(&mut tx, &plan.versions).await?;
-    let audit: Vec<_> = plan
+    let mut audit: Vec<_> = plan
         .versions
         .iter()
         .map(events::entry_version_saved)
         .collect();
+    // Alerts are raised in the transaction that stores their cause.
+    audit.extend(super::alerts::apply_rules(&mut tx, &plan.versions, batch.alert_settings).await?);
     append_audits(&mut tx, batch.context, &audit).await?;
     let rows = pull(&mut tx, batch).await?;
     tx.commit().await?;

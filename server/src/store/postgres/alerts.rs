@@ -1,0 +1,614 @@
+//! Alerts on PostgreSQL: the rules applied inside the sync transaction, the
+//! stream's events, the outbox and escalation.
+
+use std::collections::{HashMap, HashSet};
+
+use app::domain::{
+    alerts::{self, AlertAction, AlertSettings, KnownAlert, Rule, StoredVersion, Surroundings},
+    classification::Classification,
+    entry::Kind,
+};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{PgConnection, Row, postgres::PgRow};
+use uuid::Uuid;
+
+use super::{PgStore, append_audits, id};
+use crate::{
+    alerts::body_of,
+    audit::{AuditContext, AuditEvent},
+    store::{
+        AlertEventRow, AlertRecord, AlertStatus, Channel, Contact, Delivery, DeliveryOutcome,
+        DeliveryStatus, EntryStatus, EntryVersion, StoreError, events,
+    },
+};
+
+const ALERT_COLUMNS: &str = "SELECT a.id, a.participant_id, p.study_id, a.site_id, a.rule,
+    a.severity, a.entry_id, a.created_at, a.status, a.acknowledged_by, a.acknowledged_at, a.note,
+    a.report_due_at, a.reported_at, a.reported_by, a.reported_note, a.resolved_at,
+    a.resolution_note, a.readings, a.escalation_level
+    FROM alerts a JOIN participants p ON p.id = a.participant_id";
+
+fn optional_id(row: &PgRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    row.try_get(column)
+}
+
+fn bad(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {what} {value:?}").into())
+}
+
+fn alert_from(row: &PgRow) -> Result<AlertRecord, sqlx::Error> {
+    let rule: String = row.try_get("rule")?;
+    let status: String = row.try_get("status")?;
+    let rule = Rule::parse(&rule).ok_or_else(|| bad("rule", &rule))?;
+    Ok(AlertRecord {
+        id: id(row, "id")?,
+        participant_id: id(row, "participant_id")?,
+        study_id: row.try_get("study_id")?,
+        site_id: id(row, "site_id")?,
+        severity: rule.severity(),
+        rule,
+        entry_id: optional_id(row, "entry_id")?,
+        created_at: row.try_get("created_at")?,
+        status: AlertStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+        acknowledged_by: optional_id(row, "acknowledged_by")?,
+        acknowledged_at: row.try_get("acknowledged_at")?,
+        note: row.try_get("note")?,
+        report_due_at: row.try_get("report_due_at")?,
+        reported_at: row.try_get("reported_at")?,
+        reported_by: optional_id(row, "reported_by")?,
+        reported_note: row.try_get("reported_note")?,
+        resolved_at: row.try_get("resolved_at")?,
+        resolution_note: row.try_get("resolution_note")?,
+        readings: row.try_get("readings")?,
+        escalation_level: row.try_get("escalation_level")?,
+    })
+}
+
+async fn alert_in(conn: &mut PgConnection, alert: Uuid) -> Result<AlertRecord, StoreError> {
+    let row = sqlx::query(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
+        .bind(alert)
+        .fetch_one(conn)
+        .await?;
+    Ok(alert_from(&row)?)
+}
+
+/// Records a change of `alert` for the stream: its JSON after the change,
+/// under the next event number. Returns the number.
+async fn record_event(conn: &mut PgConnection, alert: &AlertRecord) -> Result<i64, StoreError> {
+    let seq: i64 = sqlx::query_scalar("UPDATE alert_head SET seq = seq + 1 RETURNING seq")
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO alert_events (seq, alert_id, site_id, created_at, body) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(seq)
+    .bind(alert.id)
+    .bind(alert.site_id)
+    .bind(Utc::now())
+    .bind(body_of(alert))
+    .execute(conn)
+    .await?;
+    Ok(seq)
+}
+
+/// Queues the alert for every contact of its site at `level`; false when
+/// the site has no contact there.
+async fn enqueue(
+    conn: &mut PgConnection,
+    alert: &AlertRecord,
+    event_seq: i64,
+    level: i64,
+) -> Result<bool, StoreError> {
+    let contacts = contacts_in(conn, alert.site_id).await?;
+    let now = Utc::now();
+    let mut any = false;
+    for c in contacts.iter().filter(|c| c.level == level) {
+        any = true;
+        sqlx::query(
+            "INSERT INTO alert_outbox (id, alert_id, event_seq, channel, target, body, created_at,
+               next_attempt_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(alert.id)
+        .bind(event_seq)
+        .bind(c.channel.as_str())
+        .bind(&c.target)
+        .bind(body_of(alert))
+        .bind(now)
+        .bind(now.timestamp_micros())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(any)
+}
+
+async fn contacts_in(conn: &mut PgConnection, site: Uuid) -> Result<Vec<Contact>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT level, channel, target FROM site_contacts
+          WHERE site_id = $1 AND retired_at IS NULL ORDER BY level, created_at",
+    )
+    .bind(site)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let channel: String = r.try_get("channel")?;
+            Ok(Contact {
+                level: r.try_get("level")?,
+                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", &channel))?,
+                target: r.try_get("target")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+fn stored(v: &EntryVersion) -> StoredVersion {
+    StoredVersion {
+        entry_id: v.entry_id,
+        kind: v.kind,
+        voided: v.status == EntryStatus::Voided,
+        classification: v
+            .classification
+            .as_deref()
+            .and_then(|c| serde_json::from_str::<Classification>(c).ok()),
+        event_at: DateTime::from_timestamp_micros(v.event_at_us).unwrap_or_default(),
+        received_at: v.received_at,
+    }
+}
+
+/// Applies the alert rules to the versions a sync batch just stored, in
+/// its transaction; returns the audit events of what changed.
+pub(super) async fn apply_rules(
+    conn: &mut PgConnection,
+    versions: &[EntryVersion],
+    settings: &AlertSettings,
+) -> Result<Vec<AuditEvent>, StoreError> {
+    let mut audit = Vec::new();
+    // Readings later in the batch are not yet "other readings" of earlier ones.
+    let mut pending: HashSet<Uuid> = versions.iter().map(|v| v.entry_id).collect();
+    let mut sites: HashMap<Uuid, Uuid> = HashMap::new();
+    for v in versions {
+        let s = stored(v);
+        pending.remove(&v.entry_id);
+        let relevant = s.kind == Kind::Hypo
+            || s.is_level2_reading()
+            || v.op != app::domain::mutation::Op::Create;
+        if !relevant {
+            continue;
+        }
+        let known = sqlx::query(
+            "SELECT id, rule, entry_id, status, created_at FROM alerts
+              WHERE entry_id = $1 OR (participant_id = $2 AND rule = 'repeated_level2' AND status = 'open')",
+        )
+        .bind(v.entry_id)
+        .bind(v.participant_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let rule: String = r.try_get("rule")?;
+            let status: String = r.try_get("status")?;
+            Ok(KnownAlert {
+                id: id(r, "id")?,
+                rule: Rule::parse(&rule).ok_or_else(|| bad("rule", &rule))?,
+                entry_id: optional_id(r, "entry_id")?,
+                open: status != "resolved",
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut other_level2_readings = Vec::new();
+        if s.is_level2_reading() {
+            let window = settings
+                .repeat_window
+                .num_microseconds()
+                .unwrap_or(i64::MAX);
+            let rows = sqlx::query(
+                "SELECT e.id, v.classification, v.status, v.event_at_us
+                   FROM entries e
+                   JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.current_version
+                  WHERE e.participant_id = $1 AND e.kind = 'glucose' AND e.id <> $2
+                    AND e.event_at_us BETWEEN $3 AND $4",
+            )
+            .bind(v.participant_id)
+            .bind(v.entry_id)
+            .bind(v.event_at_us.saturating_sub(window))
+            .bind(v.event_at_us.saturating_add(window))
+            .fetch_all(&mut *conn)
+            .await?;
+            for r in rows {
+                let entry = id(&r, "id")?;
+                let status: String = r.try_get("status")?;
+                let class: Option<String> = r.try_get("classification")?;
+                let level2 = class
+                    .and_then(|c| serde_json::from_str::<Classification>(&c).ok())
+                    .is_some_and(|c| c.ada_level >= 2);
+                if level2 && status == "active" && !pending.contains(&entry) {
+                    let at: i64 = r.try_get("event_at_us")?;
+                    other_level2_readings
+                        .push(DateTime::from_timestamp_micros(at).unwrap_or_default());
+                }
+            }
+        }
+        let actions = alerts::evaluate(
+            &s,
+            &Surroundings {
+                other_level2_readings,
+                alerts: known,
+            },
+            settings,
+        );
+        for action in actions {
+            let site = match sites.get(&v.participant_id) {
+                Some(site) => *site,
+                None => {
+                    let site = sqlx::query("SELECT site_id FROM participants WHERE id = $1")
+                        .bind(v.participant_id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    let site = id(&site, "site_id")?;
+                    sites.insert(v.participant_id, site);
+                    site
+                }
+            };
+            let (alert, event) =
+                match action {
+                    AlertAction::Raise {
+                        rule,
+                        report_due_at,
+                    } => {
+                        let alert = Uuid::now_v7();
+                        let critical = rule.severity() == alerts::Severity::Critical;
+                        let now = Utc::now();
+                        sqlx::query(
+                        "INSERT INTO alerts (id, participant_id, site_id, rule, severity, entry_id,
+                           created_at, status, report_due_at, escalate_at_us, readings)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)",
+                    )
+                    .bind(alert)
+                    .bind(v.participant_id)
+                    .bind(site)
+                    .bind(rule.as_str())
+                    .bind(rule.severity().as_str())
+                    .bind(v.entry_id)
+                    .bind(now)
+                    .bind(report_due_at)
+                    .bind(critical.then(|| (now + settings.escalate_after).timestamp_micros()))
+                    // A repeat counts the reading before it too.
+                    .bind(if rule == Rule::RepeatedLevel2 { 2i64 } else { 1 })
+                    .execute(&mut *conn)
+                    .await?;
+                        let record = alert_in(conn, alert).await?;
+                        let seq = record_event(conn, &record).await?;
+                        enqueue(conn, &record, seq, 0).await?;
+                        (record, "alert.raise")
+                    }
+                    AlertAction::AddTo { alert } => {
+                        sqlx::query("UPDATE alerts SET readings = readings + 1 WHERE id = $1")
+                            .bind(alert)
+                            .execute(&mut *conn)
+                            .await?;
+                        let record = alert_in(conn, alert).await?;
+                        record_event(conn, &record).await?;
+                        (record, "alert.add_reading")
+                    }
+                    AlertAction::Resolve { alert, note } => {
+                        sqlx::query(
+                            "UPDATE alerts SET status = 'resolved', resolved_at = $2,
+                           resolution_note = $3, escalate_at_us = NULL WHERE id = $1",
+                        )
+                        .bind(alert)
+                        .bind(Utc::now())
+                        .bind(&note)
+                        .execute(&mut *conn)
+                        .await?;
+                        let record = alert_in(conn, alert).await?;
+                        record_event(conn, &record).await?;
+                        (record, "alert.resolve")
+                    }
+                };
+            audit.push(events::alert_changed(event, &alert, Some(v.entry_id)));
+        }
+    }
+    Ok(audit)
+}
+
+pub(super) async fn alerts_page(
+    store: &PgStore,
+    sites: Option<&[Uuid]>,
+    status: Option<AlertStatus>,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<AlertRecord>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "{ALERT_COLUMNS}
+          WHERE ($1::uuid[] IS NULL OR a.site_id = ANY($1))
+            AND ($2::text IS NULL OR a.status = $2)
+            AND ($3::uuid IS NULL OR a.id < $3)
+          ORDER BY a.id DESC LIMIT $4"
+    ))
+    .bind(sites)
+    .bind(status.map(AlertStatus::as_str))
+    .bind(before)
+    .bind(limit)
+    .fetch_all(&store.pool)
+    .await?;
+    Ok(rows.iter().map(alert_from).collect::<Result<_, _>>()?)
+}
+
+pub(super) async fn alert(store: &PgStore, alert: Uuid) -> Result<Option<AlertRecord>, StoreError> {
+    let row = sqlx::query(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
+        .bind(alert)
+        .fetch_optional(&store.pool)
+        .await?;
+    Ok(row.as_ref().map(alert_from).transpose()?)
+}
+
+pub(super) async fn deliveries(
+    store: &PgStore,
+    alert: Uuid,
+) -> Result<Vec<DeliveryStatus>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT channel, target, attempts, delivered_at, failed_at, last_error
+           FROM alert_outbox WHERE alert_id = $1 ORDER BY created_at, id",
+    )
+    .bind(alert)
+    .fetch_all(&store.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let channel: String = r.try_get("channel")?;
+            Ok(DeliveryStatus {
+                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", &channel))?,
+                target: r.try_get("target")?,
+                attempts: r.try_get("attempts")?,
+                delivered_at: r.try_get("delivered_at")?,
+                failed_at: r.try_get("failed_at")?,
+                last_error: r.try_get("last_error")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// What an investigator's action on an alert came to.
+pub(super) async fn act(
+    store: &PgStore,
+    alert: Uuid,
+    by: Uuid,
+    note: &str,
+    reported: bool,
+    context: &AuditContext,
+) -> Result<Option<AlertRecord>, StoreError> {
+    let mut tx = store.pool.begin().await?;
+    let now = Utc::now();
+    let changed = if reported {
+        sqlx::query(
+            "UPDATE alerts SET reported_at = $2, reported_by = $3, reported_note = $4
+              WHERE id = $1 AND rule = 'potentially_serious_event' AND reported_at IS NULL",
+        )
+    } else {
+        sqlx::query(
+            "UPDATE alerts SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3,
+               note = $4, escalate_at_us = NULL
+              WHERE id = $1 AND status = 'open'",
+        )
+    }
+    .bind(alert)
+    .bind(now)
+    .bind(by)
+    .bind(note)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    let record = alert_in(&mut tx, alert).await?;
+    record_event(&mut tx, &record).await?;
+    let action = if reported {
+        "alert.reported"
+    } else {
+        "alert.acknowledge"
+    };
+    let mut event = events::alert_changed(action, &record, record.entry_id);
+    event.reason = Some(note.to_owned());
+    append_audits(&mut tx, context, &[event]).await?;
+    tx.commit().await?;
+    Ok(Some(record))
+}
+
+pub(super) async fn events_after(
+    store: &PgStore,
+    sites: Option<&[Uuid]>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<AlertEventRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, alert_id, site_id, body FROM alert_events
+          WHERE seq > $1 AND ($2::uuid[] IS NULL OR site_id = ANY($2))
+          ORDER BY seq LIMIT $3",
+    )
+    .bind(after)
+    .bind(sites)
+    .bind(limit)
+    .fetch_all(&store.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AlertEventRow {
+                seq: r.try_get("seq")?,
+                alert_id: id(r, "alert_id")?,
+                site_id: id(r, "site_id")?,
+                body: r.try_get("body")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+pub(super) async fn set_contacts(
+    store: &PgStore,
+    site: Uuid,
+    contacts: &[Contact],
+    context: &AuditContext,
+) -> Result<(), StoreError> {
+    let mut tx = store.pool.begin().await?;
+    let now = Utc::now();
+    sqlx::query(
+        "UPDATE site_contacts SET retired_at = $2 WHERE site_id = $1 AND retired_at IS NULL",
+    )
+    .bind(site)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for c in contacts {
+        sqlx::query(
+            "INSERT INTO site_contacts (id, site_id, level, channel, target, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(site)
+        .bind(c.level)
+        .bind(c.channel.as_str())
+        .bind(&c.target)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    append_audits(&mut tx, context, &[events::contacts_set(site, contacts)]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn contacts(store: &PgStore, site: Uuid) -> Result<Vec<Contact>, StoreError> {
+    let mut conn = store.pool.acquire().await?;
+    contacts_in(&mut conn, site).await
+}
+
+pub(super) async fn claim(
+    store: &PgStore,
+    now_us: i64,
+    lease_us: i64,
+    limit: i64,
+) -> Result<Vec<Delivery>, StoreError> {
+    let mut tx = store.pool.begin().await?;
+    let rows = sqlx::query(
+        "UPDATE alert_outbox SET lease_until_us = $2, attempts = attempts + 1
+          WHERE id IN (SELECT id FROM alert_outbox
+                        WHERE delivered_at IS NULL AND failed_at IS NULL
+                          AND next_attempt_at_us <= $1 AND lease_until_us <= $1
+                        ORDER BY next_attempt_at_us LIMIT $3
+                        FOR UPDATE SKIP LOCKED)
+          RETURNING id, alert_id, channel, target, body, attempts",
+    )
+    .bind(now_us)
+    .bind(now_us.saturating_add(lease_us))
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.iter()
+        .map(|r| {
+            let channel: String = r.try_get("channel")?;
+            Ok(Delivery {
+                id: id(r, "id")?,
+                alert_id: id(r, "alert_id")?,
+                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", &channel))?,
+                target: r.try_get("target")?,
+                body: r.try_get("body")?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+pub(super) async fn finish(
+    store: &PgStore,
+    delivery: Uuid,
+    outcome: &DeliveryOutcome,
+) -> Result<(), StoreError> {
+    let mut tx = store.pool.begin().await?;
+    let now = Utc::now();
+    let query = match outcome {
+        DeliveryOutcome::Delivered => {
+            sqlx::query("UPDATE alert_outbox SET delivered_at = $2, lease_until_us = 0 WHERE id = $1")
+                .bind(delivery)
+                .bind(now)
+        }
+        DeliveryOutcome::Retry { error, at_us } => sqlx::query(
+            "UPDATE alert_outbox SET last_error = $2, next_attempt_at_us = $3, lease_until_us = 0
+              WHERE id = $1",
+        )
+        .bind(delivery)
+        .bind(error)
+        .bind(*at_us),
+        DeliveryOutcome::Failed { error } => sqlx::query(
+            "UPDATE alert_outbox SET last_error = $2, failed_at = $3, lease_until_us = 0 WHERE id = $1",
+        )
+        .bind(delivery)
+        .bind(error)
+        .bind(now),
+    };
+    query.execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves unacknowledged critical alerts past their time to the next contact
+/// list; returns how many moved.
+pub(super) async fn escalate(
+    store: &PgStore,
+    now: DateTime<Utc>,
+    every: Duration,
+    context: &AuditContext,
+) -> Result<usize, StoreError> {
+    let mut tx = store.pool.begin().await?;
+    let due = sqlx::query(
+        "SELECT id FROM alerts WHERE status = 'open' AND escalate_at_us IS NOT NULL
+           AND escalate_at_us <= $1 FOR UPDATE SKIP LOCKED",
+    )
+    .bind(now.timestamp_micros())
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| id(r, "id"))
+    .collect::<Result<Vec<_>, _>>()?;
+    let mut audit = Vec::new();
+    for alert in &due {
+        let current = alert_in(&mut tx, *alert).await?;
+        let next = current.escalation_level + 1;
+        let has_next = contacts_in(&mut tx, current.site_id)
+            .await?
+            .iter()
+            .any(|c| c.level == next);
+        if !has_next {
+            // No further list: the last one stays responsible; stop the clock.
+            sqlx::query("UPDATE alerts SET escalate_at_us = NULL WHERE id = $1")
+                .bind(alert)
+                .execute(&mut *tx)
+                .await?;
+            continue;
+        }
+        sqlx::query("UPDATE alerts SET escalation_level = $2, escalate_at_us = $3 WHERE id = $1")
+            .bind(alert)
+            .bind(next)
+            .bind((now + every).timestamp_micros())
+            .execute(&mut *tx)
+            .await?;
+        let record = alert_in(&mut tx, *alert).await?;
+        let seq = record_event(&mut tx, &record).await?;
+        enqueue(&mut tx, &record, seq, next).await?;
+        audit.push(events::alert_changed(
+            "alert.escalate",
+            &record,
+            record.entry_id,
+        ));
+    }
+    let moved = audit.len();
+    append_audits(&mut tx, context, &audit).await?;
+    tx.commit().await?;
+    Ok(moved)
+}
