@@ -2,6 +2,7 @@
 
 mod accounts;
 mod alerts;
+mod alerts_process;
 mod auth;
 mod browser_session;
 mod crash;
