@@ -14,6 +14,16 @@ use crate::{domain::entry::Kind, error::AppError};
 pub struct DiaryOwner {
     pub participant_id: Uuid,
     pub study_id: String,
+    /// The site's emergency number and the study's advice: shown the moment
+    /// a severe or potentially serious event is saved, even with no network.
+    pub emergency: Emergency,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Emergency {
+    pub phone: String,
+    pub advice_en: String,
+    pub advice_zh: String,
 }
 
 /// One version of an entry as the web app lists it.

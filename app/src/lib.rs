@@ -4,6 +4,7 @@
 pub mod diary;
 pub mod domain;
 pub mod error;
+pub mod inbox;
 pub mod pages;
 pub mod participants;
 pub mod session;
@@ -17,8 +18,8 @@ use leptos_router::{
 };
 
 use crate::pages::{
-    diary::Diary, enroll::Enroll, mfa_setup::MfaSetup, new_participant::NewParticipant,
-    not_found::NotFound, sessions::Sessions, sign_in::SignIn,
+    diary::Diary, enroll::Enroll, inbox::Inbox, mfa_setup::MfaSetup,
+    new_participant::NewParticipant, not_found::NotFound, sessions::Sessions, sign_in::SignIn,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=SignIn />
                     <Route path=StaticSegment("enroll") view=Enroll />
                     <Route path=StaticSegment("diary") view=Diary />
+                    <Route path=StaticSegment("inbox") view=Inbox />
                     <Route path=StaticSegment("sessions") view=Sessions />
                     <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
                     <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />

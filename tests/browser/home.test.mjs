@@ -445,6 +445,13 @@ test('a parent logs a reading, a dose and a low on the web diary, for the right 
   await page.getByLabel('Someone else had to help').check();
   await page.getByLabel('Glucagon').check();
   await page.getByRole('button', { name: 'Save' }).tap();
+  // A severe low ends on the emergency card: the site's number to tap, the advice in both languages.
+  const call = page.getByRole('link', { name: /Call the study team/ });
+  await call.waitFor();
+  assert.match(await call.getAttribute('href'), /^tel:\+[0-9]+$/);
+  await page.locator('.emergency p[lang="zh-Hans"]').waitFor();
+  await page.screenshot({ path: 'artifacts/emergency-390x844.png', fullPage: true });
+  await page.getByRole('button', { name: 'Close' }).tap();
   await page.getByText('Low · level 3').waitFor();
 
   // A bad number is a readable message, not a request.
@@ -473,6 +480,70 @@ test('a parent logs a reading, a dose and a low on the web diary, for the right 
   assert.deepEqual(kinds, ['glucose:guardian', 'glucose:guardian', 'hypo:guardian', 'insulin:guardian']);
   const low = list.items.find((i) => i.kind === 'hypo');
   assert.deepEqual(low.classification, { ada_level: 3, ada2005_class: 'severe', potentially_serious: false });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an investigator sees a serious event arrive live, acknowledges it and reports it', async () => {
+  const post = async (path, body, token) => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#username').fill('demo.investigator');
+  await page.locator('#password').fill('sunrise-lantern-4821');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Alerts' }).click();
+  await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.getByText('Live: new alerts appear here').waitFor();
+  const before = await page.locator('.alerts > li').count();
+
+  // A parent's phone syncs a potentially serious event.
+  const guardian = await post('/api/v1/auth/login', { username: 'demo.guardian', password: 'moon-bamboo-6142' });
+  const child = guardian.body.user.participant_ids[0];
+  const id = crypto.randomUUID();
+  const now = new Date();
+  const synced = await post('/api/v1/sync', {
+    device_id: crypto.randomUUID(), since: null,
+    mutations: [{ id, participant_id: child, entry_id: id, op: 'create', kind: 'hypo',
+      recorded_at: now.toISOString(),
+      data: { occurred_at: new Date(now - 600_000).toISOString(), symptoms: ['confused'],
+        needed_assistance: true, lost_consciousness: true, seizure: false, treatments: ['glucagon'] } }],
+  }, guardian.body.access_token);
+  assert.equal(synced.status, 200);
+  assert.equal(synced.body.results[0].status, 'applied');
+
+  // It arrives without a reload, with the banner and the 24-hour clock.
+  await page.getByText('New alert').waitFor({ timeout: 5_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('.alerts > li').length >= n + 2, before);
+  const serious = page.locator('.alerts > li', { hasText: 'Potentially serious event' }).first();
+  await serious.getByText(/Report to the sponsor within 2[34] h/).waitFor();
+  await page.screenshot({ path: 'artifacts/inbox-1024x768.png', fullPage: true });
+
+  await serious.getByRole('button', { name: 'Acknowledge' }).click();
+  await serious.getByText('Write what was done first.').waitFor();
+  await serious.getByLabel('What was done').fill('Called the mother; child in the emergency department');
+  await serious.getByRole('button', { name: 'Acknowledge' }).click();
+  const acknowledged = page.locator('.alerts > li', { hasText: 'Potentially serious event' }).first();
+  await acknowledged.getByText(/acknowledged/).waitFor();
+  await acknowledged.getByLabel('What was done').fill('SAE form sent to the sponsor');
+  await acknowledged.getByRole('button', { name: 'Reported to the sponsor' }).click();
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('.alerts > li')].some((li) => li.textContent.includes('Potentially serious event')),
+  );
   assert.deepEqual(problems, []);
   await context.close();
 });

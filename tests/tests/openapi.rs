@@ -75,6 +75,8 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/sites/{id}/contacts"),
     ("put", "/api/v1/sites/{id}/contacts"),
+    ("get", "/api/v1/study/emergency-advice"),
+    ("put", "/api/v1/study/emergency-advice"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1003,6 +1005,41 @@ async fn answers_match_the_documented_schemas() {
         None,
     )
     .await;
+    let advice =
+        Some(json!({"en": "Give sugar, then call us.", "zh": "请先补充糖分，然后联系我们。"}));
+    let (status, _) = c
+        .call(
+            "put",
+            "/api/v1/study/emergency-advice",
+            &[],
+            "",
+            Some(&admin),
+            advice.clone(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = c
+        .call(
+            "put",
+            "/api/v1/study/emergency-advice",
+            &[],
+            "",
+            Some(&guardian),
+            advice,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (_, read) = c
+        .call(
+            "get",
+            "/api/v1/study/emergency-advice",
+            &[],
+            "",
+            Some(&guardian),
+            None,
+        )
+        .await;
+    assert_eq!(read["en"], "Give sugar, then call us.");
     // The stream never ends: its answer is checked by its headers.
     let stream = app
         .client

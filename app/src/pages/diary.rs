@@ -3,7 +3,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    diary::{self, DiaryRow, diary_entries, entry_versions, my_diaries},
+    diary::{self, DiaryOwner, DiaryRow, Emergency, diary_entries, entry_versions, my_diaries},
     domain::entry::{EntryData, Kind},
     study::StudyBanner,
 };
@@ -14,6 +14,16 @@ use crate::{
 pub fn Diary() -> impl IntoView {
     let owners = Resource::new(|| (), |_| my_diaries());
     let participant = RwSignal::new(None::<Uuid>);
+    // Loaded with the page, so the emergency card needs no network.
+    let known = RwSignal::new(Vec::<DiaryOwner>::new());
+    let emergency = Signal::derive(move || {
+        let chosen = participant.get();
+        known.with(|k| {
+            k.iter()
+                .find(|o| Some(o.participant_id) == chosen)
+                .map(|o| o.emergency.clone())
+        })
+    });
     let log = ServerAction::<diary::LogEntry>::new();
     let entries = Resource::new(
         move || (participant.get(), log.version().get()),
@@ -38,6 +48,7 @@ pub fn Diary() -> impl IntoView {
                             if participant.get_untracked().is_none() {
                                 participant.set(list.first().map(|o| o.participant_id));
                             }
+                            known.set(list.clone());
                             view! {
                                 <label for="participant">"Whose diary"</label>
                                 <select
@@ -58,7 +69,7 @@ pub fn Diary() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-        <LogForms participant log />
+        <LogForms participant log emergency />
         <section class="card">
             <h2>"Entries"</h2>
             <Transition fallback=|| view! { <p class="notice">"Loading entries…"</p> }>
@@ -83,8 +94,10 @@ pub fn Diary() -> impl IntoView {
 fn LogForms(
     participant: RwSignal<Option<Uuid>>,
     log: ServerAction<diary::LogEntry>,
+    emergency: Signal<Option<Emergency>>,
 ) -> impl IntoView {
     let kind = RwSignal::new(Kind::Glucose);
+    let show_emergency = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     // Glucose.
     let value = RwSignal::new(String::new());
@@ -144,6 +157,10 @@ fn LogForms(
         match data {
             Ok(data) => {
                 problem.set(None);
+                // Classified here, before and whatever the network does.
+                if kind.get() == Kind::Hypo && needs_help(&data) {
+                    show_emergency.set(true);
+                }
                 log.dispatch(diary::LogEntry {
                     participant_id,
                     kind: kind.get(),
@@ -204,6 +221,9 @@ fn LogForms(
         }
     };
     view! {
+        <Show when=move || show_emergency.get()>
+            <EmergencyCard emergency on_close=Callback::new(move |()| show_emergency.set(false)) />
+        </Show>
         <section class="card">
             <h2>"Log"</h2>
             <div class="tabs" role="group" aria-label="What to log">
@@ -277,6 +297,44 @@ fn LogForms(
                 <button type="submit" class="button primary" disabled=move || log.pending().get()>"Save"</button>
             </form>
         </section>
+    }
+}
+
+/// Whether a low, as entered, is severe or potentially serious.
+fn needs_help(data: &Value) -> bool {
+    let mut data = data.clone();
+    // The time does not change the classification.
+    data["occurred_at"] = json!("2026-01-01T00:00:00Z");
+    EntryData::parse(Kind::Hypo, &data)
+        .ok()
+        .and_then(|d| d.check().ok())
+        .and_then(|c| c.classification)
+        .is_some_and(|c| c.ada_level >= 3 || c.potentially_serious)
+}
+
+/// The site's number as a tap-to-call link, and the study's advice.
+#[component]
+fn EmergencyCard(emergency: Signal<Option<Emergency>>, on_close: Callback<()>) -> impl IntoView {
+    move || {
+        let e = emergency.get().unwrap_or(Emergency {
+            phone: String::new(),
+            advice_en: String::new(),
+            advice_zh: String::new(),
+        });
+        let dial: String = e
+            .phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        view! {
+            <section class="card emergency" role="alert">
+                <h2>"Get help now"</h2>
+                <a class="button primary call" href=format!("tel:{dial}")>{format!("Call the study team: {}", e.phone)}</a>
+                <p lang="en">{e.advice_en}</p>
+                <p lang="zh-Hans">{e.advice_zh}</p>
+                <button type="button" class="button" on:click=move |_| on_close.run(())>"Close"</button>
+            </section>
+        }
     }
 }
 

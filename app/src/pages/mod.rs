@@ -2,6 +2,7 @@
 
 pub mod diary;
 pub mod enroll;
+pub mod inbox;
 pub mod mfa_setup;
 pub mod new_participant;
 pub mod not_found;

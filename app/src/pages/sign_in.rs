@@ -49,7 +49,10 @@ fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
             <h1>{format!("Signed in as {}", user.display_name)}</h1>
             <p class="lead">{format!("Role: {}", user.role)}</p>
             {(user.role == Role::Investigator)
-                .then(|| view! { <p><a class="button" href="/participants/new">"Add a participant"</a></p> })}
+                .then(|| view! {
+                    <p><a class="button primary" href="/inbox">"Alerts"</a></p>
+                    <p><a class="button" href="/participants/new">"Add a participant"</a></p>
+                })}
             {matches!(user.role, Role::Participant | Role::Guardian)
                 .then(|| view! { <p><a class="button primary" href="/diary">"Diary"</a></p> })}
             <p><a class="button" href="/sessions">"Signed-in devices"</a></p>

@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::sessions::router())
         .merge(super::audit::router())
         .merge(super::alerts::router())
+        .merge(super::study::router())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // Added after the layer above: sync bodies have their own limit.
         .merge(super::entries::router())

@@ -15,6 +15,7 @@ mod pages;
 pub mod participants;
 pub mod sessions;
 pub mod sites;
+pub mod study;
 
 use std::time::Duration;
 

@@ -4,11 +4,15 @@ use std::{any::Any, sync::Arc};
 
 use app::{
     diary::{
-        DiaryOwner, DiaryRow, Saved,
+        DiaryOwner, DiaryRow, Emergency, Saved,
         ssr::{DiaryService, DiaryServices},
     },
     domain::{classification::Classification, entry::Kind},
     error::AppError,
+    inbox::{
+        InboxAlert,
+        ssr::{InboxService, InboxServices},
+    },
     participants::{
         NewEnrolment, SiteChoice,
         ssr::{Workspace, Workspaces},
@@ -34,7 +38,10 @@ use crate::{
     auth::{self, AuthError, Grant},
     policy,
     state::AppState,
-    store::{ChangeCursor, EntryQuery, EntryStatus, EntryVersion, Participant, Store, User},
+    store::{
+        AlertRecord, AlertStatus, ChangeCursor, EntryQuery, EntryStatus, EntryVersion, Participant,
+        Store, User,
+    },
     sync::{
         self, SyncRequest,
         plan::{ResultStatus, Sender},
@@ -387,20 +394,35 @@ impl DiaryService for WebDiary {
             .await
             .map_err(from_api)?;
         let ids = policy::sync_scope(&user.actor()).unwrap_or_default();
+        let store = &self.0.store;
+        let (advice_en, advice_zh) = store
+            .emergency_advice()
+            .await
+            .map_err(|e| from_api(e.into()))?;
         let mut owners = Vec::new();
         for id in ids {
-            if let Some(p) = self
-                .0
-                .store
+            let Some(p) = store
                 .participant(id)
                 .await
                 .map_err(|e| from_api(e.into()))?
-            {
-                owners.push(DiaryOwner {
-                    participant_id: p.id,
-                    study_id: p.study_id,
-                });
-            }
+            else {
+                continue;
+            };
+            let phone = store
+                .site(p.site_id)
+                .await
+                .map_err(|e| from_api(e.into()))?
+                .map(|s| s.emergency_phone)
+                .unwrap_or_default();
+            owners.push(DiaryOwner {
+                participant_id: p.id,
+                study_id: p.study_id,
+                emergency: Emergency {
+                    phone,
+                    advice_en: advice_en.clone(),
+                    advice_zh: advice_zh.clone(),
+                },
+            });
         }
         Ok(owners)
     }
@@ -527,13 +549,129 @@ impl DiaryService for WebDiary {
     }
 }
 
+/// The investigator's inbox, on the same store calls as the alert routes.
+struct WebInbox(AppState);
+
+impl WebInbox {
+    async fn item(&self, a: &AlertRecord) -> Result<InboxAlert, AppError> {
+        let deliveries = self
+            .0
+            .store
+            .alert_deliveries(a.id)
+            .await
+            .map_err(|e| from_api(e.into()))?;
+        Ok(InboxAlert {
+            id: a.id,
+            study_id: a.study_id.clone(),
+            rule: a.rule.as_str().into(),
+            severity: a.severity.as_str().into(),
+            status: a.status.as_str().into(),
+            created_at: a.created_at.to_rfc3339(),
+            report_due_at: a.report_due_at.map(|d| d.to_rfc3339()),
+            reported: a.reported_at.is_some(),
+            note: a.note.clone(),
+            readings: a.readings,
+            escalation_level: a.escalation_level,
+            failed_deliveries: deliveries
+                .into_iter()
+                .filter(|d| d.failed_at.is_some())
+                .map(|d| {
+                    format!(
+                        "{} to {} ({})",
+                        d.channel.as_str(),
+                        d.target,
+                        d.last_error.unwrap_or_default()
+                    )
+                })
+                .collect(),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl InboxService for WebInbox {
+    async fn inbox(&self, request: &Parts) -> Result<Vec<InboxAlert>, AppError> {
+        let user = AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)?;
+        let scope = policy::alert_scope(&user.actor()).ok_or(AppError::NotAllowed)?;
+        let mut items = Vec::new();
+        for status in [AlertStatus::Open, AlertStatus::Acknowledged] {
+            let page = self
+                .0
+                .store
+                .alerts_page(scope.as_deref(), Some(status), None, 100)
+                .await
+                .map_err(|e| from_api(e.into()))?;
+            for a in &page {
+                // Acknowledged alerts stay while a report is still due.
+                if status == AlertStatus::Open
+                    || (a.report_due_at.is_some() && a.reported_at.is_none())
+                {
+                    items.push(self.item(a).await?);
+                }
+            }
+        }
+        items.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        Ok(items)
+    }
+
+    async fn act(
+        &self,
+        request: &Parts,
+        id: Uuid,
+        note: String,
+        reported: bool,
+    ) -> Result<InboxAlert, AppError> {
+        let user = AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)?;
+        let alert = self
+            .0
+            .store
+            .alert(id)
+            .await
+            .map_err(|e| from_api(e.into()))?
+            .filter(|a| policy::may_see_alert(&user.actor(), a.site_id))
+            .ok_or(AppError::NotAllowed)?;
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 2000 {
+            return Err(AppError::Invalid(vec![(
+                "note".into(),
+                "say what was done, 1 to 2000 characters".into(),
+            )]));
+        }
+        let store = &self.0.store;
+        let done = if reported {
+            store
+                .report_alert(alert.id, user.user.id, note, &user.context)
+                .await
+        } else {
+            store
+                .acknowledge_alert(alert.id, user.user.id, note, &user.context)
+                .await
+        }
+        .map_err(|e| from_api(e.into()))?
+        .ok_or_else(|| {
+            AppError::Invalid(vec![(
+                "alert".into(),
+                "someone dealt with this alert already; the list is updated".into(),
+            )])
+        })?;
+        self.0.alerts.wake.notify_waiters();
+        self.item(&done).await
+    }
+}
+
 /// What the server functions find in context on every request.
 pub fn context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let directory: Directory = Arc::new(StoreDirectory(state.store.clone()));
     let sessions: Sessions = Arc::new(WebSessions(state.clone()));
     let workspaces: Workspaces = Arc::new(WebWorkspace(state.clone()));
     let diaries: DiaryServices = Arc::new(WebDiary(state.clone()));
+    let inboxes: InboxServices = Arc::new(WebInbox(state.clone()));
     move || {
+        provide_context(inboxes.clone());
         provide_context(diaries.clone());
         provide_context(directory.clone());
         provide_context(sessions.clone());

@@ -94,3 +94,8 @@ pub(crate) fn contacts_set(site: Uuid, contacts: &[Contact]) -> AuditEvent {
             .collect::<Vec<_>>()
     ))
 }
+
+pub(crate) fn advice_set(english: &str, chinese: &str) -> AuditEvent {
+    AuditEvent::new("study.emergency_advice", "study", "emergency_advice")
+        .after(json!({"en": english, "zh": chinese}))
+}

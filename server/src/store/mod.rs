@@ -349,6 +349,16 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<usize, StoreError>;
 
+    /// The study's emergency advice: (English, Simplified Chinese).
+    async fn emergency_advice(&self) -> Result<(String, String), StoreError>;
+
+    async fn set_emergency_advice(
+        &self,
+        english: &str,
+        chinese: &str,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
 }

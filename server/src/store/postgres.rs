@@ -1224,6 +1224,32 @@ impl Store for PgStore {
         alerts::escalate(self, now, every, context).await
     }
 
+    async fn emergency_advice(&self) -> Result<(String, String), StoreError> {
+        Ok(
+            sqlx::query_as("SELECT text_en, text_zh FROM emergency_advice")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn set_emergency_advice(
+        &self,
+        english: &str,
+        chinese: &str,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE emergency_advice SET text_en = $1, text_zh = $2, updated_at = $3")
+            .bind(english)
+            .bind(chinese)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, context, &events::advice_set(english, chinese)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn backup(&self, _to: &Path) -> Result<(), StoreError> {
         Err(StoreError::Unsupported(
             "a PostgreSQL database is backed up with PostgreSQL's own tools: \
