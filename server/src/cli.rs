@@ -138,6 +138,9 @@ pub struct ServeArgs {
     /// Seconds before an unacknowledged critical alert goes to the next contact list.
     #[arg(long, env = "EDIARY_ESCALATE_AFTER_SECS", default_value_t = 900)]
     pub escalate_after_secs: u32,
+    /// Days without an entry before a participant's diary counts as missed.
+    #[arg(long, env = "EDIARY_MISSED_DIARY_DAYS", default_value_t = 3)]
+    pub missed_diary_days: u32,
 }
 
 fn parse_secret(raw: &str) -> Result<SecretString, String> {
@@ -385,6 +388,7 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     state.alerts = std::sync::Arc::new(crate::alerts::Alerts {
         settings: app::domain::alerts::AlertSettings {
             escalate_after: chrono::Duration::seconds(args.escalate_after_secs.into()),
+            missed_days: args.missed_diary_days,
             ..Default::default()
         },
         webhook_secret: args.webhook_secret.clone(),

@@ -611,8 +611,49 @@ async fn escalation(db: Db) {
     );
 }
 
+/// No entry for three whole days (site time): `missed_diary`, once; a new
+/// entry resolves it.
+async fn missed_diary(db: Db) {
+    let w = world(db, AlertSettings::default()).await;
+    let check = |days: i64| {
+        let store = w.app.store.clone();
+        async move {
+            server::alerts::check_missed_diaries(
+                store.as_ref(),
+                &AlertSettings::default(),
+                chrono::Utc::now() + chrono::Duration::days(days),
+                &AuditContext::system("test"),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // The demo participants enrolled 21 days ago and logged nothing.
+    assert_eq!(check(0).await, 2);
+    assert_eq!(check(0).await, 0, "once, not every minute");
+    let open = w.alerts("open").await;
+    assert_eq!(open.len(), 2);
+    assert!(
+        open.iter()
+            .all(|a| a["rule"] == "missed_diary" && a["severity"] == "info")
+    );
+    w.sync(&[low_reading(w.child, json!(120), 5)]).await;
+    let resolved = w.alerts("resolved").await;
+    assert_eq!(resolved.len(), 1);
+    assert_eq!(resolved[0]["resolution_note"], "The diary resumed.");
+    assert_eq!(resolved[0]["participant_id"], w.child.to_string());
+    // Logged today: three more days are fine, the fourth is not.
+    assert_eq!(check(3).await, 0);
+    assert_eq!(check(4).await, 1);
+    assert!(
+        w.mail.received().is_empty(),
+        "info alerts stay in the inbox"
+    );
+}
+
 on_both_backends!(
     severe_event_on_every_channel,
     rules_duplicates_and_actions,
-    escalation
+    escalation,
+    missed_diary
 );

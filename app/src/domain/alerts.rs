@@ -78,6 +78,8 @@ pub struct AlertSettings {
     pub report_within: Duration,
     /// An unacknowledged critical alert goes to the next contact list after this.
     pub escalate_after: Duration,
+    /// Days without an entry that make `missed_diary`.
+    pub missed_days: u32,
 }
 
 impl Default for AlertSettings {
@@ -86,6 +88,7 @@ impl Default for AlertSettings {
             repeat_window: Duration::hours(24),
             report_within: Duration::hours(24),
             escalate_after: Duration::minutes(15),
+            missed_days: 3,
         }
     }
 }
@@ -216,6 +219,13 @@ pub fn evaluate(
     actions
 }
 
+/// Whether a diary whose latest entry (or, with none, the enrolment) fell
+/// on local day `last` counts as missed on local day `today`: `days` whole
+/// days in between without an entry.
+pub fn diary_missed(last: chrono::NaiveDate, today: chrono::NaiveDate, days: u32) -> bool {
+    (today - last).num_days() > i64::from(days)
+}
+
 fn resolve(a: &KnownAlert, v: &StoredVersion) -> AlertAction {
     AlertAction::Resolve {
         alert: a.id,
@@ -332,6 +342,17 @@ mod tests {
             evaluate(&v, &around, &s),
             vec![AlertAction::AddTo { alert: open.id }]
         );
+    }
+
+    #[test]
+    fn missed_diary_days() {
+        let d = |day: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        // Last entry on the 20th: the 21st, 22nd and 23rd pass without one.
+        for (today, missed) in [(d(20), false), (d(23), false), (d(24), true), (d(30), true)] {
+            assert_eq!(diary_missed(d(20), today, 3), missed, "{today}");
+        }
+        assert!(!diary_missed(d(20), d(21), 1));
+        assert!(diary_missed(d(20), d(22), 1));
     }
 
     #[test]

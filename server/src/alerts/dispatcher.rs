@@ -24,6 +24,7 @@ pub const MAX_ATTEMPTS: i64 = 10;
 /// Long enough for one slow delivery; a crashed dispatcher's lease runs out.
 const LEASE: Duration = Duration::from_secs(60);
 const IDLE: Duration = Duration::from_millis(500);
+const MISSED_DIARY_EVERY: Duration = Duration::from_secs(60);
 
 /// Header names of a webhook request.
 pub const SIGNATURE_HEADER: &str = "x-ediary-signature";
@@ -60,7 +61,26 @@ pub async fn run(store: Arc<dyn Store>, alerts: Arc<Alerts>) {
         }
     };
     let context = AuditContext::system("alert dispatcher");
+    let mut missed_checked: Option<tokio::time::Instant> = None;
     loop {
+        if missed_checked.is_none_or(|at| at.elapsed() >= MISSED_DIARY_EVERY) {
+            missed_checked = Some(tokio::time::Instant::now());
+            match super::check_missed_diaries(
+                store.as_ref(),
+                &alerts.settings,
+                Utc::now(),
+                &context,
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(raised) => {
+                    tracing::info!(raised, "missed-diary alerts raised");
+                    alerts.wake.notify_waiters();
+                }
+                Err(error) => tracing::error!(%error, "missed-diary check failed"),
+            }
+        }
         if let Err(error) = store
             .escalate_alerts(Utc::now(), alerts.settings.escalate_after, &context)
             .await

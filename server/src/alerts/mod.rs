@@ -98,3 +98,32 @@ impl Default for Alerts {
         }
     }
 }
+
+/// Raises `missed_diary` for every participant with no entry for the
+/// study's number of days, counted in whole days of the site's time zone;
+/// how many were raised. The dispatcher runs it every minute.
+pub async fn check_missed_diaries(
+    store: &dyn crate::store::Store,
+    settings: &app::domain::alerts::AlertSettings,
+    now: DateTime<Utc>,
+    context: &crate::audit::AuditContext,
+) -> Result<usize, crate::store::StoreError> {
+    let mut raised = 0;
+    for p in store.diary_activity().await? {
+        if p.open_missed {
+            continue;
+        }
+        let tz: chrono_tz::Tz = p.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let last = p.last_entry_at.unwrap_or(p.enrolled_at);
+        let (last_day, today) = (
+            last.with_timezone(&tz).date_naive(),
+            now.with_timezone(&tz).date_naive(),
+        );
+        if app::domain::alerts::diary_missed(last_day, today, settings.missed_days)
+            && store.raise_missed_diary(p.participant_id, context).await?
+        {
+            raised += 1;
+        }
+    }
+    Ok(raised)
+}

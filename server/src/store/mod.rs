@@ -349,6 +349,16 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<usize, StoreError>;
 
+    /// Every participant's latest entry, for the missed-diary check.
+    async fn diary_activity(&self) -> Result<Vec<DiaryActivity>, StoreError>;
+
+    /// Raises `missed_diary` unless one is open; whether it did.
+    async fn raise_missed_diary(
+        &self,
+        participant: uuid::Uuid,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError>;
+
     /// The study's emergency advice: (English, Simplified Chinese).
     async fn emergency_advice(&self) -> Result<(String, String), StoreError>;
 

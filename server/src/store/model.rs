@@ -424,3 +424,15 @@ pub struct DeliveryStatus {
     pub failed_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
 }
+
+/// When a participant last had an entry, for the missed-diary check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiaryActivity {
+    pub participant_id: Uuid,
+    /// The site's IANA time zone.
+    pub timezone: String,
+    pub enrolled_at: DateTime<Utc>,
+    /// The event time of the latest entry, if any.
+    pub last_entry_at: Option<DateTime<Utc>>,
+    pub open_missed: bool,
+}

@@ -18,9 +18,9 @@ use uuid::{Uuid, fmt::Hyphenated};
 
 use super::{
     AlertEventRow, AlertRecord, AlertStatus, Backend, CodeKind, Contact, Delivery, DeliveryOutcome,
-    DeliveryStatus, DemoStudy, EntryQuery, EntryVersion, NewEnrollmentCode, NewUser, Participant,
-    PasswordHash, RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store, StoreError, Study,
-    SyncBatch, SyncOutcome, User, UserLinks, events,
+    DeliveryStatus, DemoStudy, DiaryActivity, EntryQuery, EntryVersion, NewEnrollmentCode, NewUser,
+    Participant, PasswordHash, RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store,
+    StoreError, Study, SyncBatch, SyncOutcome, User, UserLinks, events,
 };
 
 mod alerts;
@@ -1342,6 +1342,18 @@ impl Store for SqliteStore {
         context: &AuditContext,
     ) -> Result<usize, StoreError> {
         alerts::escalate(self, now, every, context).await
+    }
+
+    async fn diary_activity(&self) -> Result<Vec<DiaryActivity>, StoreError> {
+        alerts::activity(self).await
+    }
+
+    async fn raise_missed_diary(
+        &self,
+        participant: Uuid,
+        context: &AuditContext,
+    ) -> Result<bool, StoreError> {
+        alerts::raise_missed(self, participant, context).await
     }
 
     async fn emergency_advice(&self) -> Result<(String, String), StoreError> {

@@ -18,7 +18,7 @@ use crate::{
     audit::{AuditContext, AuditEvent},
     store::{
         AlertEventRow, AlertRecord, AlertStatus, Channel, Contact, Delivery, DeliveryOutcome,
-        DeliveryStatus, EntryStatus, EntryVersion, StoreError, events,
+        DeliveryStatus, DiaryActivity, EntryStatus, EntryVersion, StoreError, events,
     },
 };
 
@@ -145,6 +145,58 @@ async fn contacts_in(conn: &mut SqliteConnection, site: Uuid) -> Result<Vec<Cont
         .map_err(StoreError::from)
 }
 
+struct NewAlert {
+    participant: Uuid,
+    site: Uuid,
+    rule: Rule,
+    entry: Option<Uuid>,
+    report_due_at: Option<DateTime<Utc>>,
+}
+
+/// Writes a new open alert, its first stream event, and its deliveries to
+/// the first contact list (critical and high alerts; info ones stay in the
+/// inbox). Critical alerts start their escalation clock.
+async fn insert_alert(
+    conn: &mut SqliteConnection,
+    new: NewAlert,
+    settings: &AlertSettings,
+) -> Result<AlertRecord, StoreError> {
+    let alert = Uuid::now_v7();
+    let severity = new.rule.severity();
+    let now = Utc::now();
+    sqlx::query(
+        "INSERT INTO alerts (id, participant_id, site_id, rule, severity, entry_id,
+           created_at, status, report_due_at, escalate_at_us, readings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)",
+    )
+    .bind(alert.hyphenated())
+    .bind(new.participant.hyphenated())
+    .bind(new.site.hyphenated())
+    .bind(new.rule.as_str())
+    .bind(severity.as_str())
+    .bind(new.entry.map(|e| e.hyphenated()))
+    .bind(now)
+    .bind(new.report_due_at)
+    .bind(
+        (severity == alerts::Severity::Critical)
+            .then(|| (now + settings.escalate_after).timestamp_micros()),
+    )
+    // A repeat counts the reading before it too.
+    .bind(if new.rule == Rule::RepeatedLevel2 {
+        2i64
+    } else {
+        1
+    })
+    .execute(&mut *conn)
+    .await?;
+    let record = alert_in(conn, alert).await?;
+    let seq = record_event(conn, &record).await?;
+    if severity != alerts::Severity::Info {
+        enqueue(conn, &record, seq, 0).await?;
+    }
+    Ok(record)
+}
+
 fn stored(v: &EntryVersion) -> StoredVersion {
     StoredVersion {
         entry_id: v.entry_id,
@@ -170,7 +222,11 @@ pub(super) async fn apply_rules(
     // Readings later in the batch are not yet "other readings" of earlier ones.
     let mut pending: HashSet<Uuid> = versions.iter().map(|v| v.entry_id).collect();
     let mut sites: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut resumed = HashSet::new();
     for v in versions {
+        if resumed.insert(v.participant_id) {
+            audit.extend(resolve_missed(conn, v.participant_id).await?);
+        }
         let s = stored(v);
         pending.remove(&v.entry_id);
         let relevant = s.kind == Kind::Hypo
@@ -254,66 +310,152 @@ pub(super) async fn apply_rules(
                     site
                 }
             };
-            let (alert, event) =
-                match action {
-                    AlertAction::Raise {
-                        rule,
-                        report_due_at,
-                    } => {
-                        let alert = Uuid::now_v7();
-                        let critical = rule.severity() == alerts::Severity::Critical;
-                        let now = Utc::now();
-                        sqlx::query(
-                        "INSERT INTO alerts (id, participant_id, site_id, rule, severity, entry_id,
-                           created_at, status, report_due_at, escalate_at_us, readings)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)",
+            let (alert, event) = match action {
+                AlertAction::Raise {
+                    rule,
+                    report_due_at,
+                } => {
+                    let record = insert_alert(
+                        conn,
+                        NewAlert {
+                            participant: v.participant_id,
+                            site,
+                            rule,
+                            entry: Some(v.entry_id),
+                            report_due_at,
+                        },
+                        settings,
                     )
-                    .bind(alert.hyphenated())
-                    .bind(v.participant_id.hyphenated())
-                    .bind(site.hyphenated())
-                    .bind(rule.as_str())
-                    .bind(rule.severity().as_str())
-                    .bind(v.entry_id.hyphenated())
-                    .bind(now)
-                    .bind(report_due_at)
-                    .bind(critical.then(|| (now + settings.escalate_after).timestamp_micros()))
-                    // A repeat counts the reading before it too.
-                    .bind(if rule == Rule::RepeatedLevel2 { 2i64 } else { 1 })
-                    .execute(&mut *conn)
                     .await?;
-                        let record = alert_in(conn, alert).await?;
-                        let seq = record_event(conn, &record).await?;
-                        enqueue(conn, &record, seq, 0).await?;
-                        (record, "alert.raise")
-                    }
-                    AlertAction::AddTo { alert } => {
-                        sqlx::query("UPDATE alerts SET readings = readings + 1 WHERE id = $1")
-                            .bind(alert.hyphenated())
-                            .execute(&mut *conn)
-                            .await?;
-                        let record = alert_in(conn, alert).await?;
-                        record_event(conn, &record).await?;
-                        (record, "alert.add_reading")
-                    }
-                    AlertAction::Resolve { alert, note } => {
-                        sqlx::query(
-                            "UPDATE alerts SET status = 'resolved', resolved_at = $2,
-                           resolution_note = $3, escalate_at_us = NULL WHERE id = $1",
-                        )
+                    (record, "alert.raise")
+                }
+                AlertAction::AddTo { alert } => {
+                    sqlx::query("UPDATE alerts SET readings = readings + 1 WHERE id = $1")
                         .bind(alert.hyphenated())
-                        .bind(Utc::now())
-                        .bind(&note)
                         .execute(&mut *conn)
                         .await?;
-                        let record = alert_in(conn, alert).await?;
-                        record_event(conn, &record).await?;
-                        (record, "alert.resolve")
-                    }
-                };
+                    let record = alert_in(conn, alert).await?;
+                    record_event(conn, &record).await?;
+                    (record, "alert.add_reading")
+                }
+                AlertAction::Resolve { alert, note } => {
+                    sqlx::query(
+                        "UPDATE alerts SET status = 'resolved', resolved_at = $2,
+                           resolution_note = $3, escalate_at_us = NULL WHERE id = $1",
+                    )
+                    .bind(alert.hyphenated())
+                    .bind(Utc::now())
+                    .bind(&note)
+                    .execute(&mut *conn)
+                    .await?;
+                    let record = alert_in(conn, alert).await?;
+                    record_event(conn, &record).await?;
+                    (record, "alert.resolve")
+                }
+            };
             audit.push(events::alert_changed(event, &alert, Some(v.entry_id)));
         }
     }
     Ok(audit)
+}
+
+/// A new entry ends a participant's `missed_diary` alert.
+async fn resolve_missed(
+    conn: &mut SqliteConnection,
+    participant: Uuid,
+) -> Result<Vec<AuditEvent>, StoreError> {
+    let open = sqlx::query(
+        "SELECT id FROM alerts WHERE participant_id = $1 AND rule = 'missed_diary'
+           AND status <> 'resolved'",
+    )
+    .bind(participant.hyphenated())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| id(r, "id"))
+    .collect::<Result<Vec<_>, _>>()?;
+    let mut audit = Vec::new();
+    for alert in open {
+        sqlx::query(
+            "UPDATE alerts SET status = 'resolved', resolved_at = $2,
+               resolution_note = 'The diary resumed.' WHERE id = $1",
+        )
+        .bind(alert.hyphenated())
+        .bind(Utc::now())
+        .execute(&mut *conn)
+        .await?;
+        let record = alert_in(conn, alert).await?;
+        record_event(conn, &record).await?;
+        audit.push(events::alert_changed("alert.resolve", &record, None));
+    }
+    Ok(audit)
+}
+
+/// When each participant last had an entry, for the missed-diary check.
+pub(super) async fn activity(store: &SqliteStore) -> Result<Vec<DiaryActivity>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT p.id, s.timezone, p.enrolled_at,
+                (SELECT MAX(e.event_at_us) FROM entries e WHERE e.participant_id = p.id) AS last_us,
+                EXISTS (SELECT 1 FROM alerts a WHERE a.participant_id = p.id
+                          AND a.rule = 'missed_diary' AND a.status <> 'resolved') AS open_missed
+           FROM participants p JOIN sites s ON s.id = p.site_id",
+    )
+    .fetch_all(&store.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let last: Option<i64> = r.try_get("last_us")?;
+            Ok(DiaryActivity {
+                participant_id: id(r, "id")?,
+                timezone: r.try_get("timezone")?,
+                enrolled_at: r.try_get("enrolled_at")?,
+                last_entry_at: last.and_then(DateTime::from_timestamp_micros),
+                open_missed: r.try_get("open_missed")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// Raises `missed_diary` for a participant unless one is open already.
+pub(super) async fn raise_missed(
+    store: &SqliteStore,
+    participant: Uuid,
+    context: &AuditContext,
+) -> Result<bool, StoreError> {
+    let mut tx = store.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT p.site_id, EXISTS (SELECT 1 FROM alerts a WHERE a.participant_id = p.id
+                  AND a.rule = 'missed_diary' AND a.status <> 'resolved') AS open_missed
+           FROM participants p WHERE p.id = $1",
+    )
+    .bind(participant.hyphenated())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    if row.try_get::<bool, _>("open_missed")? {
+        return Ok(false);
+    }
+    let record = insert_alert(
+        &mut tx,
+        NewAlert {
+            participant,
+            site: id(&row, "site_id")?,
+            rule: Rule::MissedDiary,
+            entry: None,
+            report_due_at: None,
+        },
+        &AlertSettings::default(),
+    )
+    .await?;
+    append_audits(
+        &mut tx,
+        context,
+        &[events::alert_changed("alert.raise", &record, None)],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub(super) async fn alerts_page(
