@@ -651,9 +651,108 @@ async fn missed_diary(db: Db) {
     );
 }
 
+/// A delivery that fails for good is shown on the alert (and the inbox).
+/// No dispatcher runs here: the test plays it, through the same store calls.
+async fn failed_deliveries_are_shown(db: Db) {
+    let app = ediary_tests::spawn_app(db).await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    let site = app
+        .store
+        .site_by_code(demo::SITE_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.store
+        .set_site_contacts(
+            site,
+            &[server::store::Contact {
+                level: 0,
+                channel: server::store::Channel::Webhook,
+                target: "http://127.0.0.1:9/hook".into(),
+            }],
+            &AuditContext::command_line(),
+        )
+        .await
+        .unwrap();
+    let guardian = login(&app, "demo.guardian", demo_password("demo.guardian")).await;
+    let investigator = login(
+        &app,
+        "demo.investigator",
+        demo_password("demo.investigator"),
+    )
+    .await;
+    let me: Value = app
+        .get_with("/api/v1/me", &guardian)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let child: Uuid = me["participant_ids"][0].as_str().unwrap().parse().unwrap();
+    let (status, _) = call(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/sync",
+        &guardian,
+        Some(json!({"device_id": Uuid::new_v4(), "since": null,
+                    "mutations": [hypo(child, true, json!(["glucagon"]))]})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let now = chrono::Utc::now().timestamp_micros();
+    let due = app
+        .store
+        .claim_deliveries(now, 60_000_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].attempts, 1);
+    assert!(
+        app.store
+            .claim_deliveries(now, 60_000_000, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a leased delivery goes to one dispatcher"
+    );
+    app.store
+        .finish_delivery(
+            due[0].id,
+            &server::store::DeliveryOutcome::Failed {
+                error: "webhook answered 500".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (_, detail) = call(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/alerts/{}", due[0].alert_id),
+        &investigator,
+        None,
+    )
+    .await;
+    let delivery = &detail["deliveries"][0];
+    assert!(delivery["failed_at"].is_string(), "{detail}");
+    assert_eq!(delivery["last_error"], "webhook answered 500");
+    assert_eq!(delivery["delivered_at"], Value::Null);
+    let later = chrono::Utc::now().timestamp_micros() + 3_600_000_000;
+    assert!(
+        app.store
+            .claim_deliveries(later, 60_000_000, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a failed delivery is not tried again"
+    );
+}
+
 on_both_backends!(
     severe_event_on_every_channel,
     rules_duplicates_and_actions,
     escalation,
-    missed_diary
+    missed_diary,
+    failed_deliveries_are_shown
 );
