@@ -547,3 +547,34 @@ test('an investigator sees a serious event arrive live, acknowledges it and repo
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('after one visit the app starts with no network, and can be installed', async () => {
+  const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json();
+  assert.equal(manifest.display, 'standalone');
+  assert.equal(manifest.start_url, '/diary');
+  assert.ok(manifest.icons.some((i) => i.purpose === 'maskable'));
+
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  assert.equal(await page.locator('link[rel="manifest"]').getAttribute('href'), '/manifest.webmanifest');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
+  // The shell, WASM included, is in the cache.
+  const cached = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const cache = await caches.open(names[0]);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+  assert.ok(cached.includes('/'), cached.join(' '));
+  assert.ok(cached.some((p) => p.startsWith('/pkg/') && p.endsWith('.wasm')), cached.join(' '));
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.screenshot({ path: 'artifacts/offline-start-390x844.png', fullPage: true });
+  await context.setOffline(false);
+  await context.close();
+});

@@ -1,0 +1,79 @@
+// The offline shell: pages, the WASM, JS and CSS stay usable with no
+// network. Package files carry a content hash in their names, so a new
+// release brings new names; whatever the latest page no longer references is
+// dropped. Data (/api, /rpc) always goes to the network.
+const CACHE = 'ediary-shell-v1';
+const SHELL = ['/', '/diary', '/favicon.svg', '/icon.svg', '/manifest.webmanifest'];
+
+// The /pkg/ files a page's HTML refers to.
+const assetsOf = (html) => [...new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-]+/g) || [])];
+
+async function remember(request, response) {
+  const cache = await caches.open(CACHE);
+  await cache.put(request, response.clone());
+  if (response.headers.get('content-type')?.startsWith('text/html')) {
+    const assets = assetsOf(await response.clone().text());
+    await Promise.all(assets.map((url) => cache.add(url).catch(() => {})));
+    if (assets.length > 0) {
+      for (const key of await cache.keys()) {
+        const path = new URL(key.url).pathname;
+        if (path.startsWith('/pkg/') && !assets.includes(path)) await cache.delete(key);
+      }
+    }
+  }
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const url of SHELL) {
+        try {
+          const response = await fetch(url, { credentials: 'same-origin' });
+          if (response.ok) await remember(new Request(url), response);
+        } catch (_) {
+          // Offline at install: the next visit fills the cache.
+        }
+      }
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/rpc/')) return;
+  if (url.pathname.startsWith('/pkg/')) {
+    // Hashed names never change content: the cache first.
+    event.respondWith(
+      caches.match(request).then(
+        (hit) =>
+          hit ||
+          fetch(request).then((response) => {
+            if (response.ok) caches.open(CACHE).then((c) => c.put(request, response.clone()));
+            return response;
+          }),
+      ),
+    );
+    return;
+  }
+  // Pages and other files: the network first, the cache when offline.
+  event.respondWith(
+    fetch(request)
+      .then((response) => {
+        if (response.ok) event.waitUntil(remember(request, response.clone()));
+        return response;
+      })
+      .catch(async () => (await caches.match(request, { ignoreSearch: true })) || (await caches.match('/')) || Response.error()),
+  );
+});
