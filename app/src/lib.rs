@@ -22,6 +22,9 @@ use crate::pages::{
     new_participant::NewParticipant, not_found::NotFound, sessions::Sessions, sign_in::SignIn,
 };
 
+/// The service worker's cache (`CACHE` in public/sw.js): emptied at sign-out.
+pub const OFFLINE_CACHE: &str = "ediary-shell-v1";
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]

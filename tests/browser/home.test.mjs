@@ -576,5 +576,21 @@ test('after one visit the app starts with no network, and can be installed', asy
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.screenshot({ path: 'artifacts/offline-start-390x844.png', fullPage: true });
   await context.setOffline(false);
+
+  // Signing out empties the offline cache: kept pages may show the user's data.
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#username').fill('demo.teen');
+  await page.locator('#password').fill('paper-kite-7305');
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByRole('heading', { name: 'Signed in as Demo teen' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).tap();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  let emptied = false;
+  for (let i = 0; i < 50 && !emptied; i += 1) {
+    emptied = !(await page.evaluate(() => caches.keys())).includes('ediary-shell-v1');
+    if (!emptied) await page.waitForTimeout(100);
+  }
+  assert.ok(emptied, 'the offline cache is gone after signing out');
   await context.close();
 });

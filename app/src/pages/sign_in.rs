@@ -41,6 +41,11 @@ fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
     let sign_out = ServerAction::<session::SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
+            // Pages kept for offline starts may show this user's data.
+            #[cfg(feature = "hydrate")]
+            if let Ok(caches) = window().caches() {
+                let _ = caches.delete(crate::OFFLINE_CACHE);
+            }
             on_signed_out.run(());
         }
     });
