@@ -135,12 +135,6 @@ pub struct ServeArgs {
     /// Key that signs alert webhooks (HMAC-SHA256), shared with the receivers.
     #[arg(long, env = "EDIARY_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub webhook_secret: Option<SecretString>,
-    /// Seconds before an unacknowledged critical alert goes to the next contact list.
-    #[arg(long, env = "EDIARY_ESCALATE_AFTER_SECS", default_value_t = 900)]
-    pub escalate_after_secs: u32,
-    /// Days without an entry before a participant's diary counts as missed.
-    #[arg(long, env = "EDIARY_MISSED_DIARY_DAYS", default_value_t = 3)]
-    pub missed_diary_days: u32,
 }
 
 fn parse_secret(raw: &str) -> Result<SecretString, String> {
@@ -385,12 +379,14 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     if let Some(url) = &args.public_url {
         state.public_url = url.trim_end_matches('/').into();
     }
+    // The study's thresholds live in the database (admins change them).
+    let settings = store
+        .alert_settings()
+        .await
+        .map_err(|e| CliError::Failed(format!("cannot read the alert settings: {e}")))?;
     state.alerts = std::sync::Arc::new(crate::alerts::Alerts {
-        settings: app::domain::alerts::AlertSettings {
-            escalate_after: chrono::Duration::seconds(args.escalate_after_secs.into()),
-            missed_days: args.missed_diary_days,
-            ..Default::default()
-        },
+        settings: settings.into(),
+        follow_store: true,
         webhook_secret: args.webhook_secret.clone(),
         smtp_url: args.smtp_url.clone(),
         email_from: args.alert_from.clone(),

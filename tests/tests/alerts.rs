@@ -140,7 +140,8 @@ async fn world(db: Db, settings: AlertSettings) -> World {
     let app = spawn_app_with_alerts(
         db,
         Alerts {
-            settings,
+            settings: settings.into(),
+            follow_store: false,
             webhook_secret: Some(SecretString::from(HOOK_SECRET)),
             smtp_url: Some(SecretString::from(mail.url())),
             email_from: "Diary <alerts@example.org>".into(),
@@ -749,7 +750,65 @@ async fn failed_deliveries_are_shown(db: Db) {
     );
 }
 
+/// The study's thresholds, changed by an admin, apply at once.
+async fn thresholds_are_the_studys(db: Db) {
+    let w = world(db, AlertSettings::default()).await;
+    let (status, _) = call(
+        &w.app,
+        reqwest::Method::PUT,
+        "/api/v1/study/alert-settings",
+        &w.admin,
+        Some(json!({"repeat_window_hours": 1, "report_within_hours": 12,
+                    "escalate_after_minutes": 30, "missed_days": 5})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Two level-2 readings two hours apart: not a repeat within one hour.
+    w.sync(&[low_reading(w.child, json!(50), 180)]).await;
+    w.sync(&[low_reading(w.child, json!(48), 60)]).await;
+    let rules: Vec<Value> = w
+        .alerts("open")
+        .await
+        .iter()
+        .map(|a| a["rule"].clone())
+        .collect();
+    assert_eq!(rules, [json!("level2_glucose"), json!("level2_glucose")]);
+    // A potentially serious event: a 12-hour clock now.
+    let before = chrono::Utc::now();
+    w.sync(&[hypo(w.child, false, json!(["emergency_department"]))])
+        .await;
+    let serious = w
+        .alerts("open")
+        .await
+        .into_iter()
+        .find(|a| a["rule"] == "potentially_serious_event")
+        .unwrap();
+    let due: chrono::DateTime<chrono::Utc> =
+        serious["report_due_at"].as_str().unwrap().parse().unwrap();
+    assert!(((due - before).num_minutes() - 12 * 60).abs() <= 1);
+    let (status, stored) = call(
+        &w.app,
+        reqwest::Method::GET,
+        "/api/v1/study/alert-settings",
+        &w.investigator,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(stored["missed_days"], 5);
+    let (status, _) = call(
+        &w.app,
+        reqwest::Method::GET,
+        "/api/v1/study/alert-settings",
+        &w.guardian,
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
 on_both_backends!(
+    thresholds_are_the_studys,
     severe_event_on_every_channel,
     rules_duplicates_and_actions,
     escalation,

@@ -77,6 +77,8 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("put", "/api/v1/sites/{id}/contacts"),
     ("get", "/api/v1/study/emergency-advice"),
     ("put", "/api/v1/study/emergency-advice"),
+    ("get", "/api/v1/study/alert-settings"),
+    ("put", "/api/v1/study/alert-settings"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1040,6 +1042,44 @@ async fn answers_match_the_documented_schemas() {
         )
         .await;
     assert_eq!(read["en"], "Give sugar, then call us.");
+    let thresholds = json!({"repeat_window_hours": 12, "report_within_hours": 24,
+                            "escalate_after_minutes": 10, "missed_days": 2});
+    let (status, _) = c
+        .call(
+            "put",
+            "/api/v1/study/alert-settings",
+            &[],
+            "",
+            Some(&admin),
+            Some(thresholds),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let bad = json!({"repeat_window_hours": 0, "report_within_hours": 24,
+                     "escalate_after_minutes": 10, "missed_days": 99});
+    let (status, error) = c
+        .call(
+            "put",
+            "/api/v1/study/alert-settings",
+            &[],
+            "",
+            Some(&admin),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(error["error"]["fields"]["missed_days"].is_string());
+    let (_, read) = c
+        .call(
+            "get",
+            "/api/v1/study/alert-settings",
+            &[],
+            "",
+            Some(&investigator),
+            None,
+        )
+        .await;
+    assert_eq!(read["repeat_window_hours"], 12);
     // The stream never ends: its answer is checked by its headers.
     let stream = app
         .client

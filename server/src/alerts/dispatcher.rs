@@ -65,9 +65,15 @@ pub async fn run(store: Arc<dyn Store>, alerts: Arc<Alerts>) {
     loop {
         if missed_checked.is_none_or(|at| at.elapsed() >= MISSED_DIARY_EVERY) {
             missed_checked = Some(tokio::time::Instant::now());
+            if alerts.follow_store {
+                match store.alert_settings().await {
+                    Ok(settings) => alerts.set_settings(settings),
+                    Err(error) => tracing::error!(%error, "cannot read the alert settings"),
+                }
+            }
             match super::check_missed_diaries(
                 store.as_ref(),
-                &alerts.settings,
+                &alerts.settings(),
                 Utc::now(),
                 &context,
             )
@@ -82,7 +88,7 @@ pub async fn run(store: Arc<dyn Store>, alerts: Arc<Alerts>) {
             }
         }
         if let Err(error) = store
-            .escalate_alerts(Utc::now(), alerts.settings.escalate_after, &context)
+            .escalate_alerts(Utc::now(), alerts.settings().escalate_after, &context)
             .await
         {
             tracing::error!(%error, "alert escalation failed");

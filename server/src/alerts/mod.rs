@@ -76,7 +76,11 @@ pub fn body_of(a: &AlertRecord) -> String {
 
 /// How alerts are raised and delivered on this server.
 pub struct Alerts {
-    pub settings: app::domain::alerts::AlertSettings,
+    /// The study's thresholds, as last read (see `follow_store`).
+    pub settings: std::sync::RwLock<app::domain::alerts::AlertSettings>,
+    /// Re-read the thresholds from the database every minute (another
+    /// instance may have changed them). Off in tests that set their own.
+    pub follow_store: bool,
     /// Signs webhook bodies (`EDIARY_WEBHOOK_SECRET`).
     pub webhook_secret: Option<secrecy::SecretString>,
     /// `smtp://`, `smtps://` ... (`EDIARY_SMTP_URL`).
@@ -87,10 +91,28 @@ pub struct Alerts {
     pub wake: tokio::sync::Notify,
 }
 
+impl Alerts {
+    /// The thresholds now.
+    pub fn settings(&self) -> app::domain::alerts::AlertSettings {
+        match self.settings.read() {
+            Ok(s) => *s,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    pub fn set_settings(&self, settings: app::domain::alerts::AlertSettings) {
+        match self.settings.write() {
+            Ok(mut s) => *s = settings,
+            Err(poisoned) => *poisoned.into_inner() = settings,
+        }
+    }
+}
+
 impl Default for Alerts {
     fn default() -> Self {
         Self {
-            settings: app::domain::alerts::AlertSettings::default(),
+            settings: app::domain::alerts::AlertSettings::default().into(),
+            follow_store: false,
             webhook_secret: None,
             smtp_url: None,
             email_from: "T1D eDiary <alerts@localhost>".into(),

@@ -87,7 +87,7 @@ async fn sync_handler(
         &participants,
         request,
         &user.context,
-        &state.alerts.settings,
+        &state.alerts.settings(),
     )
     .await?;
     // Streams and the dispatcher of this process look at once.

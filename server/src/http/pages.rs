@@ -524,7 +524,7 @@ impl DiaryService for WebDiary {
                 mutations: vec![mutation],
             },
             &user.context,
-            &self.0.alerts.settings,
+            &self.0.alerts.settings(),
         )
         .await
         .map_err(|e| from_api(e.into()))?;

@@ -1,5 +1,6 @@
 //! Study-wide settings: the emergency advice phones show after a severe or
-//! potentially serious event (everyone reads it; admins change it).
+//! potentially serious event (everyone reads it; admins change it), and the
+//! alert thresholds (staff read them; admins change them).
 
 use axum::{Json, extract::State};
 use serde::{Deserialize, Serialize};
@@ -11,9 +12,120 @@ use super::{
     error::{self, ApiError, ApiJson},
 };
 use crate::{policy, state::AppState};
+use app::domain::alerts::AlertSettings;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_advice, put_advice))
+    OpenApiRouter::new()
+        .routes(routes!(get_advice, put_advice))
+        .routes(routes!(get_alert_settings, put_alert_settings))
+}
+
+/// The study's alert thresholds, in whole units.
+#[derive(Serialize, Deserialize, ToSchema)]
+struct AlertThresholds {
+    /// A second level-2 reading this close makes `repeated_level2` (1 to 168).
+    repeat_window_hours: i64,
+    /// The reporting clock of a potentially serious event (1 to 72).
+    report_within_hours: i64,
+    /// An unacknowledged critical alert goes to the next contact list (1 to 1440).
+    escalate_after_minutes: i64,
+    /// Whole days without an entry that raise `missed_diary` (1 to 30).
+    missed_days: i64,
+}
+
+impl From<AlertSettings> for AlertThresholds {
+    fn from(s: AlertSettings) -> Self {
+        Self {
+            repeat_window_hours: s.repeat_window.num_hours(),
+            report_within_hours: s.report_within.num_hours(),
+            escalate_after_minutes: s.escalate_after.num_minutes(),
+            missed_days: s.missed_days.into(),
+        }
+    }
+}
+
+/// The alert thresholds (staff).
+#[utoipa::path(
+    get,
+    path = "/v1/study/alert-settings",
+    operation_id = "get_alert_settings",
+    tag = "study",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The thresholds", body = AlertThresholds),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
+    )
+)]
+async fn get_alert_settings(
+    user: AuthUser,
+    State(state): State<AppState>,
+) -> Result<Json<AlertThresholds>, ApiError> {
+    if policy::alert_scope(&user.actor()).is_none() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(Json(state.store.alert_settings().await?.into()))
+}
+
+/// Changes the alert thresholds (admins); this server uses them at once,
+/// other instances within a minute.
+#[utoipa::path(
+    put,
+    path = "/v1/study/alert-settings",
+    operation_id = "put_alert_settings",
+    tag = "study",
+    request_body = AlertThresholds,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The thresholds", body = AlertThresholds),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+    )
+)]
+async fn put_alert_settings(
+    user: AuthUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<AlertThresholds>,
+) -> Result<Json<AlertThresholds>, ApiError> {
+    if !policy::may_create_site(&user.actor()) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut fields = std::collections::BTreeMap::new();
+    for (name, value, range) in [
+        ("repeat_window_hours", body.repeat_window_hours, 1..=168),
+        ("report_within_hours", body.report_within_hours, 1..=72),
+        (
+            "escalate_after_minutes",
+            body.escalate_after_minutes,
+            1..=1440,
+        ),
+        ("missed_days", body.missed_days, 1..=30),
+    ] {
+        if !range.contains(&value) {
+            fields.insert(
+                name.to_owned(),
+                format!("from {} to {}", range.start(), range.end()),
+            );
+        }
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::Unprocessable { fields });
+    }
+    let settings = AlertSettings {
+        repeat_window: chrono::Duration::hours(body.repeat_window_hours),
+        report_within: chrono::Duration::hours(body.report_within_hours),
+        escalate_after: chrono::Duration::minutes(body.escalate_after_minutes),
+        missed_days: u32::try_from(body.missed_days).unwrap_or(3),
+    };
+    state
+        .store
+        .set_alert_settings(&settings, &user.context)
+        .await?;
+    state.alerts.set_settings(settings);
+    Ok(Json(settings.into()))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

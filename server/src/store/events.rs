@@ -99,3 +99,12 @@ pub(crate) fn advice_set(english: &str, chinese: &str) -> AuditEvent {
     AuditEvent::new("study.emergency_advice", "study", "emergency_advice")
         .after(json!({"en": english, "zh": chinese}))
 }
+
+pub(crate) fn alert_settings_set(s: &app::domain::alerts::AlertSettings) -> AuditEvent {
+    AuditEvent::new("study.alert_settings", "study", "alert_settings").after(json!({
+        "repeat_window_hours": s.repeat_window.num_hours(),
+        "report_within_hours": s.report_within.num_hours(),
+        "escalate_after_minutes": s.escalate_after.num_minutes(),
+        "missed_days": s.missed_days,
+    }))
+}

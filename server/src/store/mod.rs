@@ -359,6 +359,15 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<bool, StoreError>;
 
+    /// The study's alert thresholds.
+    async fn alert_settings(&self) -> Result<app::domain::alerts::AlertSettings, StoreError>;
+
+    async fn set_alert_settings(
+        &self,
+        settings: &app::domain::alerts::AlertSettings,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
     /// The study's emergency advice: (English, Simplified Chinese).
     async fn emergency_advice(&self) -> Result<(String, String), StoreError>;
 
@@ -371,6 +380,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// A consistent copy of the live database at `to` (SQLite only).
     async fn backup(&self, to: &Path) -> Result<(), StoreError>;
+}
+
+/// Alert thresholds from their stored whole hours, minutes and days.
+pub(crate) fn settings_from(
+    repeat_window_hours: i64,
+    report_within_hours: i64,
+    escalate_after_minutes: i64,
+    missed_days: i64,
+) -> app::domain::alerts::AlertSettings {
+    app::domain::alerts::AlertSettings {
+        repeat_window: chrono::Duration::hours(repeat_window_hours),
+        report_within: chrono::Duration::hours(report_within_hours),
+        escalate_after: chrono::Duration::minutes(escalate_after_minutes),
+        missed_days: u32::try_from(missed_days).unwrap_or(3),
+    }
 }
 
 /// One sync request as the store applies it.

@@ -1356,6 +1356,38 @@ impl Store for SqliteStore {
         alerts::raise_missed(self, participant, context).await
     }
 
+    async fn alert_settings(&self) -> Result<app::domain::alerts::AlertSettings, StoreError> {
+        let (repeat, report, escalate, missed): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT repeat_window_hours, report_within_hours, escalate_after_minutes, missed_days
+               FROM alert_settings",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(super::settings_from(repeat, report, escalate, missed))
+    }
+
+    async fn set_alert_settings(
+        &self,
+        settings: &app::domain::alerts::AlertSettings,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE alert_settings SET repeat_window_hours = $1, report_within_hours = $2,
+               escalate_after_minutes = $3, missed_days = $4, updated_at = $5",
+        )
+        .bind(settings.repeat_window.num_hours())
+        .bind(settings.report_within.num_hours())
+        .bind(settings.escalate_after.num_minutes())
+        .bind(i64::from(settings.missed_days))
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
+        append_audit(&mut tx, context, &events::alert_settings_set(settings)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn emergency_advice(&self) -> Result<(String, String), StoreError> {
         Ok(
             sqlx::query_as("SELECT text_en, text_zh FROM emergency_advice")
