@@ -577,3 +577,78 @@ pub mod sinks {
         HookSink { port, hooks }
     }
 }
+
+/// A staff account made as `ediary user create` makes it, linked to
+/// `sites`; its access token.
+pub async fn staff_token(
+    app: &TestApp,
+    username: &str,
+    role: app::domain::account::Role,
+    sites: &[uuid::Uuid],
+) -> String {
+    let password = "a long staff password";
+    let user = server::store::NewUser {
+        id: uuid::Uuid::now_v7(),
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        password_hash: server::password::hash(SecretString::from(password))
+            .await
+            .expect("hash"),
+    };
+    app.store
+        .create_user(&user, sites, &server::audit::AuditContext::command_line())
+        .await
+        .expect("create staff");
+    app.login(username, password).await["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned()
+}
+
+/// The real `ediary serve` (demo study, staff MFA off) on a free port,
+/// killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ServerProcess {
+    /// Starts it on `db_url` with `env` added, and waits until it is ready.
+    pub async fn start(db_url: &str, dir: &Path, site: &TestSite, env: &[(&str, &str)]) -> Self {
+        let addr = format!("127.0.0.1:{}", free_port());
+        let child = std::process::Command::new(ediary_bin())
+            .args(["serve", "--demo", "--addr", &addr, "--database-url", db_url])
+            .env(
+                "EDIARY_JWT_SECRET",
+                "process-test-secret-process-test-secret",
+            )
+            .env("EDIARY_STAFF_MFA", "off")
+            .env("LEPTOS_SITE_ROOT", site.dir.path())
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start ediary serve");
+        let base = format!("http://{addr}");
+        assert!(
+            wait_ready(
+                &reqwest::Client::new(),
+                &format!("{base}/readyz"),
+                Duration::from_secs(30)
+            )
+            .await,
+            "the server did not become ready"
+        );
+        Self { child, base }
+    }
+}

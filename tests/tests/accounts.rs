@@ -6,13 +6,8 @@ use ediary_tests::{
     Db, TestApp, demo_password, error_code, on_both_backends, raw_execute, spawn_app,
 };
 use reqwest::Method;
-use secrecy::SecretString;
 use serde_json::{Value, json};
-use server::{
-    audit::AuditContext,
-    demo, password,
-    store::{NewUser, Site},
-};
+use server::{audit::AuditContext, demo, store::Site};
 use uuid::Uuid;
 
 async fn token(app: &TestApp, username: &str, password: &str) -> String {
@@ -63,19 +58,7 @@ struct World {
 }
 
 async fn staff(app: &TestApp, username: &str, role: Role, sites: &[Uuid]) -> String {
-    let password = "a long staff password";
-    let user = NewUser {
-        id: Uuid::now_v7(),
-        username: username.into(),
-        display_name: username.into(),
-        role,
-        password_hash: password::hash(SecretString::from(password)).await.unwrap(),
-    };
-    app.store
-        .create_user(&user, sites, &AuditContext::command_line())
-        .await
-        .unwrap();
-    token(app, username, password).await
+    ediary_tests::staff_token(app, username, role, sites).await
 }
 
 async fn enroll(app: &TestApp, code: &Value, username: &str) -> Value {

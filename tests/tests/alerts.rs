@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use server::{
     alerts::{Alerts, dispatcher},
     audit::AuditContext,
-    demo, password,
-    store::{NewUser, Site},
+    demo,
+    store::Site,
 };
 use uuid::Uuid;
 
@@ -103,19 +103,7 @@ async fn login(app: &TestApp, username: &str, password: &str) -> String {
 }
 
 async fn staff(app: &TestApp, username: &str, role: Role, sites: &[Uuid]) -> String {
-    let password = "a long staff password";
-    let user = NewUser {
-        id: Uuid::now_v7(),
-        username: username.into(),
-        display_name: username.into(),
-        role,
-        password_hash: password::hash(SecretString::from(password)).await.unwrap(),
-    };
-    app.store
-        .create_user(&user, sites, &AuditContext::command_line())
-        .await
-        .unwrap();
-    login(app, username, password).await
+    ediary_tests::staff_token(app, username, role, sites).await
 }
 
 async fn call(

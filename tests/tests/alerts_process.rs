@@ -4,56 +4,29 @@
 //! stream to their own clients and deliver each email and webhook once.
 
 use std::{
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::Duration,
 };
 
 use ediary_tests::{
-    Db, TestSite, demo_password, diary::at, ediary_bin, free_port, fresh_db, sinks, wait_ready,
+    Db, ServerProcess, TestSite, demo_password, diary::at, ediary_bin, free_port, fresh_db, sinks,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-const SECRET: &str = "alert-test-secret-alert-test-secret-0123";
 const HOOK_SECRET: &str = "hook-secret";
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(db_url: &str, dir: &std::path::Path, site: &TestSite, smtp: &str) -> Server {
-    let addr = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(ediary_bin())
-        .args(["serve", "--demo", "--addr", &addr, "--database-url", db_url])
-        .env("EDIARY_JWT_SECRET", SECRET)
-        .env("EDIARY_STAFF_MFA", "off")
-        .env("EDIARY_SMTP_URL", smtp)
-        .env("EDIARY_WEBHOOK_SECRET", HOOK_SECRET)
-        .env("LEPTOS_SITE_ROOT", site.dir.path())
-        .env("RUST_LOG", "warn")
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ediary serve");
-    let base = format!("http://{addr}");
-    assert!(
-        wait_ready(
-            &reqwest::Client::new(),
-            &format!("{base}/readyz"),
-            Duration::from_secs(30)
-        )
-        .await
-    );
-    Server { child, base }
+async fn start(db_url: &str, dir: &std::path::Path, site: &TestSite, smtp: &str) -> ServerProcess {
+    ServerProcess::start(
+        db_url,
+        dir,
+        site,
+        &[
+            ("EDIARY_SMTP_URL", smtp),
+            ("EDIARY_WEBHOOK_SECRET", HOOK_SECRET),
+        ],
+    )
+    .await
 }
 
 async fn token(client: &reqwest::Client, base: &str, user: &str, password: &str) -> String {

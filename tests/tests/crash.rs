@@ -5,56 +5,17 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    process::{Child, Command, Stdio},
+    process::Command,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use ediary_tests::{
-    Db, TestSite, demo_password, diary, ediary_bin, free_port, fresh_db, on_both_backends,
-    wait_ready,
-};
+use ediary_tests::{Db, ServerProcess, TestSite, demo_password, diary, fresh_db, on_both_backends};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-const SECRET: &str = "crash-test-secret-crash-test-secret-0123";
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(db_url: &str, dir: &std::path::Path, site: &TestSite) -> Server {
-    let addr = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(ediary_bin())
-        .args(["serve", "--demo", "--addr", &addr, "--database-url", db_url])
-        .env("EDIARY_JWT_SECRET", SECRET)
-        .env("EDIARY_STAFF_MFA", "off")
-        .env("LEPTOS_SITE_ROOT", site.dir.path())
-        .env("RUST_LOG", "warn")
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ediary serve");
-    let base = format!("http://{addr}");
-    assert!(
-        wait_ready(
-            &reqwest::Client::new(),
-            &format!("{base}/readyz"),
-            Duration::from_secs(30)
-        )
-        .await,
-        "the server did not become ready"
-    );
-    Server { child, base }
+async fn start(db_url: &str, dir: &std::path::Path, site: &TestSite) -> ServerProcess {
+    ServerProcess::start(db_url, dir, site, &[]).await
 }
 
 #[derive(Clone)]
