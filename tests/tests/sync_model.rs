@@ -76,8 +76,7 @@ impl Model {
     /// The result the server must give, and the model's new state.
     fn apply(&mut self, m: &Value) -> (&'static str, Option<i64>) {
         let id: Uuid = m["id"].as_str().unwrap().parse().unwrap();
-        if let Some((status, version)) = self.seen.get(&id) {
-            let _ = status;
+        if let Some((_, version)) = self.seen.get(&id) {
             return ("duplicate", *version);
         }
         let entry: Uuid = m["entry_id"].as_str().unwrap().parse().unwrap();

@@ -36,6 +36,15 @@ impl Kind {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The name of the field in `data` that holds when the event happened.
+    pub fn event_field(self) -> &'static str {
+        match self {
+            Kind::Glucose => "measured_at",
+            Kind::Insulin => "administered_at",
+            Kind::Hypo => "occurred_at",
+        }
+    }
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -166,15 +175,6 @@ impl EntryData {
             Kind::Insulin => EntryData::Insulin(parse_at(data)?),
             Kind::Hypo => EntryData::Hypo(parse_at(data)?),
         })
-    }
-
-    /// The path of the event time field, for errors about it.
-    pub fn event_field(&self) -> &'static str {
-        match self {
-            EntryData::Glucose(_) => "data.measured_at",
-            EntryData::Insulin(_) => "data.administered_at",
-            EntryData::Hypo(_) => "data.occurred_at",
-        }
     }
 
     /// The data as stored and sent: the contract's JSON.

@@ -310,7 +310,7 @@ pub fn check_event_time(
     };
     match problem {
         Some(why) => Err(Rejection::invalid(FieldErrors::from([(
-            data.event_field().to_owned(),
+            format!("data.{}", data.kind().event_field()),
             why.to_owned(),
         )]))),
         None => Ok(()),

@@ -24,7 +24,7 @@ use crate::{
     alerts::AlertView,
     policy,
     state::AppState,
-    store::{AlertStatus, Channel, Contact, Store},
+    store::{AlertRecord, AlertStatus, Channel, Contact, Store},
 };
 
 /// Streams look for changes made by other server processes this often.
@@ -153,8 +153,17 @@ struct NoteBody {
     note: String,
 }
 
-fn checked_note(body: &NoteBody) -> Result<&str, ApiError> {
-    let note = body.note.trim();
+/// Acknowledges an alert, or marks it reported, with a note: for the API
+/// and the web app's inbox alike.
+pub(crate) async fn act_on_alert(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    note: &str,
+    reported: bool,
+) -> Result<AlertRecord, ApiError> {
+    visible(state, user, id).await?;
+    let note = note.trim();
     if note.is_empty() || note.chars().count() > 2000 {
         return Err(ApiError::Unprocessable {
             fields: [(
@@ -164,7 +173,21 @@ fn checked_note(body: &NoteBody) -> Result<&str, ApiError> {
             .into(),
         });
     }
-    Ok(note)
+    let (by, context) = (user.user.id, &user.context);
+    let done = if reported {
+        state.store.report_alert(id, by, note, context).await?
+    } else {
+        state.store.acknowledge_alert(id, by, note, context).await?
+    };
+    let done = done.ok_or_else(|| {
+        ApiError::Conflict(if reported {
+            "Only a potentially serious event is reported, and only once.".into()
+        } else {
+            "This alert is not open any more.".into()
+        })
+    })?;
+    state.alerts.wake.notify_waiters();
+    Ok(done)
 }
 
 /// Acknowledges an open alert with a note; escalation stops.
@@ -193,14 +216,7 @@ async fn acknowledge(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<Json<AlertView>, ApiError> {
-    visible(&state, &user, id).await?;
-    let note = checked_note(&body)?;
-    let done = state
-        .store
-        .acknowledge_alert(id, user.user.id, note, &user.context)
-        .await?
-        .ok_or_else(|| ApiError::Conflict("This alert is not open any more.".into()))?;
-    state.alerts.wake.notify_waiters();
+    let done = act_on_alert(&state, &user, id, &body.note, false).await?;
     Ok(Json(AlertView::from(&done)))
 }
 
@@ -230,18 +246,7 @@ async fn reported(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<Json<AlertView>, ApiError> {
-    visible(&state, &user, id).await?;
-    let note = checked_note(&body)?;
-    let done = state
-        .store
-        .report_alert(id, user.user.id, note, &user.context)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Conflict(
-                "Only a potentially serious event is reported, and only once.".into(),
-            )
-        })?;
-    state.alerts.wake.notify_waiters();
+    let done = act_on_alert(&state, &user, id, &body.note, true).await?;
     Ok(Json(AlertView::from(&done)))
 }
 

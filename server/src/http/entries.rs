@@ -90,8 +90,10 @@ async fn sync_handler(
         &state.alerts.settings(),
     )
     .await?;
-    // Streams and the dispatcher of this process look at once.
-    state.alerts.wake.notify_waiters();
+    if answer.alerts_changed {
+        // Streams and the dispatcher of this process look at once.
+        state.alerts.wake.notify_waiters();
+    }
     Ok(Json(answer))
 }
 

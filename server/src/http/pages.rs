@@ -490,13 +490,8 @@ impl DiaryService for WebDiary {
             Err(_) => now.fixed_offset(),
         };
         let stamp = local.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-        let event_field = match kind {
-            Kind::Glucose => "measured_at",
-            Kind::Insulin => "administered_at",
-            Kind::Hypo => "occurred_at",
-        };
         if let Some(object) = data.as_object_mut() {
-            object.insert(event_field.into(), stamp.clone().into());
+            object.insert(kind.event_field().into(), stamp.clone().into());
         }
         let id = Uuid::now_v7();
         let mutation = serde_json::json!({
@@ -528,7 +523,9 @@ impl DiaryService for WebDiary {
         )
         .await
         .map_err(|e| from_api(e.into()))?;
-        self.0.alerts.wake.notify_waiters();
+        if answer.alerts_changed {
+            self.0.alerts.wake.notify_waiters();
+        }
         let result = answer
             .results
             .into_iter()
@@ -626,39 +623,12 @@ impl InboxService for WebInbox {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
             .map_err(from_api)?;
-        let alert = self
-            .0
-            .store
-            .alert(id)
+        let done = super::alerts::act_on_alert(&self.0, &user, id, &note, reported)
             .await
-            .map_err(|e| from_api(e.into()))?
-            .filter(|a| policy::may_see_alert(&user.actor(), a.site_id))
-            .ok_or(AppError::NotAllowed)?;
-        let note = note.trim();
-        if note.is_empty() || note.chars().count() > 2000 {
-            return Err(AppError::Invalid(vec![(
-                "note".into(),
-                "say what was done, 1 to 2000 characters".into(),
-            )]));
-        }
-        let store = &self.0.store;
-        let done = if reported {
-            store
-                .report_alert(alert.id, user.user.id, note, &user.context)
-                .await
-        } else {
-            store
-                .acknowledge_alert(alert.id, user.user.id, note, &user.context)
-                .await
-        }
-        .map_err(|e| from_api(e.into()))?
-        .ok_or_else(|| {
-            AppError::Invalid(vec![(
-                "alert".into(),
-                "someone dealt with this alert already; the list is updated".into(),
-            )])
-        })?;
-        self.0.alerts.wake.notify_waiters();
+            .map_err(|e| match e {
+                ApiError::NotFound => AppError::NotAllowed,
+                other => from_api(other),
+            })?;
         self.item(&done).await
     }
 }

@@ -420,6 +420,8 @@ pub struct SyncOutcome {
     pub next: Option<ChangeCursor>,
     /// More changes wait beyond `pull_limit`.
     pub more: bool,
+    /// The batch raised, added to or resolved an alert.
+    pub alerts_changed: bool,
 }
 
 /// The pull half of a sync, shared by both backends: trims the rows read

@@ -48,6 +48,10 @@ pub struct SyncAnswer {
     pub cursor: String,
     /// More changes wait: sync again without waiting.
     pub more: bool,
+    /// The batch changed alerts: the caller wakes the streams and the dispatcher.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub alerts_changed: bool,
 }
 
 /// `entry` in the contract.
@@ -333,6 +337,7 @@ pub async fn sync(
         cursor: cursor::encode_changes(outcome.next.unwrap_or(since)),
         changes: outcome.changes.into_iter().map(EntryView::from).collect(),
         more: outcome.more,
+        alerts_changed: outcome.alerts_changed,
     })
 }
 

@@ -635,6 +635,19 @@ pub(super) async fn claim(
     lease_us: i64,
     limit: i64,
 ) -> Result<Vec<Delivery>, StoreError> {
+    // The dispatcher asks after every write that may alert: a read decides
+    // whether the write lock is needed at all.
+    let any: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM alert_outbox
+                         WHERE delivered_at IS NULL AND failed_at IS NULL
+                           AND next_attempt_at_us <= $1 AND lease_until_us <= $1)",
+    )
+    .bind(now_us)
+    .fetch_one(&store.pool)
+    .await?;
+    if !any {
+        return Ok(Vec::new());
+    }
     let mut tx = store.pool.begin().await?;
     let rows = sqlx::query(
         "UPDATE alert_outbox SET lease_until_us = $2, attempts = attempts + 1
@@ -707,6 +720,16 @@ pub(super) async fn escalate(
     every: Duration,
     context: &AuditContext,
 ) -> Result<usize, StoreError> {
+    let any: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM alerts WHERE status = 'open'
+                         AND escalate_at_us IS NOT NULL AND escalate_at_us <= $1)",
+    )
+    .bind(now.timestamp_micros())
+    .fetch_one(&store.pool)
+    .await?;
+    if !any {
+        return Ok(0);
+    }
     let mut tx = store.pool.begin().await?;
     let due = sqlx::query(
         "SELECT id FROM alerts WHERE status = 'open' AND escalate_at_us IS NOT NULL

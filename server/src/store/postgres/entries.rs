@@ -92,6 +92,7 @@ pub(super) async fn sync_batch(
             changes,
             next,
             more,
+            alerts_changed: false,
         });
     }
     let mut tx = store.pool.begin().await?;
@@ -134,7 +135,10 @@ pub(super) async fn sync_batch(
         .map(events::entry_version_saved)
         .collect();
     // Alerts are raised in the transaction that stores their cause.
-    audit.extend(super::alerts::apply_rules(&mut tx, &plan.versions, batch.alert_settings).await?);
+    let alert_changes =
+        super::alerts::apply_rules(&mut tx, &plan.versions, batch.alert_settings).await?;
+    let alerts_changed = !alert_changes.is_empty();
+    audit.extend(alert_changes);
     append_audits(&mut tx, batch.context, &audit).await?;
     let rows = pull(&mut tx, batch).await?;
     tx.commit().await?;
@@ -144,6 +148,7 @@ pub(super) async fn sync_batch(
         changes,
         next,
         more,
+        alerts_changed,
     })
 }
 

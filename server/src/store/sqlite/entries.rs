@@ -94,6 +94,7 @@ pub(super) async fn sync_batch(
             changes,
             next,
             more,
+            alerts_changed: false,
         });
     }
     let mut tx = store.begin_write().await?;
@@ -136,7 +137,10 @@ pub(super) async fn sync_batch(
         .map(events::entry_version_saved)
         .collect();
     // Alerts are raised in the transaction that stores their cause.
-    audit.extend(super::alerts::apply_rules(&mut tx, &plan.versions, batch.alert_settings).await?);
+    let alert_changes =
+        super::alerts::apply_rules(&mut tx, &plan.versions, batch.alert_settings).await?;
+    let alerts_changed = !alert_changes.is_empty();
+    audit.extend(alert_changes);
     append_audits(&mut tx, batch.context, &audit).await?;
     let rows = pull(&mut tx, batch).await?;
     tx.commit().await?;
@@ -146,6 +150,7 @@ pub(super) async fn sync_batch(
         changes,
         next,
         more,
+        alerts_changed,
     })
 }
 
