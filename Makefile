@@ -57,6 +57,11 @@ deps-run:
 
 deps-test:
 	$(call install_missing,$(RUN_NEEDS) $(TEST_NEEDS))
+	@# The Chinese screenshots of the browser tests need a CJK font.
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null; }
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

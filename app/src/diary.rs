@@ -1,85 +1,45 @@
-//! The web app's online diary: the participants the signed-in user logs for,
-//! their entries, and saving a new entry through the same sync the phones
-//! use. (The offline phone app keeps its own outbox; this is the path for a
-//! browser with a connection.)
+//! What the phone app needs from the server besides the sync protocol: who
+//! is signed in and whose diaries they keep, with each site's emergency
+//! number and the study's advice. The app keeps the answer on the phone, so
+//! it starts (and the emergency screen works) with no network.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{domain::entry::Kind, error::AppError};
+use crate::{domain::account::Role, error::AppError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiaryProfile {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub role: Role,
+    /// A demo study holds made-up people; the app says so.
+    pub is_demo: bool,
+    pub owners: Vec<DiaryOwner>,
+}
 
 /// A participant whose diary the user keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiaryOwner {
     pub participant_id: Uuid,
     pub study_id: String,
-    /// The site's emergency number and the study's advice: shown the moment
-    /// a severe or potentially serious event is saved, even with no network.
+    /// The participant's own account name, when they have one.
+    pub name: Option<String>,
     pub emergency: Emergency,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Emergency {
     pub phone: String,
     pub advice_en: String,
     pub advice_zh: String,
 }
 
-/// One version of an entry as the web app lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DiaryRow {
-    pub entry_id: Uuid,
-    pub version: i64,
-    pub kind: Kind,
-    pub voided: bool,
-    /// The contract's `data`, as JSON text.
-    pub data: String,
-    pub ada_level: Option<u8>,
-    pub potentially_serious: bool,
-    pub entered_by_role: String,
-    pub recorded_at: String,
-    pub late: bool,
-    pub reason: Option<String>,
-}
-
-/// What became of a saved entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Saved {
-    pub entry_id: Uuid,
-    pub version: i64,
-    pub warnings: Vec<String>,
-}
-
-#[server(prefix = "/rpc", endpoint = "my_diaries")]
-pub async fn my_diaries() -> Result<Vec<DiaryOwner>, AppError> {
+#[server(prefix = "/rpc", endpoint = "diary_profile")]
+pub async fn load_diary_profile() -> Result<DiaryProfile, AppError> {
     let (service, parts, response) = ssr::request()?;
-    crate::session::ssr::answer(&response, service.owners(&parts).await)
-}
-
-/// Current entries of a participant, newest first.
-#[server(prefix = "/rpc", endpoint = "diary_entries")]
-pub async fn diary_entries(participant_id: Uuid) -> Result<Vec<DiaryRow>, AppError> {
-    let (service, parts, response) = ssr::request()?;
-    crate::session::ssr::answer(&response, service.entries(&parts, participant_id).await)
-}
-
-/// Every version of one entry, oldest first.
-#[server(prefix = "/rpc", endpoint = "entry_versions")]
-pub async fn entry_versions(entry_id: Uuid) -> Result<Vec<DiaryRow>, AppError> {
-    let (service, parts, response) = ssr::request()?;
-    crate::session::ssr::answer(&response, service.versions(&parts, entry_id).await)
-}
-
-/// Saves a new entry that happened now: `data` is the contract's `data`
-/// without its time, which the server sets in the site's time zone.
-#[server(prefix = "/rpc", endpoint = "log_entry")]
-pub async fn log_entry(participant_id: Uuid, kind: Kind, data: String) -> Result<Saved, AppError> {
-    let (service, parts, response) = ssr::request()?;
-    crate::session::ssr::answer(
-        &response,
-        service.log(&parts, participant_id, kind, data).await,
-    )
+    crate::session::ssr::answer(&response, service.profile(&parts).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -89,31 +49,14 @@ pub mod ssr {
     use http::request::Parts;
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
-    use uuid::Uuid;
 
-    use super::{DiaryOwner, DiaryRow, Saved};
-    use crate::{domain::entry::Kind, error::AppError};
+    use super::DiaryProfile;
+    use crate::error::AppError;
 
-    /// What the server provides in context for the diary's server functions.
+    /// What the server provides in context for the diary's server function.
     #[async_trait::async_trait]
     pub trait DiaryService: Send + Sync {
-        async fn owners(&self, request: &Parts) -> Result<Vec<DiaryOwner>, AppError>;
-
-        async fn entries(
-            &self,
-            request: &Parts,
-            participant: Uuid,
-        ) -> Result<Vec<DiaryRow>, AppError>;
-
-        async fn versions(&self, request: &Parts, entry: Uuid) -> Result<Vec<DiaryRow>, AppError>;
-
-        async fn log(
-            &self,
-            request: &Parts,
-            participant: Uuid,
-            kind: Kind,
-            data: String,
-        ) -> Result<Saved, AppError>;
+        async fn profile(&self, request: &Parts) -> Result<DiaryProfile, AppError>;
     }
 
     pub type DiaryServices = Arc<dyn DiaryService>;

@@ -1,12 +1,16 @@
 //! The T1D eDiary web app: Leptos components, routes and server functions,
 //! shared by the server (feature `ssr`) and the phone/browser (feature `hydrate`).
 
+// The phone app's views nest deep enough to pass rustc's default limit.
+#![recursion_limit = "256"]
+
 pub mod diary;
 pub mod domain;
 pub mod error;
 pub mod inbox;
 pub mod pages;
 pub mod participants;
+pub mod phone;
 pub mod session;
 pub mod study;
 

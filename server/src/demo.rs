@@ -49,7 +49,7 @@ pub const LOGINS: [DemoLogin; 4] = [
         role: Role::Guardian,
         username: "demo.guardian",
         password: "moon-bamboo-6142",
-        note: "mother of DEMO-002",
+        note: "mother of DEMO-002 and DEMO-003",
     },
 ];
 
@@ -128,9 +128,15 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
                 ),
                 account: Some(child_account),
             },
+            // A younger sibling with no account of his own: only the
+            // guardian logs for him, so she switches between two children.
+            DemoParticipant {
+                participant: participant("DEMO-003", 2020, date(2026, 11, 2), None),
+                account: None,
+            },
         ],
         guardian: account(guardian, "Demo parent").await?,
-        guardian_of: vec!["DEMO-002".into()],
+        guardian_of: vec!["DEMO-002".into(), "DEMO-003".into()],
         site,
     };
     Ok(store.seed_demo(&demo, context).await?)

@@ -4,10 +4,9 @@ use std::{any::Any, sync::Arc};
 
 use app::{
     diary::{
-        DiaryOwner, DiaryRow, Emergency, Saved,
+        DiaryOwner, DiaryProfile, Emergency,
         ssr::{DiaryService, DiaryServices},
     },
-    domain::{classification::Classification, entry::Kind},
     error::AppError,
     inbox::{
         InboxAlert,
@@ -30,7 +29,7 @@ use axum::{
 use leptos::prelude::provide_context;
 use secrecy::SecretString;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{auth::AuthUser, cookies, error::ApiError, participants};
@@ -38,14 +37,7 @@ use crate::{
     auth::{self, AuthError, Grant},
     policy,
     state::AppState,
-    store::{
-        AlertRecord, AlertStatus, ChangeCursor, EntryQuery, EntryStatus, EntryVersion, Participant,
-        Store, User,
-    },
-    sync::{
-        self, SyncRequest,
-        plan::{ResultStatus, Sender},
-    },
+    store::{AlertRecord, AlertStatus, Participant, Store, User},
 };
 
 struct StoreDirectory(Arc<dyn Store>);
@@ -354,69 +346,48 @@ fn enrolment(
     }
 }
 
-/// The online diary of the web app, on the same sync as the phones.
+/// What the phone app needs besides the sync: the user and whose diaries
+/// they keep, with each site's emergency number.
 struct WebDiary(AppState);
-
-impl WebDiary {
-    fn row(v: EntryVersion) -> DiaryRow {
-        let classification: Option<Classification> = v
-            .classification
-            .as_deref()
-            .and_then(|c| serde_json::from_str(c).ok());
-        DiaryRow {
-            entry_id: v.entry_id,
-            version: v.version,
-            kind: v.kind,
-            voided: v.status == EntryStatus::Voided,
-            ada_level: classification.as_ref().map(|c| c.ada_level),
-            potentially_serious: classification.is_some_and(|c| c.potentially_serious),
-            data: v.data,
-            entered_by_role: v.entered_by_role.to_string(),
-            recorded_at: v.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
-            late: v.late,
-            reason: v.reason,
-        }
-    }
-
-    async fn visible(&self, user: &AuthUser, participant: Uuid) -> Result<Participant, AppError> {
-        match self.0.store.participant(participant).await {
-            Ok(Some(p)) if policy::may_view_participant(&user.actor(), &p) => Ok(p),
-            Ok(_) => Err(AppError::NotAllowed),
-            Err(e) => Err(from_api(e.into())),
-        }
-    }
-}
 
 #[async_trait::async_trait]
 impl DiaryService for WebDiary {
-    async fn owners(&self, request: &Parts) -> Result<Vec<DiaryOwner>, AppError> {
+    async fn profile(&self, request: &Parts) -> Result<DiaryProfile, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
             .map_err(from_api)?;
         let ids = policy::sync_scope(&user.actor()).unwrap_or_default();
         let store = &self.0.store;
-        let (advice_en, advice_zh) = store
-            .emergency_advice()
+        let fail = |e: crate::store::StoreError| from_api(e.into());
+        let (advice_en, advice_zh) = store.emergency_advice().await.map_err(fail)?;
+        let is_demo = store
+            .study()
             .await
-            .map_err(|e| from_api(e.into()))?;
+            .map_err(fail)?
+            .is_some_and(|s| s.is_demo);
         let mut owners = Vec::new();
         for id in ids {
-            let Some(p) = store
-                .participant(id)
-                .await
-                .map_err(|e| from_api(e.into()))?
-            else {
+            let Some(p) = store.participant(id).await.map_err(fail)? else {
                 continue;
             };
             let phone = store
                 .site(p.site_id)
                 .await
-                .map_err(|e| from_api(e.into()))?
+                .map_err(fail)?
                 .map(|s| s.emergency_phone)
                 .unwrap_or_default();
+            let name = match p.user_id {
+                Some(account) => store
+                    .user_by_id(account)
+                    .await
+                    .map_err(fail)?
+                    .map(|u| u.display_name),
+                None => None,
+            };
             owners.push(DiaryOwner {
                 participant_id: p.id,
                 study_id: p.study_id,
+                name,
                 emergency: Emergency {
                     phone,
                     advice_en: advice_en.clone(),
@@ -424,125 +395,14 @@ impl DiaryService for WebDiary {
                 },
             });
         }
-        Ok(owners)
-    }
-
-    async fn entries(&self, request: &Parts, participant: Uuid) -> Result<Vec<DiaryRow>, AppError> {
-        let user = AuthUser::from_cookie(&self.0, request)
-            .await
-            .map_err(from_api)?;
-        let p = self.visible(&user, participant).await?;
-        let query = EntryQuery {
-            limit: 100,
-            ..EntryQuery::default()
-        };
-        let rows = self
-            .0
-            .store
-            .entries_page(p.id, &query)
-            .await
-            .map_err(|e| from_api(e.into()))?;
-        Ok(rows.into_iter().map(Self::row).collect())
-    }
-
-    async fn versions(&self, request: &Parts, entry: Uuid) -> Result<Vec<DiaryRow>, AppError> {
-        let user = AuthUser::from_cookie(&self.0, request)
-            .await
-            .map_err(from_api)?;
-        let versions = self
-            .0
-            .store
-            .entry_history(entry)
-            .await
-            .map_err(|e| from_api(e.into()))?;
-        match versions.first() {
-            Some(first) => self.visible(&user, first.participant_id).await?,
-            None => return Err(AppError::NotAllowed),
-        };
-        Ok(versions.into_iter().map(Self::row).collect())
-    }
-
-    async fn log(
-        &self,
-        request: &Parts,
-        participant: Uuid,
-        kind: Kind,
-        data: String,
-    ) -> Result<Saved, AppError> {
-        let user = AuthUser::from_cookie(&self.0, request)
-            .await
-            .map_err(from_api)?;
-        let scope = policy::sync_scope(&user.actor()).ok_or(AppError::NotAllowed)?;
-        let p = self.visible(&user, participant).await?;
-        let site = self
-            .0
-            .store
-            .site(p.site_id)
-            .await
-            .map_err(|e| from_api(e.into()))?
-            .ok_or(AppError::Unavailable)?;
-        let mut data: serde_json::Value = serde_json::from_str(&data)
-            .map_err(|_| AppError::Invalid(vec![("data".into(), "not valid JSON".into())]))?;
-        // The web form logs what happens now, in the site's time zone.
-        let now = Utc::now();
-        let local = match site.timezone.parse::<chrono_tz::Tz>() {
-            Ok(tz) => now.with_timezone(&tz).fixed_offset(),
-            Err(_) => now.fixed_offset(),
-        };
-        let stamp = local.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-        if let Some(object) = data.as_object_mut() {
-            object.insert(kind.event_field().into(), stamp.clone().into());
-        }
-        let id = Uuid::now_v7();
-        let mutation = serde_json::json!({
-            "id": id, "participant_id": participant, "entry_id": id, "op": "create",
-            "kind": kind, "recorded_at": stamp, "data": data,
-        });
-        let sender = Sender {
+        owners.sort_by(|a, b| a.study_id.cmp(&b.study_id));
+        Ok(DiaryProfile {
             user_id: user.user.id,
+            display_name: user.user.display_name.clone(),
             role: user.user.role,
-            device_id: format!("web:{}", user.session_id),
-            received_at: now,
-        };
-        let answer = sync::sync(
-            self.0.store.as_ref(),
-            sender,
-            &scope,
-            SyncRequest {
-                device_id: user.session_id,
-                // The page reloads its own list: a cursor past the end
-                // pulls nothing.
-                since: Some(sync::cursor::encode_changes(ChangeCursor {
-                    seq: i64::MAX,
-                    entry_id: Uuid::max(),
-                })),
-                mutations: vec![mutation],
-            },
-            &user.context,
-            &self.0.alerts.settings(),
-        )
-        .await
-        .map_err(|e| from_api(e.into()))?;
-        if answer.alerts_changed {
-            self.0.alerts.wake.notify_waiters();
-        }
-        let result = answer
-            .results
-            .into_iter()
-            .next()
-            .ok_or(AppError::Unavailable)?;
-        match (result.status, result.error) {
-            (ResultStatus::Applied, _) => Ok(Saved {
-                entry_id: id,
-                version: result.version.unwrap_or(1),
-                warnings: result.warnings,
-            }),
-            (_, Some(error)) if !error.fields.is_empty() => {
-                Err(AppError::Invalid(error.fields.into_iter().collect()))
-            }
-            (_, Some(error)) => Err(AppError::Invalid(vec![("entry".into(), error.message)])),
-            (_, None) => Err(AppError::Unavailable),
-        }
+            is_demo,
+            owners,
+        })
     }
 }
 
