@@ -8,13 +8,13 @@ const SHELL = ['/', '/diary', '/favicon.svg', '/icon.svg', '/manifest.webmanifes
 // The /pkg/ files a page's HTML refers to.
 const assetsOf = (html) => [...new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-]+/g) || [])];
 
-async function remember(request, response) {
+async function remember(request, response, prune = true) {
   const cache = await caches.open(CACHE);
   await cache.put(request, response.clone());
   if (response.headers.get('content-type')?.startsWith('text/html')) {
     const assets = assetsOf(await response.clone().text());
     await Promise.all(assets.map((url) => cache.add(url).catch(() => {})));
-    if (assets.length > 0) {
+    if (prune && assets.length > 0) {
       for (const key of await cache.keys()) {
         const path = new URL(key.url).pathname;
         if (path.startsWith('/pkg/') && !assets.includes(path)) await cache.delete(key);
@@ -64,6 +64,26 @@ self.addEventListener('fetch', (event) => {
             return response;
           }),
       ),
+    );
+    return;
+  }
+  // The phone app's page carries no personal data: it starts from the cache
+  // at once and is refreshed behind it, so a new release is used from the
+  // next start. (No pruning there: the page being served may still need
+  // the files of the release it came with.)
+  if (request.mode === 'navigate' && url.pathname === '/diary') {
+    const fresh = fetch(request).then(async (response) => {
+      if (response.ok) await remember(new Request('/diary'), response.clone(), false);
+      return response;
+    });
+    event.respondWith(
+      caches.match('/diary').then((hit) => {
+        if (hit) {
+          event.waitUntil(fresh.catch(() => {}));
+          return hit;
+        }
+        return fresh.catch(async () => (await caches.match('/')) || Response.error());
+      }),
     );
     return;
   }

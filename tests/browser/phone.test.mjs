@@ -164,6 +164,43 @@ test('offline: three entries wait in the outbox, survive a reload and are sent o
   await context.close();
 });
 
+test('an ended session keeps the outbox, sent under the same ids after signing in again', async () => {
+  const context = await phoneContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  const problems = watchProblems(page, { allowOffline: true });
+  await openDiary(page, DEMO.teen);
+  await waitSynced(page);
+  await context.setOffline(true);
+  await logGlucose(page, '131');
+  await page.locator('.status[data-pending="1"]').waitFor();
+  const queued = await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('ediary');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+      all.onsuccess = () => resolve(all.result.map((text) => JSON.parse(text).mutation.id));
+      all.onerror = () => reject(all.error);
+    };
+  }));
+  assert.equal(queued.length, 1);
+
+  // The session ends while the phone is offline (cookies gone, as after expiry).
+  await context.clearCookies();
+  await context.setOffline(false);
+  await page.locator('.status[data-state="signedout"]').waitFor({ timeout: 15_000 });
+  await page.getByText('Sign in again').waitFor();
+  assert.equal(await page.locator('.status').getAttribute('data-pending'), '1');
+
+  await openDiary(page, DEMO.teen);
+  await waitSynced(page);
+  const me = await login(base, DEMO.teen);
+  const sent = (await entriesOf(me.user.participant_ids[0])).filter((i) => i.data.value === 131);
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].mutation_id, queued[0]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a change and a removal need a reason, and the history keeps both versions', async () => {
   const context = await phoneContext({ locale: 'en-GB' });
   const page = await context.newPage();

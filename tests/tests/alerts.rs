@@ -618,10 +618,10 @@ async fn missed_diary(db: Db) {
         }
     };
     // The demo participants enrolled 21 days ago and logged nothing.
-    assert_eq!(check(0).await, 2);
+    assert_eq!(check(0).await, 3);
     assert_eq!(check(0).await, 0, "once, not every minute");
     let open = w.alerts("open").await;
-    assert_eq!(open.len(), 2);
+    assert_eq!(open.len(), 3);
     assert!(
         open.iter()
             .all(|a| a["rule"] == "missed_diary" && a["severity"] == "info")

@@ -290,7 +290,7 @@ async fn audit_verify_command(db: Db) {
     assert!(run(&["demo", "--database-url", url], dir).status.success());
     let intact = run(&["audit", "verify", "--database-url", url], dir);
     assert!(intact.status.success(), "{}", stderr(&intact));
-    assert!(String::from_utf8_lossy(&intact.stdout).contains("9 rows"));
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("11 rows"));
 
     let disable = match db {
         Db::Sqlite => "DROP TRIGGER audit_log_no_update",

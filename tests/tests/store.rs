@@ -199,8 +199,8 @@ async fn audit_chain_records_every_change(db: Db) {
     demo::seed(store.as_ref(), &AuditContext::system("test"))
         .await
         .unwrap();
-    // The study, its site, four accounts, two participants, one guardian link.
-    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 9);
+    // The study, its site, four accounts, three participants, two guardian links.
+    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 11);
     let rows = store.audit_page(0, 100).await.unwrap();
     let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(
@@ -213,7 +213,9 @@ async fn audit_chain_records_every_change(db: Db) {
             "participant.create",
             "user.create",
             "participant.create",
+            "participant.create",
             "user.create",
+            "guardian.link",
             "guardian.link",
         ]
     );
@@ -235,7 +237,7 @@ async fn audit_chain_records_every_change(db: Db) {
             .await
             .is_err()
     );
-    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 9);
+    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 11);
 }
 
 async fn audit_log_is_append_only(db: Db) {

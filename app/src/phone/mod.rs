@@ -368,49 +368,64 @@ impl Phone {
         }
         self.settings.set(settings);
         let kept: Option<DiaryProfile> = local.get(KEY_PROFILE).await.ok().flatten();
+        // What the phone holds shows at once; the server's answer follows.
+        if let Some(kept) = &kept {
+            self.show(&local, kept.clone()).await;
+        }
         let mut answer = crate::diary::load_diary_profile().await;
         if answer == Err(AppError::SignInFirst) && sync::refresh().await {
             answer = crate::diary::load_diary_profile().await;
         }
-        let profile = match answer {
+        match answer {
             Ok(fresh) => {
-                if kept.as_ref().is_some_and(|k| k.user_id != fresh.user_id) {
-                    // Someone else signed in on this phone: the last
+                let someone_else = kept.as_ref().is_some_and(|k| k.user_id != fresh.user_id);
+                if someone_else {
+                    // Another person signed in on this phone: the last
                     // person's entries are theirs, not to be shown.
                     let _ = local.forget_server_data(&[KEY_PROFILE]).await;
+                    self.entries.set(Vec::new());
                 }
                 let _ = local.set(KEY_PROFILE, &fresh).await;
-                Some(fresh)
+                if kept.as_ref() != Some(&fresh) {
+                    self.show(&local, fresh).await;
+                }
+                self.sync.set(SyncState::Idle);
+                self.sync_now();
             }
-            Err(AppError::SignInFirst) => {
-                self.sync.set(SyncState::SignedOut);
-                kept
+            Err(e) => {
+                self.sync.set(if e == AppError::SignInFirst {
+                    SyncState::SignedOut
+                } else {
+                    SyncState::Offline
+                });
+                if kept.is_none() {
+                    self.load.set(Load::NoSession);
+                }
             }
-            Err(_) => {
-                self.sync.set(SyncState::Offline);
-                kept
-            }
-        };
-        let Some(profile) = profile else {
-            self.load.set(Load::NoSession);
-            return;
-        };
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    async fn show(&self, local: &local::Local, profile: DiaryProfile) {
         if let Ok(Some(at)) = local
             .get::<DateTime<FixedOffset>>(&format!("{KEY_LAST_SYNC}:{}", profile.user_id))
             .await
         {
             self.last_sync.set(Some(at));
         }
-        let first = profile.owners.first().map(|o| o.participant_id);
+        let current = self.child.get_untracked();
+        let child = profile
+            .owners
+            .iter()
+            .find(|o| Some(o.participant_id) == current)
+            .or(profile.owners.first())
+            .map(|o| o.participant_id);
         let no_diary = profile.owners.is_empty();
         self.profile.set(Some(profile));
-        self.child.set(first);
-        self.reload(&local).await;
+        self.child.set(child);
+        self.reload(local).await;
         self.load
             .set(if no_diary { Load::NoDiary } else { Load::Ready });
-        if self.sync.get_untracked() != SyncState::SignedOut {
-            self.sync_now();
-        }
     }
 
     /// Forgets the server's data on this phone and ends the session; the
