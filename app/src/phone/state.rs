@@ -1,0 +1,427 @@
+//! The phone app's state, shared by every screen through context: what the
+//! phone holds (IndexedDB), who is signed in, the sync status and the
+//! screen on show; and the actions that change it.
+
+use chrono::{DateTime, FixedOffset};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    i18n::{self, Lang, T},
+    local, model,
+    model::{OutMutation, Pending, Row, ServerEntry},
+    sync,
+};
+use crate::{
+    diary::{DiaryOwner, DiaryProfile},
+    domain::glucose::GlucoseUnit,
+};
+
+/// The person's choices, kept on the phone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub lang: Option<Lang>,
+    pub unit: Option<GlucoseUnit>,
+    /// "HH:MM", local time.
+    pub reminder: Option<String>,
+}
+
+/// Where the app is in starting up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    Opening,
+    Ready,
+    /// Nobody signed in and nothing on the phone.
+    NoSession,
+    NoDiary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncState {
+    Idle,
+    Sending,
+    Offline,
+    /// The session ended: the outbox waits for the next sign-in.
+    SignedOut,
+    Failed,
+}
+
+/// The form being filled: a new entry, a change to one, or a fix of a
+/// mutation the server refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Editing {
+    New,
+    Change(Box<Row>),
+    /// Send again under new ids; the refused outbox record (key) goes.
+    Fix(Box<Row>, String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Today,
+    Glucose(Editing),
+    Insulin(Editing),
+    Low(Editing),
+    Emergency,
+    History,
+    Settings,
+}
+
+/// The app's state, shared by every screen through context.
+#[derive(Clone, Copy)]
+pub struct Phone {
+    pub load: RwSignal<Load>,
+    pub settings: RwSignal<Settings>,
+    pub profile: RwSignal<Option<DiaryProfile>>,
+    pub child: RwSignal<Option<Uuid>>,
+    pub entries: RwSignal<Vec<ServerEntry>>,
+    pub outbox: RwSignal<Vec<Pending>>,
+    pub sync: RwSignal<SyncState>,
+    pub last_sync: RwSignal<Option<DateTime<FixedOffset>>>,
+    pub screen: RwSignal<Screen>,
+    /// A short message after saving ("Saved.").
+    pub flash: RwSignal<Option<String>>,
+    device: RwSignal<Option<Uuid>>,
+    /// (a sync runs, another was asked for meanwhile)
+    busy: StoredValue<(bool, bool)>,
+}
+
+/// Keys of the small values in IndexedDB.
+pub const KEY_DEVICE: &str = "device_id";
+pub const KEY_SETTINGS: &str = "settings";
+pub const KEY_PROFILE: &str = "profile";
+pub const KEY_LAST_SYNC: &str = "last_sync";
+
+pub fn now() -> DateTime<FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+impl Phone {
+    pub fn new() -> Self {
+        Self {
+            load: RwSignal::new(Load::Opening),
+            settings: RwSignal::new(Settings::default()),
+            profile: RwSignal::new(None),
+            child: RwSignal::new(None),
+            entries: RwSignal::new(Vec::new()),
+            outbox: RwSignal::new(Vec::new()),
+            sync: RwSignal::new(SyncState::Idle),
+            last_sync: RwSignal::new(None),
+            screen: RwSignal::new(Screen::Today),
+            flash: RwSignal::new(None),
+            device: RwSignal::new(None),
+            busy: StoredValue::new((false, false)),
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.settings.with(|s| s.lang).unwrap_or_default()
+    }
+
+    pub fn t(&self, key: T) -> &'static str {
+        i18n::text(self.lang(), key)
+    }
+
+    pub fn unit(&self) -> GlucoseUnit {
+        self.settings
+            .with(|s| s.unit)
+            .unwrap_or_else(|| self.lang().default_unit())
+    }
+
+    pub fn me(&self) -> Option<Uuid> {
+        self.profile.with(|p| p.as_ref().map(|p| p.user_id))
+    }
+
+    /// The participant being logged for.
+    pub fn owner(&self) -> Option<DiaryOwner> {
+        let child = self.child.get();
+        self.profile.with(|p| {
+            p.as_ref()
+                .and_then(|p| p.owners.iter().find(|o| Some(o.participant_id) == child))
+                .cloned()
+        })
+    }
+
+    /// The chosen participant's entries with the outbox laid over them.
+    pub fn rows(&self) -> Vec<Row> {
+        let (Some(child), Some(me)) = (self.child.get(), self.me()) else {
+            return Vec::new();
+        };
+        self.entries
+            .with(|e| self.outbox.with(|o| model::overlay(e, o, child, me)))
+    }
+
+    /// This user's mutations not yet taken by the server, and refused ones.
+    pub fn counts(&self) -> (usize, usize) {
+        let me = self.me();
+        self.outbox.with(|o| {
+            let mine = o.iter().filter(|p| Some(p.user_id) == me);
+            let refused = mine.clone().filter(|p| p.refused.is_some()).count();
+            (mine.count() - refused, refused)
+        })
+    }
+
+    /// A new UUID from the browser's generator.
+    pub fn new_id() -> Uuid {
+        if let Some(id) = window()
+            .crypto()
+            .ok()
+            .and_then(|c| Uuid::parse_str(&c.random_uuid()).ok())
+        {
+            return id;
+        }
+        Uuid::now_v7()
+    }
+
+    /// Saves a mutation in the outbox (durably, before anything else) and
+    /// starts sending it.
+    pub fn save(&self, mutation: OutMutation, drop_key: Option<String>, message: String) {
+        let Some(me) = self.me() else { return };
+        // Milliseconds first: the outbox sends in the order of saving.
+        let key = format!("{:015}-{}", now().timestamp_millis(), mutation.id);
+        let pending = Pending {
+            key,
+            user_id: me,
+            mutation,
+            refused: None,
+        };
+        {
+            let phone = *self;
+            leptos::task::spawn_local(async move {
+                let saved = async {
+                    let local = local::local().await?;
+                    local.queue(&pending).await?;
+                    if let Some(key) = &drop_key {
+                        local.drop_pending(key).await?;
+                    }
+                    Ok::<_, local::LocalError>(())
+                }
+                .await;
+                match saved {
+                    Ok(()) => {
+                        phone.outbox.update(|o| {
+                            o.retain(|p| Some(&p.key) != drop_key.as_ref());
+                            o.push(pending);
+                        });
+                        phone.flash.set(Some(message));
+                        phone.sync_now();
+                    }
+                    Err(e) => {
+                        leptos::logging::warn!("outbox: {e}");
+                        phone.flash.set(Some(phone.t(T::ErrSaving).to_owned()));
+                    }
+                }
+            });
+        }
+    }
+
+    /// Drops a refused mutation (the server keeps its own record of it).
+    pub fn discard(&self, key: String) {
+        {
+            let phone = *self;
+            leptos::task::spawn_local(async move {
+                if let Ok(local) = local::local().await
+                    && local.drop_pending(&key).await.is_ok()
+                {
+                    phone.outbox.update(|o| o.retain(|p| p.key != key));
+                }
+            });
+        }
+    }
+
+    pub fn set_settings(&self, settings: Settings) {
+        self.settings.set(settings.clone());
+        leptos::task::spawn_local(async move {
+            if let Ok(local) = local::local().await {
+                let _ = local.set(KEY_SETTINGS, &settings).await;
+            }
+        });
+    }
+
+    /// Sends the outbox and pulls changes; a call while a sync runs makes
+    /// that sync go round once more.
+    pub fn sync_now(&self) {
+        {
+            let (running, _) = self.busy.get_value();
+            if running {
+                self.busy.set_value((true, true));
+                return;
+            }
+            self.busy.set_value((true, false));
+            let phone = *self;
+            leptos::task::spawn_local(async move {
+                loop {
+                    phone.sync_once().await;
+                    let (_, again) = phone.busy.get_value();
+                    if !again {
+                        break;
+                    }
+                    phone.busy.set_value((true, false));
+                }
+                phone.busy.set_value((false, false));
+            });
+        }
+    }
+    async fn sync_once(&self) {
+        let (Some(me), Some(device)) = (self.me(), self.device.get_untracked()) else {
+            return;
+        };
+        if self.sync.get_untracked() == SyncState::SignedOut {
+            return;
+        }
+        let Ok(local) = local::local().await else {
+            return;
+        };
+        self.sync.set(SyncState::Sending);
+        let outcome = sync::sync(&local, device, me).await;
+        let state = match &outcome {
+            Ok(_) => {
+                let at = now();
+                self.last_sync.set(Some(at));
+                let _ = local.set(&format!("{KEY_LAST_SYNC}:{me}"), &at).await;
+                SyncState::Idle
+            }
+            Err(sync::SyncError::Offline) => SyncState::Offline,
+            Err(sync::SyncError::SignedOut) => SyncState::SignedOut,
+            Err(e) => {
+                leptos::logging::warn!("sync: {e}");
+                SyncState::Failed
+            }
+        };
+        self.reload(&local).await;
+        self.sync.set(state);
+    }
+    async fn reload(&self, local: &local::Local) {
+        if let Ok(entries) = local.entries().await {
+            self.entries.set(entries);
+        }
+        if let Ok(outbox) = local.outbox().await {
+            self.outbox.set(outbox);
+        }
+    }
+
+    /// Opens what the phone holds, then asks the server who is signed in,
+    /// then syncs. Works with no network from what the phone holds.
+    pub fn start(&self) {
+        {
+            let phone = *self;
+            leptos::task::spawn_local(async move { phone.open().await });
+        }
+    }
+    async fn open(&self) {
+        use crate::error::AppError;
+        let local = match local::local().await {
+            Ok(local) => local,
+            Err(e) => {
+                leptos::logging::warn!("storage: {e}");
+                self.load.set(Load::NoSession);
+                return;
+            }
+        };
+        let device = match local.get::<Uuid>(KEY_DEVICE).await {
+            Ok(Some(id)) => id,
+            _ => {
+                let id = Self::new_id();
+                let _ = local.set(KEY_DEVICE, &id).await;
+                id
+            }
+        };
+        self.device.set(Some(device));
+        let mut settings: Settings = local
+            .get(KEY_SETTINGS)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if settings.lang.is_none() {
+            settings.lang = window()
+                .navigator()
+                .language()
+                .map(|tag| Lang::from_tag(&tag));
+        }
+        self.settings.set(settings);
+        let kept: Option<DiaryProfile> = local.get(KEY_PROFILE).await.ok().flatten();
+        // What the phone holds shows at once; the server's answer follows.
+        if let Some(kept) = &kept {
+            self.show(&local, kept.clone()).await;
+        }
+        let mut answer = crate::diary::load_diary_profile().await;
+        if answer == Err(AppError::SignInFirst) && sync::refresh().await {
+            answer = crate::diary::load_diary_profile().await;
+        }
+        match answer {
+            Ok(fresh) => {
+                let someone_else = kept.as_ref().is_some_and(|k| k.user_id != fresh.user_id);
+                if someone_else {
+                    // Another person signed in on this phone: the last
+                    // person's entries are theirs, not to be shown.
+                    let _ = local.forget_server_data(&[KEY_PROFILE]).await;
+                    self.entries.set(Vec::new());
+                }
+                let _ = local.set(KEY_PROFILE, &fresh).await;
+                if kept.as_ref() != Some(&fresh) {
+                    self.show(&local, fresh).await;
+                }
+                self.sync.set(SyncState::Idle);
+                self.sync_now();
+            }
+            Err(e) => {
+                self.sync.set(if e == AppError::SignInFirst {
+                    SyncState::SignedOut
+                } else {
+                    SyncState::Offline
+                });
+                if kept.is_none() {
+                    self.load.set(Load::NoSession);
+                }
+            }
+        }
+    }
+    async fn show(&self, local: &local::Local, profile: DiaryProfile) {
+        if let Ok(Some(at)) = local
+            .get::<DateTime<FixedOffset>>(&format!("{KEY_LAST_SYNC}:{}", profile.user_id))
+            .await
+        {
+            self.last_sync.set(Some(at));
+        }
+        let current = self.child.get_untracked();
+        let child = profile
+            .owners
+            .iter()
+            .find(|o| Some(o.participant_id) == current)
+            .or(profile.owners.first())
+            .map(|o| o.participant_id);
+        let no_diary = profile.owners.is_empty();
+        self.profile.set(Some(profile));
+        self.child.set(child);
+        self.reload(local).await;
+        self.load
+            .set(if no_diary { Load::NoDiary } else { Load::Ready });
+    }
+
+    /// Forgets the server's data on this phone and ends the session; the
+    /// outbox stays for the next sign-in.
+    pub fn sign_out(&self) {
+        {
+            let me = self.me();
+            leptos::task::spawn_local(async move {
+                let _ = crate::session::sign_out().await;
+                if let Ok(local) = local::local().await {
+                    let cursor = me.map(|m| format!("cursor:{m}")).unwrap_or_default();
+                    let _ = local.forget_server_data(&[KEY_PROFILE, &cursor]).await;
+                }
+                if let Ok(caches) = window().caches() {
+                    let _ = caches.delete(crate::OFFLINE_CACHE);
+                }
+                let _ = window().location().set_href("/");
+            });
+        }
+    }
+}
+
+impl Default for Phone {
+    fn default() -> Self {
+        Self::new()
+    }
+}
