@@ -21,7 +21,7 @@ RELEASE_SITE := target/site
 DEBUG_SITE := target/site-debug
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/ediary
 DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/ediary
-SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend style public migrations tools -type f 2>/dev/null)
+SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend phone-frontend style public migrations tools -type f 2>/dev/null)
 RELEASE_STAMP := $(CARGO_TARGET_DIR)/release/.ediary-site
 
 .PHONY: help run test deps-run deps-test tools build build-debug lint unit-and-integration browser bench clean
@@ -30,13 +30,14 @@ help:
 	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
 	@echo "make test   formatting, clippy (ssr and hydrate), unit and integration tests on"
 	@echo "            SQLite and PostgreSQL, browser tests"
-	@echo "make bench  start-up time and WASM size figures for BENCHMARKS.md"
+	@echo "make bench  start-up, sign-in, sync and phone first-tap figures, WASM size"
+	@echo "            (BENCHMARKS.md)"
 
 ## Installing what is missing ------------------------------------------------
 
 # What is needed beyond Rust, as "command:Debian package" pairs; a package is
 # installed when its command is missing.
-RUN_NEEDS := wasm-strip:wabt
+RUN_NEEDS := wasm-strip:wabt brotli:brotli
 TEST_NEEDS := pg_ctlcluster:postgresql chromium:chromium node:nodejs npm:npm python3:python3
 
 define install_missing
@@ -74,6 +75,7 @@ tools:
 
 $(RELEASE_STAMP): $(SOURCES)
 	PATH="$(CURDIR)/tools/release-wasm:$$PATH" LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release --precompress
+	tools/phone-bundle.sh release $(RELEASE_SITE)
 	@touch $@
 
 build: deps-run tools $(RELEASE_STAMP)
@@ -86,14 +88,15 @@ run: build
 
 build-debug: deps-test tools
 	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build
+	tools/phone-bundle.sh debug $(DEBUG_SITE)
 
 lint: tools
 	cargo fmt --all -- --check
 	cargo clippy -p app -p server -p ediary-tests --all-targets -- -D warnings
-	cargo clippy -p app -p frontend --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p app -p frontend -p phone-frontend --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 unit-and-integration: build-debug
-	EDIARY_BIN=$(DEBUG_BIN) tests/with-postgres.sh cargo test --workspace --exclude frontend
+	EDIARY_BIN=$(DEBUG_BIN) tests/with-postgres.sh cargo test --workspace --exclude frontend --exclude phone-frontend
 
 browser: build-debug
 	EDIARY_BIN=$(DEBUG_BIN) LEPTOS_SITE_ROOT=$(DEBUG_SITE) tests/browser/run.sh
@@ -106,6 +109,8 @@ bench: build
 	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo run --release -p ediary-tests --bin startup-bench
 	EDIARY_BIN=$(RELEASE_BIN) cargo run --release -p ediary-tests --bin signin-bench -- 100 1000
 	EDIARY_BIN=$(RELEASE_BIN) tests/with-postgres.sh cargo run --release -p ediary-tests --bin sync-bench -- 200 10
+	$(call install_missing,$(TEST_NEEDS))
+	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) tests/browser/run.sh first-tap.bench.mjs 5
 
 clean:
 	cargo clean

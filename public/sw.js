@@ -5,8 +5,12 @@
 const CACHE = 'ediary-shell-v1';
 const SHELL = ['/', '/diary', '/favicon.svg', '/icon.svg', '/manifest.webmanifest'];
 
-// The /pkg/ files a page's HTML refers to.
-const assetsOf = (html) => [...new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-]+/g) || [])];
+// The /pkg/ files a page's HTML refers to (the main bundle's
+// /pkg/ediary.<hash>.*, the phone bundle's /pkg/phone-<hash>/*).
+const assetsOf = (html) => [...new Set(html.match(/\/pkg\/[A-Za-z0-9_.\-\/]+/g) || [])];
+// What a package file is, release aside: "ediary:wasm", "ediary:css",
+// "phone:js", ... (a page replaces only the kinds of files it refers to).
+const bundleOf = (path) => `${path.slice('/pkg/'.length).split(/[.\-\/]/)[0]}:${path.split('.').pop()}`;
 
 async function remember(request, response, prune = true) {
   const cache = await caches.open(CACHE);
@@ -14,10 +18,15 @@ async function remember(request, response, prune = true) {
   if (response.headers.get('content-type')?.startsWith('text/html')) {
     const assets = assetsOf(await response.clone().text());
     await Promise.all(assets.map((url) => cache.add(url).catch(() => {})));
+    // Older releases of the files this page uses are dropped; the other
+    // bundle's files (main or phone) stay for the pages that use them.
+    const bundles = new Set(assets.map(bundleOf));
     if (prune && assets.length > 0) {
       for (const key of await cache.keys()) {
         const path = new URL(key.url).pathname;
-        if (path.startsWith('/pkg/') && !assets.includes(path)) await cache.delete(key);
+        if (path.startsWith('/pkg/') && bundles.has(bundleOf(path)) && !assets.includes(path)) {
+          await cache.delete(key);
+        }
       }
     }
   }

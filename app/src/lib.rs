@@ -44,13 +44,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                {page_scripts(options)}
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The main bundle hydrates every page but the phone app's, which loads the
+/// phone bundle (`phone-frontend`) instead.
+fn page_scripts(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let phone = ssr::phone_scripts();
+    #[cfg(not(feature = "ssr"))]
+    let phone: Option<()> = None;
+    match phone {
+        Some(scripts) => leptos::either::Either::Left(scripts),
+        None => leptos::either::Either::Right(view! { <HydrationScripts options /> }),
     }
 }
 
@@ -93,8 +106,39 @@ pub mod ssr {
     //! Server-only glue: what the server must provide in context for the
     //! server functions, and the page's security headers.
 
-    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY, request::Parts};
     use leptos::prelude::*;
+
+    /// The directory of the phone bundle under the package directory
+    /// (`phone-<hash>`), provided by the server; `None` when it was not built.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PhoneBundle(pub Option<String>);
+
+    /// On `/diary`: preload the phone bundle and start it.
+    pub(crate) fn phone_scripts() -> Option<impl IntoView + use<>> {
+        let parts = use_context::<Parts>()?;
+        if parts.uri.path() != "/diary" {
+            return None;
+        }
+        let Some(dir) = use_context::<PhoneBundle>().and_then(|b| b.0) else {
+            tracing::error!("the phone bundle is missing: build it with tools/phone-bundle.sh");
+            return Some(leptos::either::Either::Left(()));
+        };
+        let pkg = use_context::<LeptosOptions>()
+            .map(|o| o.site_pkg_dir.to_string())
+            .unwrap_or_else(|| "pkg".into());
+        let js = format!("/{pkg}/{dir}/phone.js");
+        let wasm = format!("/{pkg}/{dir}/phone_bg.wasm");
+        let start = format!(
+            "import init, {{ start }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(() => start());"
+        );
+        let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+        Some(leptos::either::Either::Right(view! {
+            <link rel="modulepreload" href=js.clone() />
+            <link rel="preload" href=wasm r#as="fetch" type="application/wasm" crossorigin="" />
+            <script type="module" nonce=nonce inner_html=start></script>
+        }))
+    }
 
     /// The Content-Security-Policy for rendered pages: only this origin's
     /// scripts (the inline hydration script carries the per-response nonce

@@ -34,17 +34,43 @@ pub fn app_state(
     site: &SiteConfig,
     addr: SocketAddr,
 ) -> AppState {
-    let hashed_files = hash_file_path()
+    let mut hashed_files = hash_file_path()
         .map(|path| headers::read_hashes(&path))
         .unwrap_or_default();
+    let phone_bundle = find_phone_bundle(&site.root.join(&site.pkg_dir));
+    if let Some(hash) = phone_bundle
+        .as_deref()
+        .and_then(|d| d.strip_prefix(PHONE_PREFIX))
+    {
+        hashed_files.insert(hash.to_owned());
+    }
     AppState {
         store,
         auth,
         leptos_options: leptos_options(site, addr),
         public_url: Arc::from(format!("http://{addr}")),
         hashed_files: Arc::new(hashed_files),
+        phone_bundle,
         alerts: Arc::new(crate::alerts::Alerts::default()),
     }
+}
+
+/// `tools/phone-bundle.sh` writes the phone bundle to `pkg/phone-<hash>/`.
+const PHONE_PREFIX: &str = "phone-";
+
+/// The newest phone bundle directory in the package directory.
+pub fn find_phone_bundle(pkg: &std::path::Path) -> Option<String> {
+    let entries = std::fs::read_dir(pkg).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("phone.js").is_file())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+            name.starts_with(PHONE_PREFIX).then_some((modified, name))
+        })
+        .max()
+        .map(|(_, name)| name)
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish for

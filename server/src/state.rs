@@ -17,6 +17,9 @@ pub struct AppState {
     /// File names under the package directory that carry a content hash and
     /// so may be cached for a year.
     pub hashed_files: Arc<HashSet<String>>,
+    /// The phone app's bundle directory under the package directory
+    /// (`phone-<hash>`), found at start; `None` when it was not built.
+    pub phone_bundle: Option<String>,
     pub alerts: Arc<Alerts>,
 }
 

@@ -74,6 +74,10 @@ test('a participant logs each kind online and the server has them', async () => 
   await openDiary(page, DEMO.teen);
   // One diary: the name and study id are shown, nothing to switch.
   await page.locator('.child-choice.current', { hasText: 'DEMO-001' }).waitFor();
+  // The phone loads the phone bundle only, not the investigators' pages.
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  assert.ok(loaded.some((p) => /^\/pkg\/phone-[0-9a-f]+\/phone_bg\.wasm$/.test(p)), loaded.join(' '));
+  assert.ok(!loaded.some((p) => /^\/pkg\/ediary\..*\.(wasm|js)$/.test(p)), loaded.join(' '));
 
   // Glucose: the number and one tap; the unit follows the settings.
   await page.getByRole('button', { name: 'Glucose' }).tap();

@@ -1,26 +1,24 @@
-//! `/diary`: the page that holds the phone app (`crate::phone`). The server
-//! sends an empty frame; in the browser the app is mounted into it and runs
-//! from what the phone holds, with or without a network.
+//! `/diary`: the page of the phone app (`crate::phone`). The server sends a
+//! frame and the phone's own bundle (`phone-frontend`, see `shell`) mounts
+//! the app into it: everything the app shows comes from the phone's storage,
+//! and phones download the phone app only, not the investigators' pages.
 
 use leptos::prelude::*;
 
+/// The element the phone bundle mounts the app into.
+pub const PHONE_ROOT_ID: &str = "phone-app";
+
 #[component]
 pub fn Diary() -> impl IntoView {
-    let root = NodeRef::<leptos::html::Div>::new();
+    // Reached by navigating inside the main bundle: load the page for real,
+    // so the phone bundle starts.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(root) = root.get() {
-            root.set_inner_html("");
-            let root: web_sys::HtmlElement = root.into();
-            let handle = leptos::mount::mount_to(root, crate::phone::screens::PhoneApp);
-            // Leaving the page (client-side navigation) unmounts the app.
-            let handle = send_wrapper::SendWrapper::new(handle);
-            on_cleanup(move || drop(handle));
-        }
+        let _ = window().location().reload();
     });
     view! {
-        <div class="phone-root" node_ref=root>
-            <p class="notice">"…"</p>
+        <div id=PHONE_ROOT_ID class="phone-root">
+            <noscript>"T1D eDiary needs JavaScript. / T1D 电子日记需要启用 JavaScript。"</noscript>
         </div>
     }
 }

@@ -59,7 +59,7 @@ fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
                     <p><a class="button" href="/participants/new">"Add a participant"</a></p>
                 })}
             {matches!(user.role, Role::Participant | Role::Guardian)
-                .then(|| view! { <p><a class="button primary" href="/diary">"Diary"</a></p> })}
+                .then(|| view! { <p><a class="button primary" href="/diary" rel="external">"Diary"</a></p> })}
             <p><a class="button" href="/sessions">"Signed-in devices"</a></p>
             <button class="button" on:click=move |_| { sign_out.dispatch(session::SignOut {}); }>
                 "Sign out"

@@ -26,7 +26,7 @@ use crate::{
     },
 };
 
-/// The whole phone app, mounted by the `/diary` page in the browser.
+/// The whole phone app, mounted into the `/diary` page by `phone-frontend`.
 #[component]
 pub fn PhoneApp() -> impl IntoView {
     let phone = Phone::new();
@@ -55,7 +55,11 @@ pub fn PhoneApp() -> impl IntoView {
     let t = move |key| phone.t(key);
     view! {
         <div class="phone">
-            {move || match phone.load.get() {
+            // Words are put in place when a screen is drawn: a change of
+            // language (or of any setting) draws the app again.
+            {move || {
+                phone.settings.track();
+                match phone.load.get() {
                 Load::Opening => EitherOf4::A(view! { <p class="notice">{t(T::Opening)}</p> }),
                 Load::NoSession => EitherOf4::B(view! {
                     <section class="card">
@@ -70,7 +74,7 @@ pub fn PhoneApp() -> impl IntoView {
                     <div class="screen">{move || screen_view(phone.screen.get())}</div>
                     <NavBar />
                 }),
-            }}
+            }}}
         </div>
     }
 }
@@ -107,10 +111,10 @@ fn Header() -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <p class="app-name">{move || phone.t(T::AppName)}
-                <Show when=demo>" "<span class="badge">{move || phone.t(T::DemoBadge)}</span></Show>
+            <p class="app-name">{phone.t(T::AppName)}
+                <Show when=demo>" "<span class="badge">{phone.t(T::DemoBadge)}</span></Show>
             </p>
-            <div class="child" role="group" aria-label=move || phone.t(T::LoggingFor)>
+            <div class="child" role="group" aria-label=phone.t(T::LoggingFor)>
                 {move || {
                     let list = owners();
                     let many = list.len() > 1;
@@ -206,11 +210,11 @@ fn NavBar() -> impl IntoView {
             <button type="button" class="nav-tab"
                 aria-current=move || current().then_some("page")
                 on:click=move |_| { phone.flash.set(None); phone.screen.set(target.clone()) }
-            >{move || phone.t(key)}</button>
+            >{phone.t(key)}</button>
         }
     };
     view! {
-        <nav class="nav-bar" aria-label=move || phone.t(T::AppName)>
+        <nav class="nav-bar" aria-label=phone.t(T::AppName)>
             {tab(Screen::Today, T::Today)}
             {tab(Screen::History, T::History)}
             {tab(Screen::Settings, T::Settings)}
@@ -301,16 +305,16 @@ fn TodayScreen() -> impl IntoView {
         }
     };
     view! {
-        <h1 class="visually-hidden">{move || t(T::Today)}</h1>
+        <h1 class="visually-hidden">{t(T::Today)}</h1>
         <Show when=move || phone.flash.get().is_some()>
             <p class="notice ok" role="status">{move || phone.flash.get()}</p>
         </Show>
         <Show when=reminder_due>
-            <p class="notice warn">{move || t(T::ReminderDue)}</p>
+            <p class="notice warn">{t(T::ReminderDue)}</p>
         </Show>
         <section class="card figures">
             <div class="figure">
-                <h2>{move || t(T::LastGlucose)}</h2>
+                <h2>{t(T::LastGlucose)}</h2>
                 {move || match figures.get().last_glucose {
                     Some((value, unit, at)) => Either::Left(view! {
                         <p class="big-number">
@@ -323,7 +327,7 @@ fn TodayScreen() -> impl IntoView {
                 }}
             </div>
             <div class="figure">
-                <h2>{move || t(T::InsulinToday)}</h2>
+                <h2>{t(T::InsulinToday)}</h2>
                 <p class="big-number">{move || i18n::number(figures.get().insulin_units, 2)}</p>
                 <p class="meta">{move || {
                     let f = figures.get();
@@ -332,12 +336,12 @@ fn TodayScreen() -> impl IntoView {
             </div>
         </section>
         <div class="log-buttons">
-            <button type="button" class="button big glucose" on:click=go(Screen::Glucose(Editing::New))>{move || t(T::Glucose)}</button>
-            <button type="button" class="button big insulin" on:click=go(Screen::Insulin(Editing::New))>{move || t(T::Insulin)}</button>
-            <button type="button" class="button big low" on:click=go(Screen::Low(Editing::New))>{move || t(T::Low)}</button>
+            <button type="button" class="button big glucose" on:click=go(Screen::Glucose(Editing::New))>{t(T::Glucose)}</button>
+            <button type="button" class="button big insulin" on:click=go(Screen::Insulin(Editing::New))>{t(T::Insulin)}</button>
+            <button type="button" class="button big low" on:click=go(Screen::Low(Editing::New))>{t(T::Low)}</button>
         </div>
         <section class="card">
-            <h2>{move || t(T::LowsToday)}</h2>
+            <h2>{t(T::LowsToday)}</h2>
             {move || {
                 let lows = figures.get().lows;
                 if lows.is_empty() {
@@ -368,8 +372,11 @@ fn read_time_input(text: &str) -> Option<DateTime<FixedOffset>> {
     let mut ymd = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
     let (year, month, day) = (ymd.next()??, ymd.next()??, ymd.next()??);
     let (hour, minute) = time.get(..5)?.split_once(':')?;
-    let naive = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?
-        .and_hms_opt(hour.parse().ok()?, minute.parse().ok()?, 0)?;
+    let naive = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?.and_hms_opt(
+        hour.parse().ok()?,
+        minute.parse().ok()?,
+        0,
+    )?;
     naive.and_local_timezone(offset()).single()
 }
 
@@ -479,17 +486,17 @@ fn FormFooter(base: FormBase, editing: Editing) -> impl IntoView {
     let t = move |key| phone.t(key);
     let changing = !matches!(editing, Editing::New);
     view! {
-        <label for="event_time">{move || t(T::Context)}</label>
+        <label for="event_time">{t(T::Context)}</label>
         <input id="event_time" type="datetime-local" bind:value=base.when />
         {changing.then(|| view! {
-            <label for="reason">{move || t(T::ReasonEdit)}</label>
+            <label for="reason">{t(T::ReasonEdit)}</label>
             <input id="reason" type="text" bind:value=base.reason />
         })}
         <p class="notice error" role="alert">{move || base.problem.get()}</p>
         <div class="form-actions">
-            <button type="submit" class="button primary big">{move || t(T::Save)}</button>
+            <button type="submit" class="button primary big">{t(T::Save)}</button>
             <button type="button" class="button" on:click=move |_| phone.screen.set(if changing { Screen::History } else { Screen::Today })>
-                {move || t(T::Cancel)}
+                {t(T::Cancel)}
             </button>
         </div>
     }
@@ -611,8 +618,8 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
     ];
     view! {
         <form class="card log-form" on:submit=on_submit novalidate>
-            <h1>{move || t(title)}</h1>
-            <label for="glucose_value">{move || t(T::Reading)}" "<span class="hint">{move || t(T::ReadingHint)}</span></label>
+            <h1>{t(title)}</h1>
+            <label for="glucose_value">{t(T::Reading)}" "<span class="hint">{t(T::ReadingHint)}</span></label>
             <div class="reading-row">
                 <input id="glucose_value" type="text" inputmode="decimal" autocomplete="off" bind:value=value autofocus />
                 <span class="unit" aria-hidden="true">{move || i18n::unit_name(unit.get())}</span>
@@ -623,7 +630,7 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
                 <button type="button" class="button" on:click=flag(MeterFlag::Hi)>"HI"</button>
             </div>
             <fieldset class="chips">
-                <legend>{move || t(T::Unit)}</legend>
+                <legend>{t(T::Unit)}</legend>
                 {[GlucoseUnit::MmolL, GlucoseUnit::MgDl].into_iter().map(|u| view! {
                     <label class="chip">
                         <input type="radio" name="unit" prop:checked=move || unit.get() == u on:change=move |_| unit.set(u) />
@@ -632,11 +639,11 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <fieldset class="chips">
-                <legend>{move || t(T::Context)}</legend>
+                <legend>{t(T::Context)}</legend>
                 {contexts.into_iter().map(|c| view! {
                     <label class="chip">
                         <input type="radio" name="context" prop:checked=move || context.get() == c on:change=move |_| context.set(c) />
-                        {move || i18n::context(phone.lang(), c)}
+                        {i18n::context(phone.lang(), c)}
                     </label>
                 }).collect_view()}
             </fieldset>
@@ -714,11 +721,11 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
     let is_new = matches!(editing, Editing::New);
     view! {
         <form class="card log-form" on:submit=on_submit novalidate>
-            <h1>{move || t(title)}</h1>
-            <label for="insulin_units">{move || t(T::Dose)}" "<span class="hint">{move || t(T::DoseHint)}</span></label>
+            <h1>{t(title)}</h1>
+            <label for="insulin_units">{t(T::Dose)}" "<span class="hint">{t(T::DoseHint)}</span></label>
             <input id="insulin_units" type="text" inputmode="decimal" autocomplete="off" bind:value=units autofocus />
             <fieldset class="chips">
-                <legend>{move || t(T::Purpose)}</legend>
+                <legend>{t(T::Purpose)}</legend>
                 {[InsulinPurpose::Meal, InsulinPurpose::Correction, InsulinPurpose::Basal].into_iter().map(|p| {
                     let remembered = remembered.clone();
                     view! {
@@ -728,12 +735,12 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
                                     purpose.set(p);
                                     if is_new { kind.set(remembered(p)); }
                                 } />
-                            {move || i18n::purpose(phone.lang(), p)}
+                            {i18n::purpose(phone.lang(), p)}
                         </label>
                     }
                 }).collect_view()}
             </fieldset>
-            <label for="insulin_type">{move || t(T::InsulinKind)}</label>
+            <label for="insulin_type">{t(T::InsulinKind)}</label>
             <select id="insulin_type" on:change=move |ev| {
                 let chosen = event_target_value(&ev);
                 if let Some(k) = types.into_iter().find(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)) == Some(chosen.clone())) {
@@ -742,7 +749,7 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
             }>
                 {types.into_iter().map(|k| {
                     let value = serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                    view! { <option value=value selected=move || kind.get() == k>{move || i18n::insulin_type(phone.lang(), k)}</option> }
+                    view! { <option value=value selected=move || kind.get() == k>{i18n::insulin_type(phone.lang(), k)}</option> }
                 }).collect_view()}
             </select>
             <FormFooter base editing />
@@ -847,9 +854,9 @@ fn LowForm(editing: Editing) -> impl IntoView {
     ];
     view! {
         <form class="card log-form" on:submit=on_submit novalidate>
-            <h1>{move || t(title)}</h1>
+            <h1>{t(title)}</h1>
             <fieldset class="checks">
-                <legend>{move || t(T::Symptoms)}</legend>
+                <legend>{t(T::Symptoms)}</legend>
                 {i18n::SYMPTOMS.into_iter().map(|key| view! {
                     <label class="check">
                         <input type="checkbox" prop:checked=move || symptoms.with(|s| s.iter().any(|x| x == key))
@@ -857,34 +864,34 @@ fn LowForm(editing: Editing) -> impl IntoView {
                                 let on = event_target_checked(&ev);
                                 symptoms.update(|s| { s.retain(|x| x != key); if on { s.push(key.to_owned()) } });
                             } />
-                        {move || i18n::symptom(phone.lang(), key)}
+                        {i18n::symptom(phone.lang(), key)}
                     </label>
                 }).collect_view()}
             </fieldset>
             <fieldset class="chips">
-                <legend>{move || t(T::NeededHelp)}</legend>
+                <legend>{t(T::NeededHelp)}</legend>
                 <label class="chip">
                     <input type="radio" name="helped" prop:checked=move || helped.get() == Some(true) on:change=move |_| helped.set(Some(true)) />
-                    {move || t(T::Yes)}
+                    {t(T::Yes)}
                 </label>
                 <label class="chip">
                     <input type="radio" name="helped" prop:checked=move || helped.get() == Some(false) on:change=move |_| helped.set(Some(false)) />
-                    {move || t(T::No)}
+                    {t(T::No)}
                 </label>
             </fieldset>
             <fieldset class="checks">
-                <legend>{move || t(T::WhatHappened)}</legend>
+                <legend>{t(T::WhatHappened)}</legend>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || unconscious.get() on:change=move |ev| unconscious.set(event_target_checked(&ev)) />
-                    {move || t(T::LostConsciousness)}
+                    {t(T::LostConsciousness)}
                 </label>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || seizure.get() on:change=move |ev| seizure.set(event_target_checked(&ev)) />
-                    {move || t(T::Seizure)}
+                    {t(T::Seizure)}
                 </label>
             </fieldset>
             <fieldset class="checks">
-                <legend>{move || t(T::Treatments)}</legend>
+                <legend>{t(T::Treatments)}</legend>
                 {treatment_list.into_iter().map(|tr| view! {
                     <label class="check">
                         <input type="checkbox" prop:checked=move || treatments.with(|l| l.contains(&tr))
@@ -892,11 +899,11 @@ fn LowForm(editing: Editing) -> impl IntoView {
                                 let on = event_target_checked(&ev);
                                 treatments.update(|l| { l.retain(|x| *x != tr); if on { l.push(tr) } });
                             } />
-                        {move || i18n::treatment(phone.lang(), tr)}
+                        {i18n::treatment(phone.lang(), tr)}
                     </label>
                 }).collect_view()}
             </fieldset>
-            <label for="hypo_value">{move || t(T::GlucoseIfMeasured)}" ("{i18n::unit_name(unit)}")"</label>
+            <label for="hypo_value">{t(T::GlucoseIfMeasured)}" ("{i18n::unit_name(unit)}")"</label>
             <input id="hypo_value" type="text" inputmode="decimal" autocomplete="off" bind:value=value />
             <div class="classification" role="status" aria-live="polite">
                 {move || match live() {
@@ -930,7 +937,7 @@ fn EmergencyScreen() -> impl IntoView {
     let number = emergency.phone.clone();
     view! {
         <section class="card emergency" role="alert">
-            <h1>{move || t(T::GetHelp)}</h1>
+            <h1>{t(T::GetHelp)}</h1>
             <a class="button primary big call" href=format!("tel:{dial}")>
                 {move || i18n::fill(t(T::CallTeam), &[("phone", &number)])}
             </a>
@@ -938,7 +945,7 @@ fn EmergencyScreen() -> impl IntoView {
                 Lang::En => Either::Left(view! { <p lang="en">{emergency.advice_en.clone()}</p> }),
                 Lang::Zh => Either::Right(view! { <p lang="zh-Hans">{emergency.advice_zh.clone()}</p> }),
             }}
-            <button type="button" class="button" on:click=move |_| phone.screen.set(Screen::Today)>{move || t(T::Close)}</button>
+            <button type="button" class="button" on:click=move |_| phone.screen.set(Screen::Today)>{t(T::Close)}</button>
         </section>
     }
 }
@@ -950,15 +957,15 @@ fn HistoryScreen() -> impl IntoView {
     let days = RwSignal::new(7_i64);
     let rows = Memo::new(move |_| phone.rows());
     view! {
-        <h1>{move || t(T::HistoryTitle)}</h1>
+        <h1>{t(T::HistoryTitle)}</h1>
         <Show when=move || phone.flash.get().is_some()>
             <p class="notice ok" role="status">{move || phone.flash.get()}</p>
         </Show>
         <section class="card">
-            <div class="chips" role="group" aria-label=move || t(T::HistoryTitle)>
+            <div class="chips" role="group" aria-label=t(T::HistoryTitle)>
                 {[(7, T::Days7), (14, T::Days14)].into_iter().map(|(n, key)| view! {
                     <button type="button" class="button small" aria-pressed=move || (days.get() == n).to_string()
-                        on:click=move |_| days.set(n)>{move || t(key)}</button>
+                        on:click=move |_| days.set(n)>{t(key)}</button>
                 }).collect_view()}
             </div>
             {move || {
@@ -1186,10 +1193,10 @@ fn SettingsScreen() -> impl IntoView {
         }
     };
     view! {
-        <h1>{move || t(T::SettingsTitle)}</h1>
+        <h1>{t(T::SettingsTitle)}</h1>
         <section class="card">
             <fieldset class="chips">
-                <legend>{move || t(T::GlucoseUnitLabel)}</legend>
+                <legend>{t(T::GlucoseUnitLabel)}</legend>
                 {[GlucoseUnit::MmolL, GlucoseUnit::MgDl].into_iter().map(|u| view! {
                     <label class="chip">
                         <input type="radio" name="settings_unit" prop:checked=move || phone.unit() == u
@@ -1199,7 +1206,7 @@ fn SettingsScreen() -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <fieldset class="chips">
-                <legend>{move || t(T::Language)}</legend>
+                <legend>{t(T::Language)}</legend>
                 <label class="chip" lang="en">
                     <input type="radio" name="settings_lang" prop:checked=move || phone.lang() == Lang::En
                         on:change=move |_| update(&|s| s.lang = Some(Lang::En)) />
@@ -1211,13 +1218,13 @@ fn SettingsScreen() -> impl IntoView {
                     "中文"
                 </label>
             </fieldset>
-            <label for="reminder">{move || t(T::Reminder)}</label>
+            <label for="reminder">{t(T::Reminder)}</label>
             <input id="reminder" type="time" prop:value=reminder
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
                     update(&|s| s.reminder = (!value.is_empty()).then(|| value.clone()));
                 } />
-            <p class="hint">{move || t(T::ReminderHint)}</p>
+            <p class="hint">{t(T::ReminderHint)}</p>
         </section>
         <section class="card">
             <Show when=move || confirm.get()>

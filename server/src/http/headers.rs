@@ -84,12 +84,13 @@ fn is_probe(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz")
 }
 
+/// `/pkg/ediary.<hash>.wasm` (cargo-leptos) or `/pkg/phone-<hash>/phone.js`
+/// (the phone bundle).
 fn is_hashed(path: &str, hashes: &HashSet<String>) -> bool {
-    path.starts_with("/pkg/")
-        && path
-            .rsplit('/')
-            .next()
-            .is_some_and(|name| name.split('.').any(|part| hashes.contains(part)))
+    path.strip_prefix("/pkg/").is_some_and(|rest| {
+        rest.split(['/', '.', '-'])
+            .any(|part| hashes.contains(part))
+    })
 }
 
 #[cfg(test)]
@@ -102,6 +103,8 @@ mod tests {
         assert!(is_hashed("/pkg/ediary.abc123.wasm", &hashes));
         assert!(is_hashed("/pkg/ediary.abc123.js", &hashes));
         assert!(!is_hashed("/pkg/ediary.wasm", &hashes));
+        assert!(is_hashed("/pkg/phone-abc123/phone_bg.wasm", &hashes));
+        assert!(!is_hashed("/pkg/phone-zzz/phone_bg.wasm", &hashes));
         assert!(!is_hashed("/favicon.abc123.svg", &hashes));
     }
 

@@ -500,7 +500,9 @@ pub fn context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let workspaces: Workspaces = Arc::new(WebWorkspace(state.clone()));
     let diaries: DiaryServices = Arc::new(WebDiary(state.clone()));
     let inboxes: InboxServices = Arc::new(WebInbox(state.clone()));
+    let phone = app::ssr::PhoneBundle(state.phone_bundle.clone());
     move || {
+        provide_context(phone.clone());
         provide_context(inboxes.clone());
         provide_context(diaries.clone());
         provide_context(directory.clone());
