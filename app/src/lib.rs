@@ -17,7 +17,7 @@ pub mod study;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -90,7 +90,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=SignIn />
                     <Route path=StaticSegment("enroll") view=Enroll />
-                    <Route path=StaticSegment("diary") view=Diary />
+                    // The profile is part of the page: wait for it.
+                    <Route path=StaticSegment("diary") view=Diary ssr=SsrMode::Async />
                     <Route path=StaticSegment("inbox") view=Inbox />
                     <Route path=StaticSegment("sessions") view=Sessions />
                     <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
@@ -132,6 +133,17 @@ pub mod ssr {
         let start = format!(
             "import init, {{ start }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(() => start());"
         );
+        // The same preloads as a header: the browser starts fetching the
+        // bundle with the response headers, before the page has arrived.
+        let link = format!(
+            "<{js}>; rel=modulepreload, <{wasm}>; rel=preload; as=fetch; type=\"application/wasm\"; crossorigin"
+        );
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&link),
+        ) {
+            response.insert_header(http::header::LINK, value);
+        }
         let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
         Some(leptos::either::Either::Right(view! {
             <link rel="modulepreload" href=js.clone() />

@@ -7,7 +7,6 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn start() {
-    console_error_panic_hook::set_once();
     let Some(root) = document()
         .get_element_by_id(app::pages::diary::PHONE_ROOT_ID)
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())

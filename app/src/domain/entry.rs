@@ -71,6 +71,7 @@ pub enum GlucoseSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlucoseData {
+    #[serde(deserialize_with = "rfc3339")]
     pub measured_at: DateTime<FixedOffset>,
     pub value: GlucoseValue,
     pub unit: GlucoseUnit,
@@ -104,6 +105,7 @@ pub enum InsulinPurpose {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InsulinData {
+    #[serde(deserialize_with = "rfc3339")]
     pub administered_at: DateTime<FixedOffset>,
     pub units: f64,
     pub insulin_type: InsulinType,
@@ -131,6 +133,7 @@ pub enum Treatment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HypoData {
+    #[serde(deserialize_with = "rfc3339")]
     pub occurred_at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glucose_value: Option<f64>,
@@ -143,6 +146,18 @@ pub struct HypoData {
     pub treatments: Vec<Treatment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// Event times as the contract spells them (RFC 3339 with an offset), read
+/// by chrono's RFC 3339 parser rather than its general one (which is large
+/// in the phone's WASM and accepts nothing more that the contract allows).
+fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    DateTime::parse_from_rfc3339(&text).map_err(|_| {
+        serde::de::Error::custom(
+            "must be a time with its offset, such as 2026-11-24T07:30:00+08:00",
+        )
+    })
 }
 
 /// The `data` of an entry, by kind.
@@ -307,8 +322,17 @@ impl EntryData {
     }
 }
 
+/// On the phone: it decodes only data that it or the server wrote, so which
+/// field is at fault is the server's report to make (and the path tracking
+/// stays out of the WASM).
+#[cfg(feature = "hydrate")]
+fn parse_at<T: serde::de::DeserializeOwned>(data: &serde_json::Value) -> Result<T, FieldErrors> {
+    T::deserialize(data).map_err(|e| FieldErrors::from([("data".to_owned(), e.to_string())]))
+}
+
 /// Deserialises `data`, naming the field at fault. serde reports a missing
 /// field at the level of the object, so its name is taken from the message.
+#[cfg(not(feature = "hydrate"))]
 fn parse_at<T: serde::de::DeserializeOwned>(data: &serde_json::Value) -> Result<T, FieldErrors> {
     if !data.is_object() {
         return Err(FieldErrors::from([(

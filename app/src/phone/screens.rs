@@ -45,6 +45,15 @@ pub fn PhoneApp() -> impl IntoView {
             visible.remove();
         });
     });
+    // The offline shell (public/sw.js), once the app is up: its first fill
+    // must not compete with the first screen on a slow network.
+    Effect::new(move |registered: Option<bool>| {
+        if registered == Some(true) || phone.load.get() != Load::Ready {
+            return registered.unwrap_or(false);
+        }
+        let _ = window().navigator().service_worker().register("/sw.js");
+        true
+    });
     // The page's language follows the app's.
     Effect::new(move |_| {
         let tag = phone.lang().tag();
@@ -184,7 +193,7 @@ fn StatusLine() -> impl IntoView {
     view! {
         <div class="status" role="status" aria-live="polite"
             data-pending=move || phone.counts().0.to_string()
-            data-state=move || format!("{:?}", phone.sync.get()).to_lowercase()
+            data-state=move || phone.sync.get().as_str()
         >
             <span>{text}</span>
             {move || match phone.sync.get() {
@@ -564,7 +573,7 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
         let Some(at) = base.event_time(&phone) else {
             return;
         };
-        let text = value.get_untracked().trim().to_uppercase();
+        let text = value.get_untracked().trim().to_ascii_uppercase();
         let reading = reading.or(match text.as_str() {
             "LO" => Some(GlucoseValue::Flag(MeterFlag::Lo)),
             "HI" => Some(GlucoseValue::Flag(MeterFlag::Hi)),

@@ -47,6 +47,19 @@ pub enum SyncState {
     Failed,
 }
 
+impl SyncState {
+    /// For the page's `data-state` (tests and styles read it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncState::Idle => "idle",
+            SyncState::Sending => "sending",
+            SyncState::Offline => "offline",
+            SyncState::SignedOut => "signedout",
+            SyncState::Failed => "failed",
+        }
+    }
+}
+
 /// The form being filled: a new entry, a change to one, or a fix of a
 /// mutation the server refused.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +102,8 @@ pub struct Phone {
 
 /// Keys of the small values in IndexedDB.
 pub const KEY_DEVICE: &str = "device_id";
-pub const KEY_SETTINGS: &str = "settings";
+/// In localStorage, not IndexedDB (see `set_settings`).
+pub const KEY_SETTINGS: &str = "ediary.settings";
 pub const KEY_PROFILE: &str = "profile";
 pub const KEY_LAST_SYNC: &str = "last_sync";
 
@@ -186,83 +200,97 @@ impl Phone {
             mutation,
             refused: None,
         };
-        {
-            let phone = *self;
-            leptos::task::spawn_local(async move {
-                let saved = async {
-                    let local = local::local().await?;
-                    local.queue(&pending).await?;
-                    if let Some(key) = &drop_key {
-                        local.drop_pending(key).await?;
-                    }
-                    Ok::<_, local::LocalError>(())
+        let phone = *self;
+        leptos::task::spawn_local(async move {
+            let saved = async {
+                let local = local::local().await?;
+                local.queue(&pending).await?;
+                if let Some(key) = &drop_key {
+                    local.drop_pending(key).await?;
                 }
-                .await;
-                match saved {
-                    Ok(()) => {
-                        phone.outbox.update(|o| {
-                            o.retain(|p| Some(&p.key) != drop_key.as_ref());
-                            o.push(pending);
-                        });
-                        phone.flash.set(Some(message));
-                        phone.sync_now();
-                    }
-                    Err(e) => {
-                        leptos::logging::warn!("outbox: {e}");
-                        phone.flash.set(Some(phone.t(T::ErrSaving).to_owned()));
-                    }
+                Ok::<_, local::LocalError>(())
+            }
+            .await;
+            match saved {
+                Ok(()) => {
+                    phone.outbox.update(|o| {
+                        o.retain(|p| Some(&p.key) != drop_key.as_ref());
+                        o.push(pending);
+                    });
+                    phone.flash.set(Some(message));
+                    phone.sync_now();
                 }
-            });
-        }
+                Err(e) => {
+                    leptos::logging::warn!("outbox: {e}");
+                    phone.flash.set(Some(phone.t(T::ErrSaving).to_owned()));
+                }
+            }
+        });
     }
 
     /// Drops a refused mutation (the server keeps its own record of it).
     pub fn discard(&self, key: String) {
-        {
-            let phone = *self;
-            leptos::task::spawn_local(async move {
-                if let Ok(local) = local::local().await
-                    && local.drop_pending(&key).await.is_ok()
-                {
-                    phone.outbox.update(|o| o.retain(|p| p.key != key));
-                }
-            });
-        }
-    }
-
-    pub fn set_settings(&self, settings: Settings) {
-        self.settings.set(settings.clone());
+        let phone = *self;
         leptos::task::spawn_local(async move {
-            if let Ok(local) = local::local().await {
-                let _ = local.set(KEY_SETTINGS, &settings).await;
+            if let Ok(local) = local::local().await
+                && local.drop_pending(&key).await.is_ok()
+            {
+                phone.outbox.update(|o| o.retain(|p| p.key != key));
             }
         });
+    }
+
+    /// Settings live in localStorage: read without waiting, so the first
+    /// screen is drawn in the right language and unit.
+    pub fn set_settings(&self, settings: Settings) {
+        if let (Ok(Some(storage)), Ok(text)) =
+            (window().local_storage(), serde_json::to_string(&settings))
+        {
+            let _ = storage.set_item(KEY_SETTINGS, &text);
+        }
+        self.settings.set(settings);
+    }
+
+    fn stored_settings() -> Settings {
+        let mut settings: Settings = window()
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_item(KEY_SETTINGS).ok().flatten())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        if settings.lang.is_none() {
+            settings.lang = window()
+                .navigator()
+                .language()
+                .map(|tag| Lang::from_tag(&tag));
+        }
+        settings
     }
 
     /// Sends the outbox and pulls changes; a call while a sync runs makes
     /// that sync go round once more.
     pub fn sync_now(&self) {
-        {
-            let (running, _) = self.busy.get_value();
-            if running {
-                self.busy.set_value((true, true));
-                return;
-            }
-            self.busy.set_value((true, false));
-            let phone = *self;
-            leptos::task::spawn_local(async move {
-                loop {
-                    phone.sync_once().await;
-                    let (_, again) = phone.busy.get_value();
-                    if !again {
-                        break;
-                    }
-                    phone.busy.set_value((true, false));
-                }
-                phone.busy.set_value((false, false));
-            });
+        let (running, _) = self.busy.get_value();
+        if running {
+            self.busy.set_value((true, true));
+            return;
         }
+        self.busy.set_value((true, false));
+        let phone = *self;
+        leptos::task::spawn_local(async move {
+            loop {
+                phone.sync_once().await;
+                let (_, again) = phone.busy.get_value();
+                if !again {
+                    break;
+                }
+                phone.busy.set_value((true, false));
+            }
+            phone.busy.set_value((false, false));
+        });
     }
+
     async fn sync_once(&self) {
         let (Some(me), Some(device)) = (self.me(), self.device.get_untracked()) else {
             return;
@@ -279,7 +307,9 @@ impl Phone {
             Ok(_) => {
                 let at = now();
                 self.last_sync.set(Some(at));
-                let _ = local.set(&format!("{KEY_LAST_SYNC}:{me}"), &at).await;
+                let _ = local
+                    .set(&format!("{KEY_LAST_SYNC}:{me}"), &at.to_rfc3339())
+                    .await;
                 SyncState::Idle
             }
             Err(sync::SyncError::Offline) => SyncState::Offline,
@@ -301,15 +331,24 @@ impl Phone {
         }
     }
 
-    /// Opens what the phone holds, then asks the server who is signed in,
-    /// then syncs. Works with no network from what the phone holds.
+    /// Shows the app from the profile that came with the page, else from
+    /// what the phone holds, then asks the server, then syncs. Works with no
+    /// network from what the phone holds.
     pub fn start(&self) {
-        {
-            let phone = *self;
-            leptos::task::spawn_local(async move { phone.open().await });
+        self.settings.set(Self::stored_settings());
+        let embedded: Option<DiaryProfile> = document()
+            .get_element_by_id(crate::pages::diary::PROFILE_ID)
+            .and_then(|e| e.text_content())
+            .and_then(|text| serde_json::from_str(&text).ok());
+        // Before any storage is read: the first screen needs nothing else.
+        if let Some(profile) = &embedded {
+            self.show(profile.clone());
         }
+        let phone = *self;
+        leptos::task::spawn_local(async move { phone.open(embedded).await });
     }
-    async fn open(&self) {
+
+    async fn open(&self, embedded: Option<DiaryProfile>) {
         use crate::error::AppError;
         let local = match local::local().await {
             Ok(local) => local,
@@ -328,40 +367,28 @@ impl Phone {
             }
         };
         self.device.set(Some(device));
-        let mut settings: Settings = local
-            .get(KEY_SETTINGS)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        if settings.lang.is_none() {
-            settings.lang = window()
-                .navigator()
-                .language()
-                .map(|tag| Lang::from_tag(&tag));
-        }
-        self.settings.set(settings);
         let kept: Option<DiaryProfile> = local.get(KEY_PROFILE).await.ok().flatten();
-        // What the phone holds shows at once; the server's answer follows.
-        if let Some(kept) = &kept {
-            self.show(&local, kept.clone()).await;
+        if embedded.is_none()
+            && let Some(kept) = &kept
+        {
+            self.show(kept.clone());
         }
+        self.reload(&local).await;
         let mut answer = crate::diary::load_diary_profile().await;
         if answer == Err(AppError::SignInFirst) && sync::refresh().await {
             answer = crate::diary::load_diary_profile().await;
         }
         match answer {
             Ok(fresh) => {
-                let someone_else = kept.as_ref().is_some_and(|k| k.user_id != fresh.user_id);
-                if someone_else {
+                if kept.as_ref().is_some_and(|k| k.user_id != fresh.user_id) {
                     // Another person signed in on this phone: the last
                     // person's entries are theirs, not to be shown.
                     let _ = local.forget_server_data(&[KEY_PROFILE]).await;
                     self.entries.set(Vec::new());
                 }
                 let _ = local.set(KEY_PROFILE, &fresh).await;
-                if kept.as_ref() != Some(&fresh) {
-                    self.show(&local, fresh).await;
+                if self.profile.get_untracked().as_ref() != Some(&fresh) {
+                    self.show(fresh);
                 }
                 self.sync.set(SyncState::Idle);
                 self.sync_now();
@@ -372,19 +399,16 @@ impl Phone {
                 } else {
                     SyncState::Offline
                 });
-                if kept.is_none() {
+                if self.profile.get_untracked().is_none() {
                     self.load.set(Load::NoSession);
                 }
             }
         }
     }
-    async fn show(&self, local: &local::Local, profile: DiaryProfile) {
-        if let Ok(Some(at)) = local
-            .get::<DateTime<FixedOffset>>(&format!("{KEY_LAST_SYNC}:{}", profile.user_id))
-            .await
-        {
-            self.last_sync.set(Some(at));
-        }
+
+    /// Whose diaries to show; the child shown stays if still listed.
+    fn show(&self, profile: DiaryProfile) {
+        let user = profile.user_id;
         let current = self.child.get_untracked();
         let child = profile
             .owners
@@ -395,28 +419,36 @@ impl Phone {
         let no_diary = profile.owners.is_empty();
         self.profile.set(Some(profile));
         self.child.set(child);
-        self.reload(local).await;
         self.load
             .set(if no_diary { Load::NoDiary } else { Load::Ready });
+        let phone = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(local) = local::local().await
+                && let Ok(Some(at)) = local
+                    .get::<String>(&format!("{KEY_LAST_SYNC}:{user}"))
+                    .await
+                && let Ok(at) = DateTime::parse_from_rfc3339(&at)
+            {
+                phone.last_sync.set(Some(at));
+            }
+        });
     }
 
     /// Forgets the server's data on this phone and ends the session; the
     /// outbox stays for the next sign-in.
     pub fn sign_out(&self) {
-        {
-            let me = self.me();
-            leptos::task::spawn_local(async move {
-                let _ = crate::session::sign_out().await;
-                if let Ok(local) = local::local().await {
-                    let cursor = me.map(|m| format!("cursor:{m}")).unwrap_or_default();
-                    let _ = local.forget_server_data(&[KEY_PROFILE, &cursor]).await;
-                }
-                if let Ok(caches) = window().caches() {
-                    let _ = caches.delete(crate::OFFLINE_CACHE);
-                }
-                let _ = window().location().set_href("/");
-            });
-        }
+        let me = self.me();
+        leptos::task::spawn_local(async move {
+            let _ = crate::session::sign_out().await;
+            if let Ok(local) = local::local().await {
+                let cursor = me.map(|m| format!("cursor:{m}")).unwrap_or_default();
+                let _ = local.forget_server_data(&[KEY_PROFILE, &cursor]).await;
+            }
+            if let Ok(caches) = window().caches() {
+                let _ = caches.delete(crate::OFFLINE_CACHE);
+            }
+            let _ = window().location().set_href("/");
+        });
     }
 }
 
