@@ -1,56 +1,13 @@
-// The first page on a phone: server-rendered, hydrated, no console errors.
+// The first page on a phone: server-rendered, hydrated, no console errors;
+// accounts, enrolment, sessions and the investigator's inbox.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const PHONE = { width: 390, height: 844 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url, limitMs) {
-  const start = Date.now();
-  while (Date.now() - start < limitMs) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} not ready after ${limitMs} ms`);
-}
+import { PHONE, launchChromium, startServer } from './helpers.mjs';
 
 let server;
 let browser;
 let base;
-
-async function startServer(extraEnv) {
-  const dir = mkdtempSync(join(tmpdir(), 'ediary-browser-'));
-  const port = await freePort();
-  const child = spawn(
-    process.env.EDIARY_BIN,
-    ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data')],
-    { env: { ...process.env, RUST_LOG: 'warn', ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(`${url}/readyz`, 30_000);
-  return { child, url };
-}
 
 /// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 secret.
 function totp(base32, now = Date.now()) {
@@ -66,35 +23,14 @@ function totp(base32, now = Date.now()) {
 }
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ediary-browser-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    process.env.EDIARY_BIN,
-    ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data')],
-    {
-      env: { ...process.env, EDIARY_STAFF_MFA: 'off', RUST_LOG: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  await waitReady(`${base}/readyz`, 30_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-quic',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  server = await startServer();
+  base = server.url;
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  server?.child.kill('SIGTERM');
 });
 
 test('sign-in page on a phone: rendered, hydrated, no console errors', async () => {

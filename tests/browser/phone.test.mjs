@@ -78,6 +78,10 @@ test('a participant logs each kind online and the server has them', async () => 
   const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
   assert.ok(loaded.some((p) => /^\/pkg\/phone-[0-9a-f]+\/phone_bg\.wasm$/.test(p)), loaded.join(' '));
   assert.ok(!loaded.some((p) => /^\/pkg\/ediary\..*\.(wasm|js)$/.test(p)), loaded.join(' '));
+  // Under a name that changes with its content, so it may be kept for good.
+  const wasmPath = loaded.find((p) => p.endsWith('/phone_bg.wasm'));
+  const wasm = await fetch(`${base}${wasmPath}`, { headers: { 'accept-encoding': 'br' } });
+  assert.match(wasm.headers.get('cache-control') ?? '', /immutable/);
 
   // Glucose: the number and one tap; the unit follows the settings.
   await page.getByRole('button', { name: 'Glucose' }).tap();
@@ -253,7 +257,7 @@ test('a change and a removal need a reason, and the history keeps both versions'
   await context.close();
 });
 
-test('a guardian switches children in one tap and logs for the right one', async () => {
+test('a guardian switches children in one tap, logs for the right one and gets the other phone\'s entries', async () => {
   const context = await phoneContext({ locale: 'en-GB' });
   const page = await context.newPage();
   const problems = watchProblems(page);
@@ -276,6 +280,28 @@ test('a guardian switches children in one tap and logs for the right one', async
   assert.equal(younger123.length, 1);
   assert.equal(younger123[0].entered_by_role, 'guardian');
   assert.equal(older123.length, 0);
+
+  // The older child logs on his own phone: the change is pulled into this one.
+  const child = await login(base, { username: 'demo.child', password: 'river-stone-2968' });
+  const id = crypto.randomUUID();
+  const now = new Date();
+  const synced = await api(base, 'POST', '/api/v1/sync', {
+    device_id: crypto.randomUUID(),
+    since: null,
+    mutations: [{
+      id, participant_id: byStudy['DEMO-002'], entry_id: id, op: 'create', kind: 'glucose',
+      recorded_at: now.toISOString(),
+      data: { measured_at: new Date(now - 60_000).toISOString(), value: 144, unit: 'mg/dL', context: 'other', source: 'meter' },
+    }],
+  }, child.access_token);
+  assert.equal(synced.body.results[0].status, 'applied');
+  await page.getByRole('button', { name: 'Sync now' }).tap();
+  await waitSynced(page);
+  await older.tap();
+  await page.getByRole('button', { name: 'History' }).tap();
+  const pulled = page.locator('.entries > li', { hasText: '144 mg/dL' });
+  await pulled.waitFor();
+  assert.match(await pulled.textContent(), /by participant/);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -104,6 +104,30 @@ pub struct Row {
 }
 
 impl Row {
+    /// A version as the server holds it; "you" when `me` saved it.
+    pub fn from_server(e: &ServerEntry, me: Uuid) -> Self {
+        let parsed = parse(e.kind, &e.data);
+        Row {
+            entry_id: e.id,
+            participant_id: e.participant_id,
+            kind: e.kind,
+            version: e.version,
+            voided: e.status == "voided",
+            classification: e.classification.or_else(|| classify(&parsed)),
+            parsed,
+            data: e.data.clone(),
+            entered_by: if e.entered_by == me {
+                "you".to_owned()
+            } else {
+                e.entered_by_role.clone()
+            },
+            reason: e.reason.clone(),
+            late: e.late,
+            state: RowState::Synced,
+            refused_key: None,
+        }
+    }
+
     pub fn event_at(&self) -> Option<DateTime<FixedOffset>> {
         self.parsed.as_ref().map(EntryData::event_time)
     }
@@ -130,29 +154,7 @@ pub fn overlay(
     let mut rows: BTreeMap<Uuid, Row> = entries
         .iter()
         .filter(|e| e.participant_id == participant)
-        .map(|e| {
-            let parsed = parse(e.kind, &e.data);
-            let row = Row {
-                entry_id: e.id,
-                participant_id: e.participant_id,
-                kind: e.kind,
-                version: e.version,
-                voided: e.status == "voided",
-                classification: e.classification.or_else(|| classify(&parsed)),
-                parsed,
-                data: e.data.clone(),
-                entered_by: if e.entered_by == me {
-                    "you".to_owned()
-                } else {
-                    e.entered_by_role.clone()
-                },
-                reason: e.reason.clone(),
-                late: e.late,
-                state: RowState::Synced,
-                refused_key: None,
-            };
-            (e.id, row)
-        })
+        .map(|e| (e.id, Row::from_server(e, me)))
         .collect();
     for p in outbox
         .iter()
@@ -400,6 +402,28 @@ pub fn chart_points(rows: &[Row], now: DateTime<FixedOffset>, days: i64) -> Vec<
         .collect();
     points.sort_by(|a, b| a.x.total_cmp(&b.x));
     points
+}
+
+/// The text of a `datetime-local` field for a time, in the phone's zone:
+/// "2026-11-25T14:05".
+pub fn local_input(at: DateTime<FixedOffset>, offset: FixedOffset) -> String {
+    let at = at.with_timezone(&offset);
+    format!("{}T{:02}:{:02}", at.date_naive(), at.hour(), at.minute())
+}
+
+/// A `datetime-local` field's text as a time in the phone's zone (read by
+/// hand: chrono's format parser is large in the WASM).
+pub fn read_local_input(text: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    let (date, time) = text.split_once('T')?;
+    let mut ymd = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (year, month, day) = (ymd.next()??, ymd.next()??, ymd.next()??);
+    let (hour, minute) = time.get(..5)?.split_once(':')?;
+    let naive = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?.and_hms_opt(
+        hour.parse().ok()?,
+        minute.parse().ok()?,
+        0,
+    )?;
+    naive.and_local_timezone(offset).single()
 }
 
 /// Reads a number as people type it: "5.6", "5,6", " 110 ".
@@ -752,6 +776,25 @@ mod tests {
         assert_eq!(week[1].y, 1.0, "HI sits at the top");
         assert!(week[2].low && (week[2].mg_dl - 54.048).abs() < 1e-9);
         assert_eq!(chart_points(&rows, now, 14).len(), 4);
+    }
+
+    #[test]
+    fn event_time_fields_round_trip_in_the_phones_zone() {
+        let shanghai = FixedOffset::east_opt(8 * 3600).unwrap();
+        let at = at("2026-11-24T23:30:00Z");
+        assert_eq!(local_input(at, shanghai), "2026-11-25T07:30");
+        assert_eq!(read_local_input("2026-11-25T07:30", shanghai), Some(at));
+        // Browsers may add seconds.
+        assert_eq!(read_local_input("2026-11-25T07:30:00", shanghai), Some(at));
+        for bad in [
+            "",
+            "2026-11-25",
+            "2026-13-01T07:30",
+            "2026-11-25T25:00",
+            "x-y-zT07:30",
+        ] {
+            assert_eq!(read_local_input(bad, shanghai), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The phone app's screens: Today, the three log forms, the emergency
 //! screen, History and Settings. State and saving live in `state`.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
+use chrono::{DateTime, FixedOffset, Timelike};
 use leptos::{
     either::{Either, EitherOf3, EitherOf4, EitherOf7},
     ev::SubmitEvent,
@@ -369,26 +369,6 @@ fn TodayScreen() -> impl IntoView {
     }
 }
 
-/// The event time field: `datetime-local` text in the phone's zone.
-fn time_input_value(at: DateTime<FixedOffset>) -> String {
-    let at = at.with_timezone(&offset());
-    format!("{}T{:02}:{:02}", at.date_naive(), at.hour(), at.minute())
-}
-
-fn read_time_input(text: &str) -> Option<DateTime<FixedOffset>> {
-    // "2026-11-25T14:05", read by hand: chrono's format parser is large in WASM.
-    let (date, time) = text.split_once('T')?;
-    let mut ymd = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
-    let (year, month, day) = (ymd.next()??, ymd.next()??, ymd.next()??);
-    let (hour, minute) = time.get(..5)?.split_once(':')?;
-    let naive = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?.and_hms_opt(
-        hour.parse().ok()?,
-        minute.parse().ok()?,
-        0,
-    )?;
-    naive.and_local_timezone(offset()).single()
-}
-
 /// What a form shares: the event time, the reason for a change, saving.
 #[derive(Clone, Copy)]
 struct FormBase {
@@ -404,7 +384,7 @@ impl FormBase {
             Editing::Change(row) | Editing::Fix(row, _) => row.event_at().unwrap_or_else(now),
         };
         Self {
-            when: RwSignal::new(time_input_value(at)),
+            when: RwSignal::new(model::local_input(at, offset())),
             reason: RwSignal::new(String::new()),
             problem: RwSignal::new(None),
         }
@@ -467,7 +447,7 @@ impl FormBase {
     }
 
     fn event_time(&self, phone: &Phone) -> Option<DateTime<FixedOffset>> {
-        let at = read_time_input(&self.when.get_untracked());
+        let at = model::read_local_input(&self.when.get_untracked(), offset());
         if at.is_none() {
             self.problem.set(Some(phone.t(T::ErrTime).to_owned()));
         }
@@ -1146,21 +1126,7 @@ fn Versions(entry_id: uuid::Uuid) -> impl IntoView {
         Some(view! {
             <ol class="versions">
                 {versions.into_iter().map(|v| {
-                    let row = Row {
-                        entry_id: v.id,
-                        participant_id: v.participant_id,
-                        kind: v.kind,
-                        version: v.version,
-                        voided: v.status == "voided",
-                        parsed: EntryData::parse(v.kind, &v.data).ok(),
-                        data: v.data.clone(),
-                        classification: v.classification,
-                        entered_by: if Some(v.entered_by) == me { "you".into() } else { v.entered_by_role.clone() },
-                        reason: v.reason.clone(),
-                        late: v.late,
-                        state: RowState::Synced,
-                        refused_key: None,
-                    };
+                    let row = Row::from_server(&v, me.unwrap_or_default());
                     let head = i18n::fill(i18n::text(lang, T::VersionN), &[("n", &v.version.to_string())]);
                     let who = i18n::fill(i18n::text(lang, T::EnteredBy), &[("who", i18n::who(lang, &row.entered_by))]);
                     view! {

@@ -87,9 +87,14 @@ fn is_probe(path: &str) -> bool {
 /// `/pkg/ediary.<hash>.wasm` (cargo-leptos) or `/pkg/phone-<hash>/phone.js`
 /// (the phone bundle).
 fn is_hashed(path: &str, hashes: &HashSet<String>) -> bool {
+    // cargo-leptos hashes are base64url: they may hold '-' themselves.
     path.strip_prefix("/pkg/").is_some_and(|rest| {
-        rest.split(['/', '.', '-'])
-            .any(|part| hashes.contains(part))
+        rest.split(['/', '.']).any(|part| {
+            hashes.contains(part)
+                || part
+                    .strip_prefix("phone-")
+                    .is_some_and(|hash| hashes.contains(hash))
+        })
     })
 }
 
@@ -99,7 +104,8 @@ mod tests {
 
     #[test]
     fn hashed_names() {
-        let hashes = HashSet::from(["abc123".to_owned()]);
+        let hashes = HashSet::from(["abc123".to_owned(), "nD4U-nnw".to_owned()]);
+        assert!(is_hashed("/pkg/ediary.nD4U-nnw.wasm", &hashes));
         assert!(is_hashed("/pkg/ediary.abc123.wasm", &hashes));
         assert!(is_hashed("/pkg/ediary.abc123.js", &hashes));
         assert!(!is_hashed("/pkg/ediary.wasm", &hashes));
