@@ -8,3 +8,4 @@ pub mod entry;
 pub mod glucose;
 pub mod insulin;
 pub mod mutation;
+pub mod outcomes;
