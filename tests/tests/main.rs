@@ -10,6 +10,7 @@ mod http;
 mod mfa;
 mod mutation_fuzz;
 mod openapi;
+mod outcomes;
 mod process;
 mod store;
 mod sync;

@@ -7,5 +7,6 @@ pub mod classification;
 pub mod entry;
 pub mod glucose;
 pub mod insulin;
+pub mod labs;
 pub mod mutation;
 pub mod outcomes;

@@ -31,6 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // Added after the layer above: sync bodies have their own limit.
         .merge(super::entries::router())
+        .merge(super::labs::router())
+        .merge(super::outcomes::router())
         .fallback(|| async { ApiError::NotFound })
 }
 

@@ -164,7 +164,7 @@ fn parse_query(q: &ListQuery) -> Result<EntryQuery, ApiError> {
 }
 
 /// The participant, if this user may see them; 404 otherwise.
-async fn visible_participant(
+pub(super) async fn visible_participant(
     state: &AppState,
     user: &AuthUser,
     id: Uuid,

@@ -3,7 +3,7 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{AlertRecord, Contact, EntryVersion, NewUser, Participant, Site, Study};
+use super::{AlertRecord, Contact, EntryVersion, LabVersion, NewUser, Participant, Site, Study};
 use crate::audit::AuditEvent;
 
 pub(crate) fn study_created(study: &Study) -> AuditEvent {
@@ -107,4 +107,27 @@ pub(crate) fn alert_settings_set(s: &app::domain::alerts::AlertSettings) -> Audi
         "escalate_after_minutes": s.escalate_after.num_minutes(),
         "missed_days": s.missed_days,
     }))
+}
+
+/// One saved version of a visit lab.
+pub(crate) fn lab_version_saved(v: &LabVersion) -> AuditEvent {
+    let action = match (v.version, v.status) {
+        (1, _) => "lab.create",
+        (_, super::EntryStatus::Voided) => "lab.void",
+        _ => "lab.amend",
+    };
+    let mut event = AuditEvent::new(action, "lab", v.lab_id)
+        .on_behalf_of(v.participant_id)
+        .after(json!({
+            "version": v.version,
+            "status": v.status.as_str(),
+            "visit": v.input.visit,
+            "taken_at": v.input.taken_at,
+            "kind": v.input.kind,
+            "name": v.input.name,
+            "value": v.input.value,
+            "unit": v.input.unit,
+        }));
+    event.reason = v.reason.clone();
+    event
 }

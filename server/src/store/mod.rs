@@ -3,6 +3,7 @@
 //! (`migrations/sqlite`, `migrations/postgres`) when it opens.
 
 mod events;
+mod labs_common;
 mod model;
 pub mod postgres;
 pub mod sqlite;
@@ -270,6 +271,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every version of an entry, oldest first (empty if there is no such entry).
     async fn entry_history(&self, entry: uuid::Uuid) -> Result<Vec<EntryVersion>, StoreError>;
+
+    /// Stores a lab version; another writer's version of the same number
+    /// first is `Duplicate("lab version")` (a conflict), nothing overwritten.
+    async fn save_lab_version(
+        &self,
+        version: &LabVersion,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    /// Every version of a participant's labs, by lab then version.
+    async fn lab_versions(&self, participant: uuid::Uuid) -> Result<Vec<LabVersion>, StoreError>;
+
+    /// Every version of one lab, oldest first.
+    async fn lab_history(&self, lab: uuid::Uuid) -> Result<Vec<LabVersion>, StoreError>;
 
     /// Alerts at `sites` (all sites for `None`), newest first, after `before`.
     async fn alerts_page(

@@ -436,3 +436,18 @@ pub struct DiaryActivity {
     pub last_entry_at: Option<DateTime<Utc>>,
     pub open_missed: bool,
 }
+
+/// One version of a visit lab (`lab_versions`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabVersion {
+    pub lab_id: Uuid,
+    pub version: i64,
+    pub participant_id: Uuid,
+    pub status: EntryStatus,
+    pub input: app::domain::labs::LabInput,
+    pub taken_on: chrono::NaiveDate,
+    pub entered_by: Uuid,
+    pub entered_by_role: Role,
+    pub received_at: DateTime<Utc>,
+    pub reason: Option<String>,
+}

@@ -18,13 +18,14 @@ use uuid::{Uuid, fmt::Hyphenated};
 
 use super::{
     AlertEventRow, AlertRecord, AlertStatus, Backend, CodeKind, Contact, Delivery, DeliveryOutcome,
-    DeliveryStatus, DemoStudy, DiaryActivity, EntryQuery, EntryVersion, NewEnrollmentCode, NewUser,
-    Participant, PasswordHash, RefreshToken, SeedOutcome, Session, Site, StaffMfa, Store,
-    StoreError, Study, SyncBatch, SyncOutcome, User, UserLinks, events,
+    DeliveryStatus, DemoStudy, DiaryActivity, EntryQuery, EntryVersion, LabVersion,
+    NewEnrollmentCode, NewUser, Participant, PasswordHash, RefreshToken, SeedOutcome, Session,
+    Site, StaffMfa, Store, StoreError, Study, SyncBatch, SyncOutcome, User, UserLinks, events,
 };
 
 mod alerts;
 mod entries;
+mod labs;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
@@ -1254,6 +1255,22 @@ impl Store for SqliteStore {
 
     async fn entry_history(&self, entry: Uuid) -> Result<Vec<EntryVersion>, StoreError> {
         entries::entry_history(&self.pool, entry).await
+    }
+
+    async fn save_lab_version(
+        &self,
+        version: &LabVersion,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        labs::save(self, version, context).await
+    }
+
+    async fn lab_versions(&self, participant: Uuid) -> Result<Vec<LabVersion>, StoreError> {
+        labs::of_participant(&self.pool, participant).await
+    }
+
+    async fn lab_history(&self, lab: Uuid) -> Result<Vec<LabVersion>, StoreError> {
+        labs::history(&self.pool, lab).await
     }
 
     async fn alerts_page(

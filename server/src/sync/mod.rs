@@ -138,18 +138,36 @@ impl Logbook {
 /// Midnight at the start of the enrolment day in the site's time zone (an
 /// unknown zone counts as UTC; sites are checked when they are made).
 pub fn enrolment_day_start(enrolled_at: DateTime<Utc>, timezone: &str) -> DateTime<Utc> {
-    let Ok(tz) = timezone.parse::<chrono_tz::Tz>() else {
-        return enrolled_at.date_naive().and_time(NaiveTime::MIN).and_utc();
+    let day = match timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => enrolled_at.with_timezone(&tz).date_naive(),
+        Err(_) => enrolled_at.date_naive(),
     };
-    let day = enrolled_at.with_timezone(&tz).date_naive();
+    day_start(day, timezone)
+}
+
+/// Midnight at the start of a local day in the site's time zone (an unknown
+/// zone counts as UTC).
+pub fn day_start(day: chrono::NaiveDate, timezone: &str) -> DateTime<Utc> {
+    let midnight = day.and_time(NaiveTime::MIN);
+    let Ok(tz) = timezone.parse::<chrono_tz::Tz>() else {
+        return midnight.and_utc();
+    };
     // A zone may skip midnight (a DST change): take the earliest valid time.
     (0..24 * 60)
         .find_map(|m| {
-            let t = day.and_time(NaiveTime::MIN) + chrono::Duration::minutes(m);
+            let t = midnight + chrono::Duration::minutes(m);
             tz.from_local_datetime(&t).earliest()
         })
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(enrolled_at)
+        .unwrap_or_else(|| midnight.and_utc())
+}
+
+/// The site's calendar day of a moment (an unknown zone counts as UTC).
+pub fn local_day(at: DateTime<chrono::FixedOffset>, timezone: &str) -> chrono::NaiveDate {
+    match timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => at.with_timezone(&tz).date_naive(),
+        Err(_) => at.with_timezone(&Utc).date_naive(),
+    }
 }
 
 /// SHA-256 of the mutation's canonical JSON, so a resend that orders keys
