@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod enrollment;
+pub mod export;
 pub mod http;
 pub mod password;
 pub mod policy;

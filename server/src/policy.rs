@@ -53,6 +53,16 @@ pub fn participant_list_scope(actor: &Actor) -> Option<(Vec<Uuid>, Vec<Uuid>)> {
     }
 }
 
+/// Whose data the actor may export in bulk: investigators their sites'.
+/// The contract also names admins; they hold no health data here (see
+/// `may_view_participant`), so they are refused until the trial decides.
+pub fn export_scope(actor: &Actor) -> Option<Vec<Uuid>> {
+    match actor.role {
+        Role::Investigator => Some(actor.links.site_ids.clone()),
+        Role::Participant | Role::Guardian | Role::Admin => None,
+    }
+}
+
 /// Which sites' alerts the actor sees and acts on: `Some(None)` all
 /// (admins), `Some(Some(sites))` their sites (investigators), `None` none.
 pub fn alert_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {

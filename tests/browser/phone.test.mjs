@@ -31,13 +31,14 @@ async function phoneContext(options = {}) {
 /// Signs in on the web page and opens the diary.
 async function openDiary(page, who) {
   await page.goto(`${base}/`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 90_000 });
   await page.locator('#username').fill(who.username);
   await page.locator('#password').fill(who.password);
   await page.locator('form button[type="submit"]').tap();
   await page.locator('a[href="/diary"]').waitFor();
   await page.goto(`${base}/diary`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  // The debug build's phone WASM is large: give a busy machine time.
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 90_000 });
   await page.locator('.status').waitFor();
 }
 
@@ -154,7 +155,7 @@ test('offline: three entries wait in the outbox, survive a reload and are sent o
 
   // Closing or reloading the page offline loses nothing.
   await page.reload();
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 90_000 });
   await page.locator('.status[data-pending="3"]').waitFor();
   await page.getByRole('button', { name: 'History' }).tap();
   assert.equal(await page.locator('.entries .badge.pending').count(), 3);

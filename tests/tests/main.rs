@@ -6,6 +6,7 @@ mod alerts_process;
 mod auth;
 mod browser_session;
 mod crash;
+mod exports;
 mod http;
 mod mfa;
 mod mutation_fuzz;

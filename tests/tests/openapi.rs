@@ -55,11 +55,12 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/participants/{id}/labs"),
     ("get", "/api/v1/participants/{id}/labs"),
     ("get", "/api/v1/participants/{id}/summary"),
+    ("get", "/api/v1/export"),
 ];
 
 /// Routes of the contract not built yet. Each must be neither documented nor
 /// served; whoever builds one moves it to [`CONTRACT`].
-const NOT_YET_SERVED: &[(&str, &str)] = &[("get", "/api/v1/export")];
+const NOT_YET_SERVED: &[(&str, &str)] = &[];
 
 /// Routes the server has beyond the contract (extensions it allows).
 const EXTENSIONS: &[(&str, &str)] = &[
@@ -280,10 +281,16 @@ async fn every_contract_route_is_documented_with_bodies_and_errors() {
         }
         for (status, response) in responses {
             if let Some(content) = response.get("content") {
-                // The alert stream's 200 is server-sent events, not JSON.
-                let schema = content
-                    .get("application/json")
-                    .or_else(|| content.get("text/event-stream"));
+                // The alert stream's 200 is server-sent events, exports are
+                // files: not JSON.
+                let schema = [
+                    "application/json",
+                    "text/event-stream",
+                    "application/zip",
+                    "application/xml",
+                ]
+                .iter()
+                .find_map(|t| content.get(*t));
                 assert!(
                     schema.is_some_and(|c| c["schema"].is_object()),
                     "{route} {status}: answer without a schema"
@@ -1220,6 +1227,35 @@ async fn answers_match_the_documented_schemas() {
             "/api/v1/participants/{id}/summary",
             &[&child_id],
             "?from=2026-11-15&to=2026-11-14",
+            Some(&investigator),
+            None,
+        )
+        .await;
+    assert_eq!(status, 422);
+
+    // Exports are files, not JSON: checked by status and type.
+    for (format, content_type) in [("csv", "application/zip"), ("odm", "application/xml")] {
+        let response = app
+            .client
+            .get(app.url(&format!(
+                "/api/v1/export?format={format}&participant_id={child}"
+            )))
+            .bearer_auth(&investigator)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], content_type);
+    }
+    assert!(c.doc["paths"]["/api/v1/export"]["get"]["responses"]["200"]["content"].is_object());
+    c.succeeded
+        .insert(("get".to_owned(), "/api/v1/export".to_owned()));
+    let (status, _) = c
+        .call(
+            "get",
+            "/api/v1/export",
+            &[],
+            "?format=xls",
             Some(&investigator),
             None,
         )

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cookies;
 pub mod entries;
 pub mod error;
+mod export;
 pub mod headers;
 pub mod health;
 mod labs;

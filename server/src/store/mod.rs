@@ -272,6 +272,12 @@ pub trait Store: Send + Sync + 'static {
     /// Every version of an entry, oldest first (empty if there is no such entry).
     async fn entry_history(&self, entry: uuid::Uuid) -> Result<Vec<EntryVersion>, StoreError>;
 
+    /// Every version of every entry of a participant (for exports).
+    async fn participant_versions(
+        &self,
+        participant: uuid::Uuid,
+    ) -> Result<Vec<EntryVersion>, StoreError>;
+
     /// Stores a lab version; another writer's version of the same number
     /// first is `Duplicate("lab version")` (a conflict), nothing overwritten.
     async fn save_lab_version(

@@ -1137,6 +1137,13 @@ impl Store for PgStore {
         entries::entry_history(&self.pool, entry).await
     }
 
+    async fn participant_versions(
+        &self,
+        participant: Uuid,
+    ) -> Result<Vec<EntryVersion>, StoreError> {
+        entries::participant_versions(&self.pool, participant).await
+    }
+
     async fn save_lab_version(
         &self,
         version: &LabVersion,

@@ -1257,6 +1257,13 @@ impl Store for SqliteStore {
         entries::entry_history(&self.pool, entry).await
     }
 
+    async fn participant_versions(
+        &self,
+        participant: Uuid,
+    ) -> Result<Vec<EntryVersion>, StoreError> {
+        entries::participant_versions(&self.pool, participant).await
+    }
+
     async fn save_lab_version(
         &self,
         version: &LabVersion,

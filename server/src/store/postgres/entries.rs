@@ -300,6 +300,24 @@ pub(super) async fn entries_page(
     .collect::<Result<_, _>>()?)
 }
 
+/// Every version of every entry of a participant, by event time, entry
+/// and version (exports: one participant in memory at a time).
+pub(super) async fn participant_versions(
+    pool: &sqlx::PgPool,
+    participant: Uuid,
+) -> Result<Vec<EntryVersion>, StoreError> {
+    Ok(sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entry_versions v WHERE v.participant_id = $1
+          ORDER BY v.event_at_us, v.entry_id, v.version"
+    ))
+    .bind(participant)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(entry_from)
+    .collect::<Result<_, _>>()?)
+}
+
 pub(super) async fn entry_history(
     pool: &sqlx::PgPool,
     entry: Uuid,

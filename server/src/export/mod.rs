@@ -1,0 +1,202 @@
+//! Exports of the diary and labs, streamed: one participant's records are
+//! read, written and sent before the next is read, so the whole study is
+//! never in memory. A bounded channel between the writer and the response
+//! holds back the writer when the client reads slowly.
+
+pub mod csv;
+pub mod odm;
+
+use std::{
+    io::{self, Write},
+    sync::{Arc, Mutex},
+};
+
+use axum::body::Bytes;
+use futures_util::Stream;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::store::{EntryStatus, EntryVersion, LabVersion, Participant, Site, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Odm,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "csv" => Some(Format::Csv),
+            "odm" => Some(Format::Odm),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Odm => "odm",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "application/zip",
+            Format::Odm => "application/xml",
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Csv => "ediary-export.zip",
+            Format::Odm => "ediary-export.xml",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the export: {0}")]
+    Write(#[from] io::Error),
+    #[error("{0}")]
+    Format(String),
+    /// The client went away: nothing to report.
+    #[error("the client stopped reading")]
+    Gone,
+}
+
+impl From<zip::result::ZipError> for ExportError {
+    fn from(e: zip::result::ZipError) -> Self {
+        ExportError::Format(e.to_string())
+    }
+}
+
+impl From<::csv::Error> for ExportError {
+    fn from(e: ::csv::Error) -> Self {
+        ExportError::Format(e.to_string())
+    }
+}
+
+/// What an export covers: participants (with their sites), in a stable order.
+pub struct Scope {
+    pub participants: Vec<(Participant, Site)>,
+}
+
+/// One participant's records, read together.
+pub struct Records {
+    /// Every version of every entry, by event time, entry and version.
+    pub versions: Vec<EntryVersion>,
+    /// Every version of every lab, by lab and version.
+    pub labs: Vec<LabVersion>,
+}
+
+impl Records {
+    pub async fn read(store: &dyn Store, participant: Uuid) -> Result<Self, StoreError> {
+        Ok(Self {
+            versions: store.participant_versions(participant).await?,
+            labs: store.lab_versions(participant).await?,
+        })
+    }
+
+    /// The current version of each entry, in the order they are listed.
+    pub fn current_entries(&self) -> Vec<&EntryVersion> {
+        latest(&self.versions, |v| (v.entry_id, v.version))
+    }
+
+    /// The current version of each lab.
+    pub fn current_labs(&self) -> Vec<&LabVersion> {
+        latest(&self.labs, |v| (v.lab_id, v.version))
+    }
+}
+
+/// The highest version of each record, in first-seen order.
+fn latest<T>(items: &[T], key: impl Fn(&T) -> (Uuid, i64)) -> Vec<&T> {
+    let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    let mut out: Vec<&T> = Vec::new();
+    for item in items {
+        let (id, version) = key(item);
+        match at.get(&id) {
+            Some(&i) if key(out[i]).1 < version => out[i] = item,
+            Some(_) => {}
+            None => {
+                at.insert(id, out.len());
+                out.push(item);
+            }
+        }
+    }
+    out
+}
+
+pub fn status(status: EntryStatus) -> &'static str {
+    status.as_str()
+}
+
+/// A writer's output, shared so it can be drained while the writer lives.
+#[derive(Clone, Default)]
+pub struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Sink {
+    pub fn take(&self) -> Bytes {
+        let mut buffer = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        Bytes::from(std::mem::take(&mut *buffer))
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let mut buffer = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        buffer.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where an export sends its bytes.
+pub struct Out {
+    tx: mpsc::Sender<Result<Bytes, io::Error>>,
+    pub sink: Sink,
+}
+
+impl Out {
+    /// Sends what was written so far; waits while the client is behind.
+    pub async fn flush(&mut self) -> Result<(), ExportError> {
+        let chunk = self.sink.take();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        self.tx.send(Ok(chunk)).await.map_err(|_| ExportError::Gone)
+    }
+}
+
+/// Runs `write` on a task and streams what it writes. A failure midway is
+/// logged and ends the stream with an error, so the client sees a broken
+/// download rather than a file that looks complete.
+pub fn stream<F, Fut>(write: F) -> impl Stream<Item = Result<Bytes, io::Error>>
+where
+    F: FnOnce(Out) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), ExportError>> + Send,
+{
+    let (tx, rx) = mpsc::channel(4);
+    let out = Out {
+        tx: tx.clone(),
+        sink: Sink::default(),
+    };
+    tokio::spawn(async move {
+        match write(out).await {
+            Ok(()) | Err(ExportError::Gone) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "export failed");
+                let _ = tx.send(Err(io::Error::other("the export failed"))).await;
+            }
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+}
