@@ -1,7 +1,8 @@
 //! Exports parsed back by real parsers, on both backends: the CSV zip
 //! re-imports to the rows stored (current versions, removals marked); the
 //! ODM XML is well-formed and carries every version of every entry and lab
-//! with its audit record; and nobody exports another site's participants.
+//! with its audit record; the FHIR Bundle has the R4 structure, LOINC codes
+//! and UCUM units; and nobody exports another site's participants.
 
 use std::io::{Cursor, Read};
 
@@ -329,6 +330,122 @@ async fn odm_carries_every_version_and_its_audit_record(db: Db) {
     assert_eq!(reasons, ["duplicate", "misread", "wrong unit"]);
 }
 
+/// Checks a resource against the parts of the R4 structure it must have.
+fn check_resource(resource: &Value, patients: &std::collections::BTreeSet<String>) {
+    let kind = resource["resourceType"].as_str().expect("resourceType");
+    let id = resource["id"].as_str().expect("id");
+    assert!(Uuid::parse_str(id).is_ok(), "{id}");
+    let subject = || {
+        let reference = resource["subject"]["reference"].as_str().expect("subject");
+        assert!(
+            patients.contains(reference),
+            "{reference} is a Patient of the bundle"
+        );
+    };
+    match kind {
+        "Patient" => assert!(
+            resource["identifier"][0]["value"]
+                .as_str()
+                .unwrap()
+                .starts_with("DEMO-")
+        ),
+        "Observation" => {
+            let status = resource["status"].as_str().unwrap();
+            assert!(
+                ["final", "amended", "entered-in-error"].contains(&status),
+                "{status}"
+            );
+            let coding = &resource["code"]["coding"][0];
+            assert!(
+                coding["system"].is_string() && coding["code"].is_string(),
+                "{resource}"
+            );
+            assert!(resource["effectiveDateTime"].is_string());
+            subject();
+            if let Some(q) = resource.get("valueQuantity") {
+                assert!(q["value"].is_number(), "{resource}");
+                assert_eq!(q["system"], "http://unitsofmeasure.org");
+                assert!(q["code"].is_string());
+            } else {
+                assert!(
+                    ["LO", "HI"].contains(&resource["valueString"].as_str().unwrap()),
+                    "{resource}"
+                );
+            }
+        }
+        "MedicationAdministration" => {
+            let status = resource["status"].as_str().unwrap();
+            assert!(
+                ["completed", "entered-in-error"].contains(&status),
+                "{status}"
+            );
+            assert!(resource["medicationCodeableConcept"]["text"].is_string());
+            assert!(resource["effectiveDateTime"].is_string());
+            assert_eq!(resource["dosage"]["dose"]["code"], "[IU]");
+            subject();
+        }
+        other => panic!("unexpected resource {other}"),
+    }
+}
+
+async fn fhir_bundle_has_the_r4_structure(db: Db) {
+    let app = spawn_app(db).await;
+    let (investigator, _, p) = fixture(&app).await;
+    let (status, content_type, bytes) = download(
+        &app,
+        &format!("/api/v1/export?format=fhir&participant_id={p}"),
+        &investigator,
+    )
+    .await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/fhir+json")
+    );
+    let bundle: Value = serde_json::from_slice(&bytes).expect("JSON");
+    assert_eq!(
+        (bundle["resourceType"].as_str(), bundle["type"].as_str()),
+        (Some("Bundle"), Some("collection"))
+    );
+    let entries = bundle["entry"].as_array().unwrap();
+    let patients: std::collections::BTreeSet<String> = entries
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "Patient")
+        .map(|e| e["fullUrl"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(patients.len(), 1);
+    for entry in entries {
+        assert_eq!(
+            entry["fullUrl"],
+            format!("urn:uuid:{}", entry["resource"]["id"].as_str().unwrap())
+        );
+        check_resource(&entry["resource"], &patients);
+    }
+    let of = |kind: &str| {
+        entries
+            .iter()
+            .filter(|e| e["resource"]["resourceType"] == kind)
+            .count()
+    };
+    // 3 readings (one removed, kept as entered-in-error), 1 lab; 1 dose.
+    assert_eq!((of("Observation"), of("MedicationAdministration")), (4, 1));
+    let codes: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["resource"]["code"]["coding"][0]["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"15074-8") && codes.contains(&"41653-7"),
+        "{codes:?}"
+    );
+    let statuses: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["resource"]["status"].as_str())
+        .collect();
+    assert!(
+        statuses.contains(&"amended") && statuses.contains(&"entered-in-error"),
+        "{statuses:?}"
+    );
+}
+
 async fn exports_stay_within_the_callers_sites(db: Db) {
     let app = spawn_app(db).await;
     let (investigator, teen, p) = fixture(&app).await;
@@ -384,6 +501,7 @@ async fn exports_stay_within_the_callers_sites(db: Db) {
 
 on_both_backends!(
     csv_reimports_to_the_stored_rows,
+    fhir_bundle_has_the_r4_structure,
     odm_carries_every_version_and_its_audit_record,
     exports_stay_within_the_callers_sites
 );

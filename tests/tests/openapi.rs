@@ -1234,7 +1234,11 @@ async fn answers_match_the_documented_schemas() {
     assert_eq!(status, 422);
 
     // Exports are files, not JSON: checked by status and type.
-    for (format, content_type) in [("csv", "application/zip"), ("odm", "application/xml")] {
+    for (format, content_type) in [
+        ("csv", "application/zip"),
+        ("odm", "application/xml"),
+        ("fhir", "application/fhir+json"),
+    ] {
         let response = app
             .client
             .get(app.url(&format!(

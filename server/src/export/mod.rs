@@ -4,6 +4,7 @@
 //! holds back the writer when the client reads slowly.
 
 pub mod csv;
+pub mod fhir;
 pub mod odm;
 
 use std::{
@@ -22,6 +23,7 @@ use crate::store::{EntryStatus, EntryVersion, LabVersion, Participant, Site, Sto
 pub enum Format {
     Csv,
     Odm,
+    Fhir,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
         match s {
             "csv" => Some(Format::Csv),
             "odm" => Some(Format::Odm),
+            "fhir" => Some(Format::Fhir),
             _ => None,
         }
     }
@@ -37,6 +40,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Odm => "odm",
+            Format::Fhir => "fhir",
         }
     }
 
@@ -44,6 +48,7 @@ impl Format {
         match self {
             Format::Csv => "application/zip",
             Format::Odm => "application/xml",
+            Format::Fhir => "application/fhir+json",
         }
     }
 
@@ -51,6 +56,7 @@ impl Format {
         match self {
             Format::Csv => "ediary-export.zip",
             Format::Odm => "ediary-export.xml",
+            Format::Fhir => "ediary-export.fhir.json",
         }
     }
 }

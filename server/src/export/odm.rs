@@ -199,9 +199,7 @@ fn site_oid(code: &str) -> String {
 }
 
 /// The values of an entry version's items, by item OID suffix.
-fn entry_items(
-    v: &EntryVersion,
-) -> Result<(&'static str, Items), ExportError> {
+fn entry_items(v: &EntryVersion) -> Result<(&'static str, Items), ExportError> {
     let data: serde_json::Value = serde_json::from_str(&v.data)
         .map_err(|e| ExportError::Format(format!("entry {}: {e}", v.entry_id)))?;
     let parsed = EntryData::parse(v.kind, &data)

@@ -38,8 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
-    /// `csv` (a zip of CSV files and a data dictionary) or `odm` (CDISC ODM
-    /// 1.3.2 with audit records).
+    /// `csv` (a zip of CSV files and a data dictionary), `odm` (CDISC ODM
+    /// 1.3.2 with audit records) or `fhir` (an R4 Bundle).
     format: Option<String>,
     /// One participant; without it, every participant of the caller's sites.
     participant_id: Option<Uuid>,
@@ -110,7 +110,7 @@ async fn scope_of(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The export: a zip of CSV files (csv) or ODM XML (odm)",
-            content((String = "application/zip"), (String = "application/xml"))),
+            content((String = "application/zip"), (String = "application/xml"), (String = "application/fhir+json"))),
         (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: not an investigator (of the participant's site)", body = error::Body),
         (status = 404, description = "`not_found`: the participant is unknown or not visible", body = error::Body),
@@ -124,17 +124,17 @@ async fn export_handler(
 ) -> Result<Response, ApiError> {
     let format = match query.format.as_deref().map(Format::parse) {
         Some(Some(format)) => format,
-        Some(None) if matches!(query.format.as_deref(), Some("fhir" | "sdtm")) => {
+        Some(None) if query.format.as_deref() == Some("sdtm") => {
             return Err(ApiError::Unprocessable {
                 fields: BTreeMap::from([(
                     "format".into(),
-                    "fhir and sdtm are not available yet: csv or odm".into(),
+                    "sdtm is not available yet: csv, odm or fhir".into(),
                 )]),
             });
         }
         _ => {
             return Err(ApiError::Unprocessable {
-                fields: BTreeMap::from([("format".into(), "csv or odm".into())]),
+                fields: BTreeMap::from([("format".into(), "csv, odm or fhir".into())]),
             });
         }
     };
@@ -150,6 +150,7 @@ async fn export_handler(
         match format {
             Format::Csv => export::csv::write(store.as_ref(), &scope, out).await,
             Format::Odm => export::odm::write(store.as_ref(), &scope, out).await,
+            Format::Fhir => export::fhir::write(store.as_ref(), &scope, out).await,
         }
     });
     let mut response = Body::from_stream(body).into_response();
