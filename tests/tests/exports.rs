@@ -330,6 +330,76 @@ async fn odm_carries_every_version_and_its_audit_record(db: Db) {
     assert_eq!(reasons, ["duplicate", "misread", "wrong unit"]);
 }
 
+async fn sdtm_datasets_hold_what_stands(db: Db) {
+    let app = spawn_app(db).await;
+    let (investigator, _, p) = fixture(&app).await;
+    let (status, content_type, bytes) = download(
+        &app,
+        &format!("/api/v1/export?format=sdtm&participant_id={p}"),
+        &investigator,
+    )
+    .await;
+    assert_eq!((status, content_type.as_str()), (200, "application/zip"));
+    let files = unzip(&bytes);
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(names, ["ce.csv", "cm.csv", "lb.csv"]);
+    // LB: the LO reading and the corrected one (the removed one is not
+    // tabulated), and the corrected C-peptide.
+    let lb = &files["lb.csv"];
+    let tests: Vec<&str> = lb[1..].iter().map(|r| column(lb, r, "LBTESTCD")).collect();
+    assert_eq!(tests, ["GLUC", "GLUC", "CPEPTIDE"]);
+    let corrected = lb[1..]
+        .iter()
+        .find(|r| column(lb, r, "LBORRES") == "205")
+        .unwrap();
+    assert_eq!(
+        (
+            column(lb, corrected, "LBORRESU"),
+            column(lb, corrected, "LBSTRESN"),
+            column(lb, corrected, "LBTPT")
+        ),
+        ("mg/dL", "205", "BEFORE MEAL")
+    );
+    let lo = lb[1..]
+        .iter()
+        .find(|r| column(lb, r, "LBORRES") == "LO")
+        .unwrap();
+    assert_eq!(
+        (column(lb, lo, "LBORRESU"), column(lb, lo, "LBSTRESN")),
+        ("mmol/L", "")
+    );
+    let c_peptide = lb.last().unwrap();
+    assert_eq!(
+        (
+            column(lb, c_peptide, "LBSTRESN"),
+            column(lb, c_peptide, "LBSTRESU")
+        ),
+        ("298", "pmol/L")
+    );
+    let seq: Vec<&str> = lb[1..].iter().map(|r| column(lb, r, "LBSEQ")).collect();
+    assert_eq!(seq, ["1", "2", "3"]);
+    let ce = &files["ce.csv"];
+    assert_eq!(ce.len(), 2);
+    assert_eq!(
+        (
+            column(ce, &ce[1], "CECAT"),
+            column(ce, &ce[1], "CESEV"),
+            column(ce, &ce[1], "CESCAT")
+        ),
+        ("HYPOGLYCEMIC EVENTS", "LEVEL 1", "DOCUMENTED SYMPTOMATIC")
+    );
+    let cm = &files["cm.csv"];
+    assert_eq!(
+        (column(cm, &cm[1], "CMTRT"), column(cm, &cm[1], "CMDOSE")),
+        ("INSULIN ASPART", "4.5")
+    );
+    for (rows, domain) in [(lb, "LB"), (ce, "CE"), (cm, "CM")] {
+        assert!(rows[1..].iter().all(
+            |r| column(rows, r, "DOMAIN") == domain && column(rows, r, "USUBJID") == "DEMO-001"
+        ));
+    }
+}
+
 /// Checks a resource against the parts of the R4 structure it must have.
 fn check_resource(resource: &Value, patients: &std::collections::BTreeSet<String>) {
     let kind = resource["resourceType"].as_str().expect("resourceType");
@@ -486,7 +556,12 @@ async fn exports_stay_within_the_callers_sites(db: Db) {
     assert_eq!(status, 200);
     assert!(unzip(&bytes)["glucose.csv"].len() == 1, "a header only");
 
-    for bad in ["?format=xls", "", "?format=csv&participant_id=not-a-uuid"] {
+    for bad in [
+        "?format=xls",
+        "",
+        "?format=SDTM",
+        "?format=csv&participant_id=not-a-uuid",
+    ] {
         let (status, _, body) =
             download(&app, &format!("/api/v1/export{bad}"), &investigator).await;
         assert!(status == 422 || status == 400, "{bad}: {status}");
@@ -502,6 +577,7 @@ async fn exports_stay_within_the_callers_sites(db: Db) {
 on_both_backends!(
     csv_reimports_to_the_stored_rows,
     fhir_bundle_has_the_r4_structure,
+    sdtm_datasets_hold_what_stands,
     odm_carries_every_version_and_its_audit_record,
     exports_stay_within_the_callers_sites
 );

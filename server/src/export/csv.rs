@@ -377,7 +377,7 @@ pub async fn write(store: &dyn Store, scope: &Scope, mut out: Out) -> Result<(),
     out.flush().await
 }
 
-fn write_rows<W: std::io::Write, S: AsRef<[u8]>>(
+pub(super) fn write_rows<W: std::io::Write, S: AsRef<[u8]>>(
     to: &mut W,
     rows: &[Vec<S>],
 ) -> Result<(), ExportError> {

@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod fhir;
 pub mod odm;
+pub mod sdtm;
 
 use std::{
     io::{self, Write},
@@ -24,6 +25,7 @@ pub enum Format {
     Csv,
     Odm,
     Fhir,
+    Sdtm,
 }
 
 impl Format {
@@ -32,6 +34,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "odm" => Some(Format::Odm),
             "fhir" => Some(Format::Fhir),
+            "sdtm" => Some(Format::Sdtm),
             _ => None,
         }
     }
@@ -41,12 +44,13 @@ impl Format {
             Format::Csv => "csv",
             Format::Odm => "odm",
             Format::Fhir => "fhir",
+            Format::Sdtm => "sdtm",
         }
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
-            Format::Csv => "application/zip",
+            Format::Csv | Format::Sdtm => "application/zip",
             Format::Odm => "application/xml",
             Format::Fhir => "application/fhir+json",
         }
@@ -57,6 +61,7 @@ impl Format {
             Format::Csv => "ediary-export.zip",
             Format::Odm => "ediary-export.xml",
             Format::Fhir => "ediary-export.fhir.json",
+            Format::Sdtm => "ediary-sdtm.zip",
         }
     }
 }

@@ -39,7 +39,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
     /// `csv` (a zip of CSV files and a data dictionary), `odm` (CDISC ODM
-    /// 1.3.2 with audit records) or `fhir` (an R4 Bundle).
+    /// 1.3.2 with audit records), `fhir` (an R4 Bundle) or `sdtm` (LB, CE
+    /// and CM datasets as CSV, zipped).
     format: Option<String>,
     /// One participant; without it, every participant of the caller's sites.
     participant_id: Option<Uuid>,
@@ -124,17 +125,9 @@ async fn export_handler(
 ) -> Result<Response, ApiError> {
     let format = match query.format.as_deref().map(Format::parse) {
         Some(Some(format)) => format,
-        Some(None) if query.format.as_deref() == Some("sdtm") => {
-            return Err(ApiError::Unprocessable {
-                fields: BTreeMap::from([(
-                    "format".into(),
-                    "sdtm is not available yet: csv, odm or fhir".into(),
-                )]),
-            });
-        }
         _ => {
             return Err(ApiError::Unprocessable {
-                fields: BTreeMap::from([("format".into(), "csv, odm or fhir".into())]),
+                fields: BTreeMap::from([("format".into(), "csv, odm, fhir or sdtm".into())]),
             });
         }
     };
@@ -151,6 +144,7 @@ async fn export_handler(
             Format::Csv => export::csv::write(store.as_ref(), &scope, out).await,
             Format::Odm => export::odm::write(store.as_ref(), &scope, out).await,
             Format::Fhir => export::fhir::write(store.as_ref(), &scope, out).await,
+            Format::Sdtm => export::sdtm::write(store.as_ref(), &scope, out).await,
         }
     });
     let mut response = Body::from_stream(body).into_response();
