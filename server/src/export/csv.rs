@@ -3,13 +3,12 @@
 //! file is written participant by participant into the zip as it streams.
 
 use app::domain::{
-    classification::Classification,
     entry::{EntryData, Kind},
     glucose::{GlucoseValue, to_mg_dl},
 };
 use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 
-use super::{ExportError, Out, Records, Scope, status};
+use super::{ExportError, Out, Records, Scope, status, word};
 use crate::store::{EntryVersion, LabVersion, Participant, Store};
 
 /// (file, column, meaning) for every column of every file.
@@ -217,23 +216,8 @@ const LAB_HEADER: [&str; 15] = [
     "reason",
 ];
 
-/// A JSON enum value as its spelling ("before_meal").
-fn word<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn entry_row(p: &Participant, v: &EntryVersion) -> Result<Vec<String>, ExportError> {
-    let data: serde_json::Value = serde_json::from_str(&v.data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e}", v.entry_id)))?;
-    let parsed = EntryData::parse(v.kind, &data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e:?}", v.entry_id)))?;
-    let classification: Option<Classification> = v
-        .classification
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok());
+    let (parsed, classification) = super::decoded(v)?;
     let level = classification
         .map(|c| c.ada_level.to_string())
         .unwrap_or_default();

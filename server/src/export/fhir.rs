@@ -50,10 +50,7 @@ fn observation_status(v_status: EntryStatus, version: i64) -> &'static str {
 /// The glucose reading, the insulin dose, or nothing (events are not part
 /// of this export).
 fn entry_resource(p: &Participant, v: &EntryVersion) -> Result<Option<Value>, ExportError> {
-    let data: Value = serde_json::from_str(&v.data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e}", v.entry_id)))?;
-    let parsed = EntryData::parse(v.kind, &data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e:?}", v.entry_id)))?;
+    let (parsed, _) = super::decoded(v)?;
     Ok(match parsed {
         EntryData::Glucose(g) => {
             // clinical.md: 41653-7 capillary blood by glucometer (mass),

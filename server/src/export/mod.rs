@@ -141,6 +141,35 @@ fn latest<T>(items: &[T], key: impl Fn(&T) -> (Uuid, i64)) -> Vec<&T> {
     out
 }
 
+/// An entry version's data and classification, read back.
+pub(crate) fn decoded(
+    v: &EntryVersion,
+) -> Result<
+    (
+        app::domain::entry::EntryData,
+        Option<app::domain::classification::Classification>,
+    ),
+    ExportError,
+> {
+    let data: serde_json::Value = serde_json::from_str(&v.data)
+        .map_err(|e| ExportError::Format(format!("entry {}: {e}", v.entry_id)))?;
+    let parsed = app::domain::entry::EntryData::parse(v.kind, &data)
+        .map_err(|e| ExportError::Format(format!("entry {}: {e:?}", v.entry_id)))?;
+    let classification = v
+        .classification
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok());
+    Ok((parsed, classification))
+}
+
+/// A JSON enum value as its spelling ("before_meal").
+pub(crate) fn word<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 pub fn status(status: EntryStatus) -> &'static str {
     status.as_str()
 }

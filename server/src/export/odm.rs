@@ -12,11 +12,9 @@ use quick_xml::{
 };
 use uuid::Uuid;
 
-use app::domain::{
-    classification::Classification, entry::EntryData, glucose::GlucoseValue, mutation::Op,
-};
+use app::domain::{entry::EntryData, glucose::GlucoseValue, mutation::Op};
 
-use super::{ExportError, Out, Records, Scope, Sink};
+use super::{ExportError, Out, Records, Scope, Sink, word};
 use crate::store::{EntryStatus, EntryVersion, LabVersion, Store};
 
 const STUDY_OID: &str = "ST.EDIARY";
@@ -101,13 +99,6 @@ const GROUPS: [(&str, &str, &str); 4] = [
     ("HYPO", "Hypoglycemic events", "F.DIARY"),
     ("LAB", "Visit labs", "F.LABS"),
 ];
-
-fn word<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
 
 fn metadata(w: &mut Xml, study_name: &str) -> Result<(), ExportError> {
     start(w, "Study", &[("OID", STUDY_OID)])?;
@@ -200,14 +191,7 @@ fn site_oid(code: &str) -> String {
 
 /// The values of an entry version's items, by item OID suffix.
 fn entry_items(v: &EntryVersion) -> Result<(&'static str, Items), ExportError> {
-    let data: serde_json::Value = serde_json::from_str(&v.data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e}", v.entry_id)))?;
-    let parsed = EntryData::parse(v.kind, &data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e:?}", v.entry_id)))?;
-    let classification: Option<Classification> = v
-        .classification
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok());
+    let (parsed, classification) = super::decoded(v)?;
     let level = classification.map(|c| c.ada_level.to_string());
     let mut values: Vec<(&str, String)> = Vec::new();
     let mut put = |item: &'static str, value: Option<String>| {

@@ -12,7 +12,7 @@ use app::domain::{
 };
 use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 
-use super::{ExportError, Out, Records, Scope};
+use super::{ExportError, Out, Records, Scope, word};
 use crate::store::{EntryStatus, Participant, Store};
 
 pub const LB: [&str; 18] = [
@@ -28,13 +28,6 @@ pub const CM: [&str; 13] = [
     "STUDYID", "DOMAIN", "USUBJID", "CMSEQ", "CMREFID", "CMTRT", "CMCAT", "CMSCAT", "CMINDC",
     "CMDOSE", "CMDOSU", "CMROUTE", "CMSTDTC",
 ];
-
-fn word<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
 
 fn upper<T: serde::Serialize>(value: &T) -> String {
     word(value).replace('_', " ").to_uppercase()
@@ -67,14 +60,7 @@ fn rows_of(study: &str, p: &Participant, records: &Records) -> Result<Rows, Expo
         if v.status == EntryStatus::Voided {
             continue;
         }
-        let data: serde_json::Value = serde_json::from_str(&v.data)
-            .map_err(|e| ExportError::Format(format!("entry {}: {e}", v.entry_id)))?;
-        let parsed = EntryData::parse(v.kind, &data)
-            .map_err(|e| ExportError::Format(format!("entry {}: {e:?}", v.entry_id)))?;
-        let classification: Option<Classification> = v
-            .classification
-            .as_deref()
-            .and_then(|c| serde_json::from_str(c).ok());
+        let (parsed, classification) = super::decoded(v)?;
         match parsed {
             EntryData::Glucose(g) => {
                 let (orres, stresc, stresn) = match g.value {
