@@ -30,7 +30,8 @@ help:
 	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
 	@echo "make test   formatting, clippy (ssr and hydrate), unit and integration tests on"
 	@echo "            SQLite and PostgreSQL, browser tests"
-	@echo "make bench  start-up, sign-in, sync and phone first-tap figures, WASM size"
+	@echo "make bench  start-up, sign-in, sync, study-scale and phone first-tap figures,"
+	@echo "            WASM size"
 	@echo "            (BENCHMARKS.md)"
 
 ## Installing what is missing ------------------------------------------------
@@ -109,6 +110,7 @@ bench: build
 	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo run --release -p ediary-tests --bin startup-bench
 	EDIARY_BIN=$(RELEASE_BIN) cargo run --release -p ediary-tests --bin signin-bench -- 100 1000
 	EDIARY_BIN=$(RELEASE_BIN) tests/with-postgres.sh cargo run --release -p ediary-tests --bin sync-bench -- 200 10
+	EDIARY_BIN=$(RELEASE_BIN) cargo run --release -p ediary-tests --bin study-bench -- 1000 365
 	$(call install_missing,$(TEST_NEEDS))
 	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) tests/browser/run.sh first-tap.bench.mjs 5
 

@@ -9,19 +9,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use ediary_tests::free_port;
+use ediary_tests::{bench::peak_memory_kib, free_port};
 use serde_json::json;
-
-fn peak_memory_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
 
 fn main() {
     let bin = std::env::var_os("EDIARY_BIN").expect("set EDIARY_BIN to the ediary binary");

@@ -22,102 +22,20 @@ use std::{
 
 use app::domain::account::Role;
 use chrono::Utc;
-use ediary_tests::{diary, free_port};
-use secrecy::SecretString;
+use ediary_tests::{
+    bench::{self, peak_memory_kib},
+    diary, free_port,
+};
 use serde_json::{Value, json};
 use server::{
     audit::AuditContext,
     config::DatabaseUrl,
-    enrollment, password,
-    store::{self, CodeKind, NewEnrollmentCode, NewUser, Participant, Site, Store},
+    store::{self, Store},
     sync::{self, SyncRequest, plan::Sender},
 };
 use uuid::Uuid;
 
 const BATCH: usize = 20;
-const PASSWORD: &str = "bench phone password";
-
-fn peak_memory_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// A site and `n` enrolled participants with their own accounts
-/// (`bench.0`, `bench.1`, ...), written through the store.
-async fn enrol(store: &dyn Store, n: usize) -> Vec<(String, Uuid, Uuid)> {
-    let context = AuditContext::command_line();
-    let site = Site {
-        id: Uuid::now_v7(),
-        code: "BENCH".into(),
-        name: "Benchmark site".into(),
-        timezone: "Asia/Shanghai".into(),
-        emergency_phone: "+86 0".into(),
-    };
-    store.create_site(&site, &context).await.expect("site");
-    let hash = password::hash(SecretString::from(PASSWORD))
-        .await
-        .expect("hash");
-    let investigator = NewUser {
-        id: Uuid::now_v7(),
-        username: "bench.investigator".into(),
-        display_name: "Bench investigator".into(),
-        role: Role::Investigator,
-        password_hash: hash.clone(),
-    };
-    store
-        .create_user(&investigator, &[site.id], &context)
-        .await
-        .expect("investigator");
-    let mut accounts = Vec::with_capacity(n);
-    for i in 0..n {
-        let participant = Participant {
-            id: Uuid::now_v7(),
-            site_id: site.id,
-            study_id: format!("B-{i:04}"),
-            birth_year: 2010,
-            diagnosis_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
-            weight_kg: None,
-            user_id: None,
-            enrolled_at: Utc::now() - chrono::Duration::days(30),
-        };
-        let code = enrollment::new_code();
-        let code_hash = enrollment::hash(&code);
-        store
-            .create_participant(
-                &participant,
-                &NewEnrollmentCode {
-                    code_hash: code_hash.clone(),
-                    kind: CodeKind::Participant,
-                    participant_id: participant.id,
-                    created_by: investigator.id,
-                    expires_at_ms: i64::MAX,
-                },
-                &context,
-            )
-            .await
-            .expect("participant");
-        let user = NewUser {
-            id: Uuid::now_v7(),
-            username: format!("bench.{i}"),
-            display_name: format!("Bench {i}"),
-            role: Role::Participant,
-            password_hash: hash.clone(),
-        };
-        store
-            .enroll(&code_hash, &user, Utc::now().timestamp_millis(), &context)
-            .await
-            .expect("enrol")
-            .expect("code accepted");
-        accounts.push((user.username, user.id, participant.id));
-    }
-    accounts
-}
 
 fn batches(participant: Uuid, count: usize) -> Vec<Vec<Value>> {
     (0..count)
@@ -174,7 +92,7 @@ async fn over_http(
     for (username, _, participant) in accounts {
         let login: Value = client
             .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"username": username, "password": PASSWORD}))
+            .json(&json!({"username": username, "password": bench::PASSWORD}))
             .send()
             .await
             .expect("login")
@@ -361,7 +279,7 @@ fn main() {
         let parsed = DatabaseUrl::parse(&url).expect("database URL");
         let accounts = runtime.block_on(async {
             let store = store::open(&parsed).await.expect("open store");
-            let accounts = enrol(store.as_ref(), phones).await;
+            let accounts = bench::enrol(store.as_ref(), phones, 30).await;
             store.close().await;
             accounts
         });

@@ -307,7 +307,10 @@ pub(super) async fn participant_versions(
     participant: Uuid,
 ) -> Result<Vec<EntryVersion>, StoreError> {
     Ok(sqlx::query(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM entry_versions v WHERE v.participant_id = $1
+        // Through `entries` (indexed by participant): entry_versions is
+        // keyed by entry.
+        "SELECT {ENTRY_COLUMNS} FROM entries e JOIN entry_versions v ON v.entry_id = e.id
+          WHERE e.participant_id = $1
           ORDER BY v.event_at_us, v.entry_id, v.version"
     ))
     .bind(participant)
