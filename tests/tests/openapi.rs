@@ -81,6 +81,8 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("put", "/api/v1/labs/{id}"),
     ("post", "/api/v1/labs/{id}/void"),
     ("get", "/api/v1/labs/{id}/history"),
+    ("get", "/api/v1/study/visits"),
+    ("put", "/api/v1/study/visits"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1107,6 +1109,40 @@ async fn answers_match_the_documented_schemas() {
     assert!(c.doc["paths"]["/api/v1/alerts/stream"]["get"]["responses"]["200"]["content"]["text/event-stream"].is_object());
     c.succeeded
         .insert(("get".to_owned(), "/api/v1/alerts/stream".to_owned()));
+
+    // The visit schedule.
+    let (_, schedule) = c
+        .call(
+            "get",
+            "/api/v1/study/visits",
+            &[],
+            "",
+            Some(&investigator),
+            None,
+        )
+        .await;
+    let (status, _) = c
+        .call(
+            "put",
+            "/api/v1/study/visits",
+            &[],
+            "",
+            Some(&admin),
+            Some(schedule.clone()),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = c
+        .call(
+            "put",
+            "/api/v1/study/visits",
+            &[],
+            "",
+            Some(&admin),
+            Some(json!({"visits": []})),
+        )
+        .await;
+    assert_eq!(status, 422);
 
     // Visit labs: one recorded, one refused, corrected, a stale correction,
     // removed, listed and its history.

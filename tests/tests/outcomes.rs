@@ -355,4 +355,119 @@ async fn who_may_see_figures_and_labs(db: Db) {
     }
 }
 
-on_both_backends!(figures_by_hand, who_may_see_figures_and_labs);
+async fn the_visit_schedule_is_the_studys(db: Db) {
+    let app = spawn_app(db).await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    let investigator = token(&app, "demo.investigator").await;
+    let guardian = token(&app, "demo.guardian").await;
+    let admin = staff_token(&app, "admin.one", Role::Admin, &[]).await;
+    let (status, schedule) = call(
+        &app,
+        Method::GET,
+        "/api/v1/study/visits",
+        &investigator,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let codes: Vec<&str> = schedule["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "baseline", "month_1", "month_3", "month_6", "month_9", "month_12"
+        ]
+    );
+    assert_eq!(
+        call(&app, Method::GET, "/api/v1/study/visits", &guardian, None)
+            .await
+            .0,
+        403
+    );
+
+    let mut longer = schedule.clone();
+    longer["visits"].as_array_mut().unwrap().push(
+        json!({"code": "month_18", "name": "Month 18", "day": 545, "before": 30, "after": 30}),
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::PUT,
+            "/api/v1/study/visits",
+            &investigator,
+            Some(longer.clone())
+        )
+        .await
+        .0,
+        403
+    );
+    let mut overlapping = longer.clone();
+    overlapping["visits"][6]["day"] = json!(380);
+    let (status, error) = call(
+        &app,
+        Method::PUT,
+        "/api/v1/study/visits",
+        &admin,
+        Some(overlapping),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        error["error"]["fields"]["visits[6].before"].is_string(),
+        "{error}"
+    );
+    assert_eq!(
+        call(
+            &app,
+            Method::PUT,
+            "/api/v1/study/visits",
+            &admin,
+            Some(longer)
+        )
+        .await
+        .0,
+        200
+    );
+
+    // Labs name a visit of the schedule, or "unscheduled".
+    let (_, me) = call(&app, Method::GET, "/api/v1/me", &guardian, None).await;
+    let labs = format!(
+        "/api/v1/participants/{}/labs",
+        me["participant_ids"][0].as_str().unwrap()
+    );
+    let lab = |visit: &str| json!({"visit": visit, "taken_at": "2026-11-14", "kind": "weight", "value": 30, "unit": "kg"});
+    for (visit, expected) in [("month_18", 201), ("unscheduled", 201), ("month_2", 422)] {
+        let (status, answer) =
+            call(&app, Method::POST, &labs, &investigator, Some(lab(visit))).await;
+        assert_eq!(status, expected, "{visit}: {answer}");
+        if status == 422 {
+            assert!(
+                answer["error"]["fields"]["visit"]
+                    .as_str()
+                    .unwrap()
+                    .contains("month_18"),
+                "{answer}"
+            );
+        }
+    }
+    let trail = app.store.audit_page(0, 10_000).await.unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|r| r.action == "study.visit_schedule")
+            .count(),
+        1
+    );
+}
+
+on_both_backends!(
+    figures_by_hand,
+    who_may_see_figures_and_labs,
+    the_visit_schedule_is_the_studys
+);

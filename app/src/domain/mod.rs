@@ -10,3 +10,4 @@ pub mod insulin;
 pub mod labs;
 pub mod mutation;
 pub mod outcomes;
+pub mod visits;

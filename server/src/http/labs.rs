@@ -126,11 +126,23 @@ async fn site_participant(
     }
 }
 
-fn checked(input: &LabInput) -> Result<NaiveDate, ApiError> {
-    input
-        .check()
-        .map(|c| c.taken_on)
-        .map_err(|fields| ApiError::Unprocessable { fields })
+/// The lab's own checks, and a visit of the study's schedule.
+async fn checked(state: &AppState, input: &LabInput) -> Result<NaiveDate, ApiError> {
+    let schedule = state.store.visit_schedule().await?;
+    let known = app::domain::visits::is_known(&schedule, input.visit.trim());
+    match input.check() {
+        Ok(checked) if known => Ok(checked.taken_on),
+        outcome => {
+            let mut fields = outcome.err().unwrap_or_default();
+            if !known {
+                let codes: Vec<&str> = schedule.iter().map(|v| v.code.as_str()).collect();
+                fields
+                    .entry("visit".into())
+                    .or_insert_with(|| format!("one of {}, or unscheduled", codes.join(", ")));
+            }
+            Err(ApiError::Unprocessable { fields })
+        }
+    }
 }
 
 fn reason_of(reason: &str) -> Result<String, ApiError> {
@@ -169,7 +181,7 @@ async fn create(
     ApiJson(input): ApiJson<LabInput>,
 ) -> Result<(StatusCode, Json<LabView>), ApiError> {
     let participant = site_participant(&state, &user, id).await?;
-    let taken_on = checked(&input)?;
+    let taken_on = checked(&state, &input).await?;
     let version = LabVersion {
         lab_id: Uuid::now_v7(),
         version: 1,
@@ -281,7 +293,7 @@ async fn amend(
     ApiJson(body): ApiJson<LabCorrection>,
 ) -> Result<Json<LabView>, ApiError> {
     let reason = reason_of(&body.reason)?;
-    let taken_on = checked(&body.lab)?;
+    let taken_on = checked(&state, &body.lab).await?;
     let head = correctable(&state, &user, id, body.base_version).await?;
     let version = LabVersion {
         version: head.version + 1,

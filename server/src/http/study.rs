@@ -1,6 +1,7 @@
 //! Study-wide settings: the emergency advice phones show after a severe or
-//! potentially serious event (everyone reads it; admins change it), and the
-//! alert thresholds (staff read them; admins change them).
+//! potentially serious event (everyone reads it; admins change it), the
+//! alert thresholds and the visit schedule (staff read them; admins change
+//! them).
 
 use axum::{Json, extract::State};
 use serde::{Deserialize, Serialize};
@@ -12,12 +13,83 @@ use super::{
     error::{self, ApiError, ApiJson},
 };
 use crate::{policy, state::AppState};
-use app::domain::alerts::AlertSettings;
+use app::domain::{
+    alerts::AlertSettings,
+    visits::{self, Visit},
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_advice, put_advice))
         .routes(routes!(get_alert_settings, put_alert_settings))
+        .routes(routes!(get_visits, put_visits))
+}
+
+/// The visit schedule (`{"visits": [...]}`).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct VisitSchedule {
+    /// In order of `day`; labs name one of these codes, or "unscheduled".
+    visits: Vec<Visit>,
+}
+
+/// The visit schedule (staff).
+#[utoipa::path(
+    get,
+    path = "/v1/study/visits",
+    operation_id = "get_visits",
+    tag = "study",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The schedule", body = VisitSchedule),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
+    )
+)]
+async fn get_visits(
+    user: AuthUser,
+    State(state): State<AppState>,
+) -> Result<Json<VisitSchedule>, ApiError> {
+    if policy::alert_scope(&user.actor()).is_none() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(Json(VisitSchedule {
+        visits: state.store.visit_schedule().await?,
+    }))
+}
+
+/// Replaces the visit schedule (admins). Labs already entered keep the
+/// visit they name.
+#[utoipa::path(
+    put,
+    path = "/v1/study/visits",
+    operation_id = "put_visits",
+    tag = "study",
+    request_body = VisitSchedule,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The schedule", body = VisitSchedule),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`, with the fields at fault", body = error::Body),
+    )
+)]
+async fn put_visits(
+    user: AuthUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<VisitSchedule>,
+) -> Result<Json<VisitSchedule>, ApiError> {
+    if !policy::may_create_site(&user.actor()) {
+        return Err(ApiError::Forbidden);
+    }
+    visits::check(&body.visits).map_err(|fields| ApiError::Unprocessable { fields })?;
+    state
+        .store
+        .set_visit_schedule(&body.visits, &user.context)
+        .await?;
+    Ok(Json(body))
 }
 
 /// The study's alert thresholds, in whole units.

@@ -131,3 +131,8 @@ pub(crate) fn lab_version_saved(v: &LabVersion) -> AuditEvent {
     event.reason = v.reason.clone();
     event
 }
+
+pub(crate) fn visit_schedule_set(visits: &[app::domain::visits::Visit]) -> AuditEvent {
+    AuditEvent::new("study.visit_schedule", "study", "visit_schedule")
+        .after(json!({ "visits": visits }))
+}

@@ -390,6 +390,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     /// The study's emergency advice: (English, Simplified Chinese).
+    /// The study's visit schedule.
+    async fn visit_schedule(&self) -> Result<Vec<app::domain::visits::Visit>, StoreError>;
+
+    /// Replaces the visit schedule (checked by the caller), audited.
+    async fn set_visit_schedule(
+        &self,
+        visits: &[app::domain::visits::Visit],
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
     async fn emergency_advice(&self) -> Result<(String, String), StoreError>;
 
     async fn set_emergency_advice(
@@ -473,4 +483,10 @@ pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>, StoreError> {
         DatabaseUrl::Sqlite { url, .. } => Arc::new(sqlite::SqliteStore::open(url).await?),
         DatabaseUrl::Postgres(url) => Arc::new(postgres::PgStore::open(url).await?),
     })
+}
+
+/// A stored visit schedule, read back.
+pub(crate) fn schedule_from(text: &str) -> Result<Vec<app::domain::visits::Visit>, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Refused(format!("stored visit schedule: {e}")))
 }

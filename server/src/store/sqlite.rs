@@ -1412,6 +1412,30 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn visit_schedule(&self) -> Result<Vec<app::domain::visits::Visit>, StoreError> {
+        let (text,): (String,) = sqlx::query_as("SELECT visits FROM visit_schedule")
+            .fetch_one(&self.pool)
+            .await?;
+        super::schedule_from(&text)
+    }
+
+    async fn set_visit_schedule(
+        &self,
+        visits: &[app::domain::visits::Visit],
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let text = serde_json::to_string(visits).map_err(|e| StoreError::Refused(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE visit_schedule SET visits = $1, updated_at = $2")
+            .bind(text)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, context, &events::visit_schedule_set(visits)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn emergency_advice(&self) -> Result<(String, String), StoreError> {
         Ok(
             sqlx::query_as("SELECT text_en, text_zh FROM emergency_advice")

@@ -170,7 +170,11 @@ async fn fill(
                                 participant_id: participant,
                                 status: EntryStatus::Active,
                                 input: LabInput {
-                                    visit: format!("month_{}", quarter * 3),
+                                    visit: if quarter == 0 {
+                                        "baseline".into()
+                                    } else {
+                                        format!("month_{}", quarter * 3)
+                                    },
                                     taken_at: on.to_string(),
                                     kind,
                                     name: None,
