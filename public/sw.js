@@ -81,8 +81,13 @@ self.addEventListener('fetch', (event) => {
   // next start. (No pruning there: the page being served may still need
   // the files of the release it came with.)
   if (request.mode === 'navigate' && url.pathname === '/diary') {
-    const fresh = fetch(request).then(async (response) => {
-      if (response.ok) await remember(new Request('/diary'), response.clone(), false);
+    // Fetched by URL rather than with the navigation's own request, whose
+    // abort (a reload, a second tap) must not fail the refresh.
+    // Keeping a copy may fail (storage full): the page is served anyway.
+    const fresh = fetch('/diary', { credentials: 'same-origin' }).then((response) => {
+      if (response.ok) {
+        event.waitUntil(remember(new Request('/diary'), response.clone(), false).catch(() => {}));
+      }
       return response;
     });
     event.respondWith(
@@ -91,7 +96,9 @@ self.addEventListener('fetch', (event) => {
           event.waitUntil(fresh.catch(() => {}));
           return hit;
         }
-        return fresh.catch(async () => (await caches.match('/')) || Response.error());
+        // Never another page in its place: the main bundle at /diary would
+        // not start the phone app.
+        return fresh.catch(async () => (await caches.match('/diary')) || Response.error());
       }),
     );
     return;
@@ -100,7 +107,7 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(
     fetch(request)
       .then((response) => {
-        if (response.ok) event.waitUntil(remember(request, response.clone()));
+        if (response.ok) event.waitUntil(remember(request, response.clone()).catch(() => {}));
         return response;
       })
       .catch(async () => (await caches.match(request, { ignoreSearch: true })) || (await caches.match('/')) || Response.error()),

@@ -143,6 +143,12 @@ test('offline: three entries wait in the outbox, survive a reload and are sent o
   const problems = watchProblems(page, { allowOffline: true });
   await openDiary(page, DEMO.teen);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  // A page that loaded while the worker was still activating is not under
+  // it; the next visit is.
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
+    await page.reload();
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 90_000 });
+  }
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
   await waitSynced(page);
   const me = await login(base, DEMO.teen);
