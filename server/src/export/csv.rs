@@ -8,7 +8,7 @@ use app::domain::{
 };
 use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 
-use super::{ExportError, Out, Records, Scope, status, word};
+use super::{ExportError, Out, Records, Scope, word};
 use crate::store::{EntryVersion, LabVersion, Participant, Store};
 
 /// (file, column, meaning) for every column of every file.
@@ -226,7 +226,7 @@ fn entry_row(p: &Participant, v: &EntryVersion) -> Result<Vec<String>, ExportErr
         p.id.to_string(),
         v.entry_id.to_string(),
         v.version.to_string(),
-        status(v.status).to_owned(),
+        v.status.as_str().to_owned(),
     ];
     let note = match &parsed {
         EntryData::Glucose(g) => {
@@ -301,7 +301,7 @@ fn lab_row(p: &Participant, v: &LabVersion) -> Vec<String> {
         p.id.to_string(),
         v.lab_id.to_string(),
         v.version.to_string(),
-        status(v.status).to_owned(),
+        v.status.as_str().to_owned(),
         v.input.visit.clone(),
         v.input.taken_at.clone(),
         v.input.kind.as_str().to_owned(),

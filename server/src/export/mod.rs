@@ -18,7 +18,7 @@ use futures_util::Stream;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::store::{EntryStatus, EntryVersion, LabVersion, Participant, Site, Store, StoreError};
+use crate::store::{EntryVersion, LabVersion, Participant, Site, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -114,31 +114,13 @@ impl Records {
 
     /// The current version of each entry, in the order they are listed.
     pub fn current_entries(&self) -> Vec<&EntryVersion> {
-        latest(&self.versions, |v| (v.entry_id, v.version))
+        crate::store::latest_versions(&self.versions, |v| (v.entry_id, v.version))
     }
 
     /// The current version of each lab.
     pub fn current_labs(&self) -> Vec<&LabVersion> {
-        latest(&self.labs, |v| (v.lab_id, v.version))
+        crate::store::latest_versions(&self.labs, |v| (v.lab_id, v.version))
     }
-}
-
-/// The highest version of each record, in first-seen order.
-fn latest<T>(items: &[T], key: impl Fn(&T) -> (Uuid, i64)) -> Vec<&T> {
-    let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
-    let mut out: Vec<&T> = Vec::new();
-    for item in items {
-        let (id, version) = key(item);
-        match at.get(&id) {
-            Some(&i) if key(out[i]).1 < version => out[i] = item,
-            Some(_) => {}
-            None => {
-                at.insert(id, out.len());
-                out.push(item);
-            }
-        }
-    }
-    out
 }
 
 /// An entry version's data and classification, read back.
@@ -168,10 +150,6 @@ pub(crate) fn word<T: serde::Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-pub fn status(status: EntryStatus) -> &'static str {
-    status.as_str()
 }
 
 /// A writer's output, shared so it can be drained while the writer lives.

@@ -228,18 +228,12 @@ async fn list(
     }))
 }
 
-/// The highest version of each lab (input ordered by lab, then version).
+/// The current version of each lab.
 pub(crate) fn current(versions: Vec<LabVersion>) -> Vec<LabVersion> {
-    let mut latest: BTreeMap<Uuid, LabVersion> = BTreeMap::new();
-    for v in versions {
-        match latest.get(&v.lab_id) {
-            Some(kept) if kept.version >= v.version => {}
-            _ => {
-                latest.insert(v.lab_id, v);
-            }
-        }
-    }
-    latest.into_values().collect()
+    crate::store::latest_versions(&versions, |v| (v.lab_id, v.version))
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 /// The current version of a lab the caller may correct.

@@ -490,3 +490,22 @@ pub(crate) fn schedule_from(text: &str) -> Result<Vec<app::domain::visits::Visit
     serde_json::from_str(text)
         .map_err(|e| StoreError::Refused(format!("stored visit schedule: {e}")))
 }
+
+/// The highest version of each record (versions keyed by `(id, version)`),
+/// in first-seen order.
+pub fn latest_versions<T>(items: &[T], key: impl Fn(&T) -> (uuid::Uuid, i64)) -> Vec<&T> {
+    let mut at: std::collections::HashMap<uuid::Uuid, usize> = std::collections::HashMap::new();
+    let mut out: Vec<&T> = Vec::new();
+    for item in items {
+        let (id, version) = key(item);
+        match at.get(&id) {
+            Some(&i) if key(out[i]).1 < version => out[i] = item,
+            Some(_) => {}
+            None => {
+                at.insert(id, out.len());
+                out.push(item);
+            }
+        }
+    }
+    out
+}
