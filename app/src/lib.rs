@@ -11,19 +11,21 @@ pub mod inbox;
 pub mod pages;
 pub mod participants;
 pub mod phone;
+pub mod review;
 pub mod session;
 pub mod study;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::pages::{
     diary::Diary, enroll::Enroll, inbox::Inbox, mfa_setup::MfaSetup,
-    new_participant::NewParticipant, not_found::NotFound, sessions::Sessions, sign_in::SignIn,
+    new_participant::NewParticipant, not_found::NotFound, participant::Participant, roster::Roster,
+    sessions::Sessions, sign_in::SignIn,
 };
 
 /// The service worker's cache (`CACHE` in public/sw.js): emptied at sign-out.
@@ -95,7 +97,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("inbox") view=Inbox />
                     <Route path=StaticSegment("sessions") view=Sessions />
                     <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
+                    <Route path=StaticSegment("participants") view=Roster />
                     <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />
+                    <Route path=(StaticSegment("participants"), ParamSegment("id")) view=Participant />
                 </Routes>
             </main>
         </Router>

@@ -53,6 +53,14 @@ pub fn participant_list_scope(actor: &Actor) -> Option<(Vec<Uuid>, Vec<Uuid>)> {
     }
 }
 
+/// Whose roster the actor reviews: investigators their sites'.
+pub fn roster_sites(actor: &Actor) -> Option<Vec<Uuid>> {
+    match actor.role {
+        Role::Investigator => Some(actor.links.site_ids.clone()),
+        Role::Participant | Role::Guardian | Role::Admin => None,
+    }
+}
+
 /// Whose data the actor may export in bulk: investigators their sites'.
 /// The contract also names admins; they hold no health data here (see
 /// `may_view_participant`), so they are refused until the trial decides.

@@ -45,7 +45,7 @@ impl LabKind {
     }
 
     /// Units accepted, each with the plausible range of a value in it.
-    fn units(self) -> &'static [(&'static str, f64, f64)] {
+    pub fn units(self) -> &'static [(&'static str, f64, f64)] {
         match self {
             LabKind::Weight => &[("kg", 2.0, 300.0)],
             LabKind::Hba1c => &[("%", 3.0, 20.0), ("mmol/mol", 9.0, 195.0)],

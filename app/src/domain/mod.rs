@@ -10,4 +10,5 @@ pub mod insulin;
 pub mod labs;
 pub mod mutation;
 pub mod outcomes;
+pub mod roster;
 pub mod visits;

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     classification::{Ada2005Class, classify_reading},
@@ -44,7 +44,7 @@ pub struct Labs {
     pub hba1c_percent: Vec<(NaiveDate, f64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     pub window: WindowView,
     pub insulin: Insulin,
@@ -55,21 +55,21 @@ pub struct Figures {
     pub completeness: Completeness,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WindowView {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub days: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Insulin {
     pub days_with_data: usize,
     pub mean_daily_units: Option<f64>,
     pub mean_units_per_kg: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Glucose {
     pub count: usize,
     pub mean_mg_dl: Option<f64>,
@@ -79,7 +79,7 @@ pub struct Glucose {
 }
 
 /// Shares of readings, adding up to 1.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranges {
     pub below_54: f64,
     #[serde(rename = "54_69")]
@@ -91,7 +91,7 @@ pub struct Ranges {
     pub above_250: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hypoglycemia {
     /// Glucose readings by ADA level ("1", "2").
     pub readings_by_level: BTreeMap<String, usize>,
@@ -101,19 +101,19 @@ pub struct Hypoglycemia {
     pub severe_events: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hba1c {
     pub value_percent: f64,
     pub taken_at: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Idaa1c {
     pub value: f64,
     pub partial_remission: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Completeness {
     pub days_with_entries: usize,
     pub ratio: f64,
@@ -322,6 +322,75 @@ pub fn figures(
             days_with_entries,
             ratio: round(days_with_entries as f64 / window.days().max(1) as f64, 3),
         },
+    }
+}
+
+/// Each day's insulin total, for the days with at least one dose in the
+/// window (the same totals `mean_daily_units` averages).
+pub fn daily_insulin(
+    window: Window,
+    entries: &[EntryData],
+    local_date: &dyn Fn(DateTime<FixedOffset>) -> NaiveDate,
+) -> BTreeMap<NaiveDate, f64> {
+    let mut daily: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+    for entry in entries {
+        if let EntryData::Insulin(dose) = entry {
+            let day = local_date(dose.administered_at);
+            if window.contains(day) {
+                *daily.entry(day).or_default() += dose.units;
+            }
+        }
+    }
+    daily
+}
+
+/// What each figure rests on, in words, so that nobody reads a mean of two
+/// readings as a fortnight's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Basis {
+    pub glucose: String,
+    pub insulin: String,
+    pub hypoglycemia: String,
+    pub idaa1c: String,
+    pub completeness: String,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn basis(figures: &Figures) -> Basis {
+    let days = plural(figures.window.days as usize, "day", "days");
+    let span = format!("{} to {}", figures.window.from, figures.window.to);
+    let insulin_days = plural(figures.insulin.days_with_data, "day", "days");
+    let events: usize = figures.hypoglycemia.events_by_level.values().sum();
+    Basis {
+        glucose: format!(
+            "From {} over {days} ({span}); LO/HI counted in the ranges, not in mean and SD.",
+            plural(figures.glucose.count, "reading", "readings")
+        ),
+        insulin: format!(
+            "From {insulin_days} with doses logged of {days}; per kg with the latest weight on or before each day."
+        ),
+        hypoglycemia: format!(
+            "From {} and the glucose readings over {days}.",
+            plural(events, "event form", "event forms")
+        ),
+        idaa1c: match (&figures.hba1c, &figures.idaa1c) {
+            (Some(h), Some(_)) => format!(
+                "HbA1c of {} plus 4 x the window's mean U/kg/day ({insulin_days} with doses).",
+                h.taken_at
+            ),
+            (Some(h), None) => format!(
+                "HbA1c of {}; no IDAA1C without insulin doses and a weight in the window.",
+                h.taken_at
+            ),
+            (None, _) => "No HbA1c taken in the window.".to_owned(),
+        },
+        completeness: format!(
+            "{} with at least one entry of {days}.",
+            plural(figures.completeness.days_with_entries, "day", "days")
+        ),
     }
 }
 
@@ -556,5 +625,46 @@ mod tests {
             let mmol = (percent - 2.15) * 10.929;
             assert!((hba1c_percent_of_mmol_mol(mmol) - percent).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn daily_totals_and_what_the_figures_rest_on() {
+        let window = Window {
+            from: day(1),
+            to: day(2),
+        };
+        let entries = [
+            glucose("2026-11-01T07:00:00+08:00", json!(120), "mg/dL"),
+            dose("2026-11-01T07:30:00+08:00", 8.0),
+            dose("2026-11-01T23:30:00+08:00", 10.5),
+            // 00:30 on the 3rd at the site: outside the window.
+            dose("2026-11-02T16:30:00Z", 4.0),
+        ];
+        let totals = daily_insulin(window, &entries, &on_site_calendar);
+        assert_eq!(totals.into_iter().collect::<Vec<_>>(), [(day(1), 18.5)]);
+        let labs = Labs {
+            weights: vec![(day(1), 40.0)],
+            hba1c_percent: vec![(day(2), 7.1)],
+        };
+        let b = basis(&figures(window, &entries, &labs, &on_site_calendar));
+        assert_eq!(
+            b.glucose,
+            "From 1 reading over 2 days (2026-11-01 to 2026-11-02); LO/HI counted in the ranges, not in mean and SD."
+        );
+        assert!(
+            b.insulin
+                .starts_with("From 1 day with doses logged of 2 days"),
+            "{}",
+            b.insulin
+        );
+        assert!(
+            b.idaa1c.starts_with("HbA1c of 2026-11-02 plus 4 x"),
+            "{}",
+            b.idaa1c
+        );
+        assert_eq!(b.completeness, "1 day with at least one entry of 2 days.");
+        let none = basis(&figures(window, &[], &Labs::default(), &on_site_calendar));
+        assert_eq!(none.idaa1c, "No HbA1c taken in the window.");
+        assert!(none.glucose.starts_with("From 0 readings"));
     }
 }

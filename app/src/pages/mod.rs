@@ -6,5 +6,7 @@ pub mod inbox;
 pub mod mfa_setup;
 pub mod new_participant;
 pub mod not_found;
+pub mod participant;
+pub mod roster;
 pub mod sessions;
 pub mod sign_in;

@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::entries::router())
         .merge(super::labs::router())
         .merge(super::outcomes::router())
+        .merge(super::roster::router())
         .merge(super::export::router())
         .fallback(|| async { ApiError::NotFound })
 }

@@ -180,8 +180,19 @@ async fn create(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<LabInput>,
 ) -> Result<(StatusCode, Json<LabView>), ApiError> {
-    let participant = site_participant(&state, &user, id).await?;
-    let taken_on = checked(&state, &input).await?;
+    let version = record(&state, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(version.into())))
+}
+
+/// Records a new lab of a participant of the caller's site.
+pub(crate) async fn record(
+    state: &AppState,
+    user: &AuthUser,
+    participant: Uuid,
+    input: LabInput,
+) -> Result<LabVersion, ApiError> {
+    let participant = site_participant(state, user, participant).await?;
+    let taken_on = checked(state, &input).await?;
     let version = LabVersion {
         lab_id: Uuid::now_v7(),
         version: 1,
@@ -198,7 +209,7 @@ async fn create(
         .store
         .save_lab_version(&version, &user.context)
         .await?;
-    Ok((StatusCode::CREATED, Json(version.into())))
+    Ok(version)
 }
 
 /// A participant's labs: the current version of each.
@@ -286,12 +297,25 @@ async fn amend(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<LabCorrection>,
 ) -> Result<Json<LabView>, ApiError> {
-    let reason = reason_of(&body.reason)?;
-    let taken_on = checked(&state, &body.lab).await?;
-    let head = correctable(&state, &user, id, body.base_version).await?;
+    let version = correct(&state, &user, id, body.base_version, &body.reason, body.lab).await?;
+    Ok(Json(version.into()))
+}
+
+/// A new version of a lab at `base_version`, with a reason.
+pub(crate) async fn correct(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    base_version: i64,
+    reason: &str,
+    input: LabInput,
+) -> Result<LabVersion, ApiError> {
+    let reason = reason_of(reason)?;
+    let taken_on = checked(state, &input).await?;
+    let head = correctable(state, user, id, base_version).await?;
     let version = LabVersion {
         version: head.version + 1,
-        input: body.lab,
+        input,
         taken_on,
         entered_by: user.user.id,
         entered_by_role: user.user.role,
@@ -299,8 +323,8 @@ async fn amend(
         reason: Some(reason),
         ..head
     };
-    save_next(&state, &user, &version).await?;
-    Ok(Json(version.into()))
+    save_next(state, user, &version).await?;
+    Ok(version)
 }
 
 /// Removes a lab: a voided version with a reason; every version stays.
@@ -329,8 +353,20 @@ async fn void(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<LabRemoval>,
 ) -> Result<Json<LabView>, ApiError> {
-    let reason = reason_of(&body.reason)?;
-    let head = correctable(&state, &user, id, body.base_version).await?;
+    let version = remove(&state, &user, id, body.base_version, &body.reason).await?;
+    Ok(Json(version.into()))
+}
+
+/// A voided version of a lab at `base_version`, with a reason.
+pub(crate) async fn remove(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    base_version: i64,
+    reason: &str,
+) -> Result<LabVersion, ApiError> {
+    let reason = reason_of(reason)?;
+    let head = correctable(state, user, id, base_version).await?;
     let version = LabVersion {
         version: head.version + 1,
         status: EntryStatus::Voided,
@@ -340,8 +376,8 @@ async fn void(
         reason: Some(reason),
         ..head
     };
-    save_next(&state, &user, &version).await?;
-    Ok(Json(version.into()))
+    save_next(state, user, &version).await?;
+    Ok(version)
 }
 
 /// Two corrections of the same version: the second finds its number taken.

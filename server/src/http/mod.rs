@@ -16,6 +16,8 @@ pub mod openapi;
 mod outcomes;
 mod pages;
 pub mod participants;
+mod review;
+mod roster;
 pub mod sessions;
 pub mod sites;
 pub mod study;

@@ -42,14 +42,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct WindowQuery {
+pub(super) struct WindowQuery {
     /// First day (site calendar), inclusive; default 13 days before `to`.
-    from: Option<String>,
+    pub(super) from: Option<String>,
     /// Last day, inclusive; default today at the site.
-    to: Option<String>,
+    pub(super) to: Option<String>,
 }
 
-fn window_of(query: &WindowQuery, today: NaiveDate) -> Result<Window, ApiError> {
+pub(super) fn window_of(query: &WindowQuery, today: NaiveDate) -> Result<Window, ApiError> {
     let mut fields = BTreeMap::new();
     let mut day = |name: &str, text: &Option<String>| match text.as_deref() {
         None | Some("") => None,
@@ -124,7 +124,7 @@ async fn summary(
 }
 
 /// The current, not voided entries whose events fall in the window.
-async fn entries_in(
+pub(super) async fn entries_in(
     state: &AppState,
     participant: &Participant,
     window: Window,
@@ -158,7 +158,7 @@ async fn entries_in(
 }
 
 /// Weights and HbA1c values of the participant's current labs.
-async fn labs_of(state: &AppState, participant: Uuid) -> Result<Labs, ApiError> {
+pub(super) async fn labs_of(state: &AppState, participant: Uuid) -> Result<Labs, ApiError> {
     let mut labs = Labs::default();
     for lab in current(state.store.lab_versions(participant).await?) {
         if lab.status == EntryStatus::Voided {

@@ -238,7 +238,7 @@ impl SessionService for WebSessions {
 struct WebWorkspace(AppState);
 
 /// What the web app shows for an API error.
-fn from_api(error: ApiError) -> AppError {
+pub(super) fn from_api(error: ApiError) -> AppError {
     match error {
         ApiError::Unauthorized { .. } => AppError::SignInFirst,
         ApiError::Forbidden | ApiError::Csrf => AppError::NotAllowed,
@@ -500,10 +500,13 @@ pub fn context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let workspaces: Workspaces = Arc::new(WebWorkspace(state.clone()));
     let diaries: DiaryServices = Arc::new(WebDiary(state.clone()));
     let inboxes: InboxServices = Arc::new(WebInbox(state.clone()));
+    let reviews: app::review::ssr::ReviewServices =
+        Arc::new(super::review::WebReview(state.clone()));
     let phone = app::ssr::PhoneBundle(state.phone_bundle.clone());
     move || {
         provide_context(phone.clone());
         provide_context(inboxes.clone());
+        provide_context(reviews.clone());
         provide_context(diaries.clone());
         provide_context(directory.clone());
         provide_context(sessions.clone());

@@ -1,0 +1,495 @@
+//! The investigator's review pages (`app::review`): the roster, one
+//! participant's page and visit labs, on the same services as the JSON API
+//! (`roster`, `outcomes`, `labs`), so the pages and the API agree.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use app::{
+    domain::{
+        entry::EntryData,
+        glucose::{GlucoseValue, to_mg_dl},
+        labs::LabInput,
+        outcomes::{self, Window},
+        roster::{self, RosterRow},
+    },
+    error::AppError,
+    review::{
+        AlertLine, AuditLine, GlucosePoint, LabLine, ParticipantPage, TimelineEntry, VersionLine,
+        ssr::ReviewService,
+    },
+};
+use axum::http::request::Parts;
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::{
+    auth::AuthUser, entries::visible_participant, error::ApiError, labs, outcomes as summary,
+    pages::from_api,
+};
+use crate::{
+    policy,
+    state::AppState,
+    store::{EntryQuery, EntryStatus, EntryVersion, LabVersion},
+    sync::{day_start, local_day},
+};
+
+/// The audit lines a participant's page shows, newest first.
+const AUDIT_LINES: usize = 200;
+
+pub(super) struct WebReview(pub(super) AppState);
+
+impl WebReview {
+    async fn user(&self, request: &Parts) -> Result<AuthUser, AppError> {
+        AuthUser::from_cookie(&self.0, request)
+            .await
+            .map_err(from_api)
+    }
+}
+
+/// Lab errors in the page's words: a conflict belongs to the lab.
+fn lab_error(error: ApiError) -> AppError {
+    match error {
+        ApiError::Conflict(message) => AppError::Invalid(vec![("lab".into(), message)]),
+        ApiError::NotFound => AppError::NotAllowed,
+        other => from_api(other),
+    }
+}
+
+#[async_trait::async_trait]
+impl ReviewService for WebReview {
+    async fn roster(&self, request: &Parts) -> Result<Vec<RosterRow>, AppError> {
+        let user = self.user(request).await?;
+        super::roster::rows(&self.0, &user).await.map_err(from_api)
+    }
+
+    async fn review(
+        &self,
+        request: &Parts,
+        id: Uuid,
+        from: String,
+        to: String,
+    ) -> Result<ParticipantPage, AppError> {
+        let user = self.user(request).await?;
+        build(&self.0, &user, id, from, to)
+            .await
+            .map_err(|e| match e {
+                ApiError::NotFound | ApiError::Forbidden => AppError::NotAllowed,
+                other => from_api(other),
+            })
+    }
+
+    async fn save_lab(
+        &self,
+        request: &Parts,
+        participant: Uuid,
+        correction: Option<(Uuid, i64)>,
+        reason: Option<String>,
+        input: LabInput,
+    ) -> Result<(), AppError> {
+        let user = self.user(request).await?;
+        let state = &self.0;
+        let saved = match correction {
+            None => labs::record(state, &user, participant, input).await,
+            Some((lab, base)) => {
+                let reason = reason.unwrap_or_default();
+                labs::correct(state, &user, lab, base, &reason, input).await
+            }
+        };
+        saved.map(drop).map_err(lab_error)
+    }
+
+    async fn void_lab(
+        &self,
+        request: &Parts,
+        lab: Uuid,
+        base_version: i64,
+        reason: String,
+    ) -> Result<(), AppError> {
+        let user = self.user(request).await?;
+        labs::remove(&self.0, &user, lab, base_version, &reason)
+            .await
+            .map(drop)
+            .map_err(lab_error)
+    }
+}
+
+/// Names of the people who entered records, looked up once each.
+struct Names<'a> {
+    state: &'a AppState,
+    known: HashMap<Uuid, String>,
+}
+
+impl Names<'_> {
+    async fn of(&mut self, id: Uuid, role: &str) -> Result<String, ApiError> {
+        if !self.known.contains_key(&id) {
+            let name = self
+                .state
+                .store
+                .user_by_id(id)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_else(|| id.to_string());
+            self.known.insert(id, name);
+        }
+        Ok(format!("{} ({role})", self.known[&id]))
+    }
+}
+
+fn utc(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// An entry's content in a line.
+fn describe(data: &EntryData) -> String {
+    let words = |v: &dyn erased_name::Named| v.name().replace('_', " ");
+    match data {
+        EntryData::Glucose(g) => {
+            let value = match g.value {
+                GlucoseValue::Number(n) => format!("{n} {}", words(&g.unit)),
+                GlucoseValue::Flag(f) => words(&f),
+            };
+            format!(
+                "Glucose {value}, {}, {}",
+                words(&g.context),
+                words(&g.source)
+            )
+        }
+        EntryData::Insulin(d) => format!(
+            "Insulin {} U {}, {}",
+            d.units,
+            words(&d.insulin_type),
+            words(&d.purpose)
+        ),
+        EntryData::Hypo(h) => {
+            let glucose = match (h.glucose_value, h.glucose_unit) {
+                (Some(v), Some(u)) => format!("glucose {v} {}", words(&u)),
+                _ => "glucose not measured".into(),
+            };
+            let treatments: Vec<String> = h.treatments.iter().map(|t| words(t)).collect();
+            format!(
+                "Low: {glucose}; symptoms: {}; {}{}{}; treated with: {}",
+                if h.symptoms.is_empty() {
+                    "none".into()
+                } else {
+                    h.symptoms.join(", ")
+                },
+                if h.needed_assistance {
+                    "needed help"
+                } else {
+                    "no help needed"
+                },
+                if h.lost_consciousness {
+                    ", lost consciousness"
+                } else {
+                    ""
+                },
+                if h.seizure { ", seizure" } else { "" },
+                if treatments.is_empty() {
+                    "nothing".into()
+                } else {
+                    treatments.join(", ")
+                },
+            )
+        }
+    }
+}
+
+/// The serde name of a contract enum ("before_breakfast", "mmol/L").
+mod erased_name {
+    pub trait Named {
+        fn name(&self) -> String;
+    }
+    impl<T: serde::Serialize> Named for T {
+        fn name(&self) -> String {
+            match serde_json::to_value(self) {
+                Ok(serde_json::Value::String(s)) => s,
+                _ => String::new(),
+            }
+        }
+    }
+}
+
+fn classification_words(json: &str) -> Option<String> {
+    let c: app::domain::classification::Classification = serde_json::from_str(json).ok()?;
+    if c.ada_level == 0 && c.ada2005_class.is_none() {
+        return None;
+    }
+    let class = c
+        .ada2005_class
+        .map(|k| {
+            format!(
+                " · 2005 class: {}",
+                erased_name::Named::name(&k).replace('_', " ")
+            )
+        })
+        .unwrap_or_default();
+    let serious = if c.potentially_serious {
+        " · potentially serious"
+    } else {
+        ""
+    };
+    Some(format!("ADA level {}{class}{serious}", c.ada_level))
+}
+
+fn parse(v: &EntryVersion) -> Result<EntryData, ApiError> {
+    let json: serde_json::Value = serde_json::from_str(&v.data)
+        .map_err(|e| ApiError::Internal(format!("entry {}: {e}", v.entry_id)))?;
+    EntryData::parse(v.kind, &json)
+        .map_err(|e| ApiError::Internal(format!("entry {}: {e:?}", v.entry_id)))
+}
+
+async fn build(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    from: String,
+    to: String,
+) -> Result<ParticipantPage, ApiError> {
+    let p = visible_participant(state, user, id).await?;
+    if !policy::may_manage_site(&user.actor(), p.site_id) {
+        return Err(ApiError::Forbidden);
+    }
+    let store = &state.store;
+    let site = store.site(p.site_id).await?;
+    let timezone = site
+        .as_ref()
+        .map_or("UTC", |s| s.timezone.as_str())
+        .to_owned();
+    let today = local_day(Utc::now().fixed_offset(), &timezone);
+    let query = summary::WindowQuery {
+        from: Some(from),
+        to: Some(to),
+    };
+    let window = summary::window_of(&query, today)?;
+    let on_site = |at| local_day(at, &timezone);
+
+    let entries = summary::entries_in(state, &p, window, &timezone).await?;
+    let labs_now = summary::labs_of(state, p.id).await?;
+    let figures = outcomes::figures(window, &entries, &labs_now, &on_site);
+    let start = day_start(window.from, &timezone);
+    let glucose = entries
+        .iter()
+        .filter_map(|e| match e {
+            EntryData::Glucose(g) => Some(GlucosePoint {
+                hours: (g.measured_at.with_timezone(&Utc) - start).num_seconds() as f64 / 3600.0,
+                mg_dl: match g.value {
+                    GlucoseValue::Number(n) => to_mg_dl(n, g.unit),
+                    GlucoseValue::Flag(app::domain::glucose::MeterFlag::Lo) => 0.0,
+                    GlucoseValue::Flag(app::domain::glucose::MeterFlag::Hi) => f64::MAX,
+                },
+                flag: match g.value {
+                    GlucoseValue::Flag(f) => Some(erased_name::Named::name(&f)),
+                    GlucoseValue::Number(_) => None,
+                },
+            }),
+            _ => None,
+        })
+        .collect();
+    let daily_insulin = outcomes::daily_insulin(window, &entries, &on_site)
+        .into_iter()
+        .collect();
+
+    let mut names = Names {
+        state,
+        known: HashMap::new(),
+    };
+    let timeline = timeline(state, &p.id, window, &timezone, &mut names).await?;
+    let labs = lab_lines(store.lab_versions(p.id).await?, &mut names).await?;
+
+    let mut alerts = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store
+            .alerts_page(Some(&[p.site_id]), None, before, 1000)
+            .await?;
+        before = page.last().map(|a| a.id);
+        alerts.extend(
+            page.iter()
+                .filter(|a| a.participant_id == p.id)
+                .map(|a| AlertLine {
+                    id: a.id,
+                    rule: a.rule.as_str().into(),
+                    severity: a.severity.as_str().into(),
+                    status: a.status.as_str().into(),
+                    created_at: utc(a.created_at),
+                    note: a.note.clone(),
+                }),
+        );
+        if page.len() < 1000 {
+            break;
+        }
+    }
+
+    // The trail is read oldest first; the page shows the latest lines.
+    let mut audit: VecDeque<AuditLine> = VecDeque::new();
+    let mut after = 0;
+    loop {
+        let page = store
+            .audit_for(&p.id.to_string(), Some(p.id), after, 1000)
+            .await?;
+        after = page.last().map_or(after, |r| r.seq);
+        for row in &page {
+            let actor = match row.actor_id {
+                Some(id) => names.of(id, &row.actor_role).await?,
+                None => row.actor_role.clone(),
+            };
+            audit.push_front(AuditLine {
+                at: utc(row.occurred_at),
+                actor,
+                action: row.action.clone(),
+                entity: format!(
+                    "{} {}",
+                    row.entity_type,
+                    row.entity_id.clone().unwrap_or_default()
+                ),
+            });
+            audit.truncate(AUDIT_LINES);
+        }
+        if page.len() < 1000 {
+            break;
+        }
+    }
+
+    let basis = outcomes::basis(&figures);
+    Ok(ParticipantPage {
+        participant_id: p.id,
+        study_id: p.study_id,
+        site_code: site.map(|s| s.code).unwrap_or_default(),
+        age_group: roster::age_group(p.birth_year, today),
+        enrolled_on: local_day(p.enrolled_at.fixed_offset(), &timezone),
+        diagnosis_date: p.diagnosis_date,
+        figures,
+        basis,
+        glucose,
+        daily_insulin,
+        timeline,
+        labs,
+        visits: store.visit_schedule().await?,
+        alerts,
+        audit: audit.into(),
+    })
+}
+
+/// The window's entries (voided ones too), newest first, with every version.
+async fn timeline(
+    state: &AppState,
+    participant: &Uuid,
+    window: Window,
+    timezone: &str,
+    names: &mut Names<'_>,
+) -> Result<Vec<TimelineEntry>, ApiError> {
+    const PAGE: i64 = 1000;
+    let mut query = EntryQuery {
+        from_us: Some(day_start(window.from, timezone).timestamp_micros()),
+        to_us: Some(day_start(window.to + Duration::days(1), timezone).timestamp_micros()),
+        limit: PAGE,
+        ..EntryQuery::default()
+    };
+    let mut heads = Vec::new();
+    loop {
+        let page = state.store.entries_page(*participant, &query).await?;
+        query.before = page.last().map(|v| (v.event_at_us, v.entry_id));
+        let full = page.len() as i64 == PAGE;
+        heads.extend(page);
+        if !full {
+            break;
+        }
+    }
+    let mut out = Vec::with_capacity(heads.len());
+    for head in heads {
+        let versions = if head.version > 1 {
+            state.store.entry_history(head.entry_id).await?
+        } else {
+            vec![head.clone()]
+        };
+        let mut lines = Vec::with_capacity(versions.len());
+        for v in &versions {
+            lines.push(VersionLine {
+                version: v.version,
+                op: v.op.as_str().into(),
+                what: describe(&parse(v)?),
+                entered_by: names
+                    .of(v.entered_by, &v.entered_by_role.to_string())
+                    .await?,
+                device_id: v.device_id.clone(),
+                recorded_at: v.recorded_at.format("%Y-%m-%d %H:%M %:z").to_string(),
+                received_at: utc(v.received_at),
+                late: v.late,
+                reason: v.reason.clone(),
+            });
+        }
+        let event = parse(&head)?.event_time();
+        let at_site = match timezone.parse::<chrono_tz::Tz>() {
+            Ok(tz) => event
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            Err(_) => event.format("%Y-%m-%d %H:%M %:z").to_string(),
+        };
+        out.push(TimelineEntry {
+            entry_id: head.entry_id,
+            kind: head.kind.as_str().into(),
+            event_at: at_site,
+            voided: head.status == EntryStatus::Voided,
+            classification: head
+                .classification
+                .as_deref()
+                .and_then(classification_words),
+            versions: lines,
+        });
+    }
+    Ok(out)
+}
+
+/// Each lab at its current version with the earlier ones in a line each,
+/// by day taken.
+async fn lab_lines(
+    versions: Vec<LabVersion>,
+    names: &mut Names<'_>,
+) -> Result<Vec<LabLine>, ApiError> {
+    let mut by_lab: BTreeMap<Uuid, Vec<LabVersion>> = BTreeMap::new();
+    for v in versions {
+        by_lab.entry(v.lab_id).or_default().push(v);
+    }
+    let mut lines = Vec::new();
+    for (_, mut versions) in by_lab {
+        versions.sort_by_key(|v| v.version);
+        let Some(head) = versions.pop() else { continue };
+        let mut earlier = Vec::new();
+        for v in versions.iter().rev() {
+            let who = names
+                .of(v.entered_by, &v.entered_by_role.to_string())
+                .await?;
+            earlier.push(format!(
+                "v{}: {} {} on {} by {who}{}",
+                v.version,
+                v.input.value,
+                v.input.unit,
+                v.input.taken_at,
+                v.reason
+                    .as_ref()
+                    .map(|r| format!(" · reason: {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+        lines.push(LabLine {
+            lab_id: head.lab_id,
+            version: head.version,
+            voided: head.status == EntryStatus::Voided,
+            entered_by: names
+                .of(head.entered_by, &head.entered_by_role.to_string())
+                .await?,
+            visit: head.input.visit,
+            taken_at: head.input.taken_at,
+            taken_on: head.taken_on,
+            kind: head.input.kind,
+            name: head.input.name,
+            value: head.input.value,
+            unit: head.input.unit,
+            reason: head.reason,
+            earlier,
+        });
+    }
+    lines.sort_by_key(|l| (l.taken_on, l.lab_id));
+    Ok(lines)
+}
