@@ -3,7 +3,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { PHONE, launchChromium, startServer } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
 
 let server;
 let browser;
@@ -452,5 +456,92 @@ test('after one visit the app starts with no network, and can be installed', asy
     if (!emptied) await page.waitForTimeout(100);
   }
   assert.ok(emptied, 'the offline cache is gone after signing out');
+  await context.close();
+});
+
+test('an investigator sorts and filters the roster, reviews a participant and enters and corrects a lab', async () => {
+  // axe-core is injected by the test, which the app's CSP would rightly refuse.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    // A refused lab answers 422 on purpose; Chromium logs the status.
+    if (m.type() === 'error' && !m.text().includes('status of 422')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const axe = async (name) => {
+    await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(found, [], `axe on ${name}`);
+  };
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#username').fill('demo.investigator');
+  await page.locator('#password').fill('sunrise-lantern-4821');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Participants' }).click();
+  await page.getByRole('heading', { name: 'Participants' }).waitFor();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  const ids = () => page.locator('table.roster tbody th').allTextContents();
+  const all = await ids();
+  assert.ok(all.includes('DEMO-001') && all.includes('DEMO-003'), String(all));
+  assert.deepEqual(all, [...all].sort());
+  // DEMO-003 has no account and nobody has logged for him: he stands out.
+  const silent = page.locator('table.roster tbody tr', { hasText: 'DEMO-003' });
+  await silent.getByText('No entry for 3 days').waitFor();
+  assert.match(await silent.getAttribute('class'), /silent/);
+
+  // Sorting by study id twice reverses it; the filter narrows by text.
+  await page.getByRole('button', { name: 'Study id' }).click();
+  await page.waitForFunction(() => document.querySelector('th[aria-sort="descending"]'));
+  assert.deepEqual(await ids(), [...all].sort().reverse());
+  await page.getByLabel('Find').fill('demo-003');
+  await page.getByText(`1 of ${all.length} participants`).waitFor();
+  assert.deepEqual(await ids(), ['DEMO-003']);
+  await page.getByLabel('Find').fill('');
+  await page.getByLabel('Needs attention').check();
+  await page.waitForFunction(() => [...document.querySelectorAll('table.roster tbody tr')].every((tr) => tr.classList.contains('silent') || tr.querySelector('td.alerting')));
+  await page.getByLabel('Needs attention').uncheck();
+  await axe('roster');
+  await page.screenshot({ path: 'artifacts/roster-1280x900.png', fullPage: true });
+
+  // One participant: figures with what they rest on, charts, labs.
+  await page.getByRole('link', { name: 'DEMO-001' }).click();
+  await page.getByRole('heading', { name: /^DEMO-001 · / }).waitFor();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.getByText(/^From \d+ readings? over 14 days/).waitFor();
+  await page.getByText('HbA1c and IDAA1C').waitFor();
+
+  // A weight typed with a decimal comma; a correction needs a reason.
+  const today = new Date().toISOString().slice(0, 10);
+  await page.locator('#lab-kind').selectOption('weight');
+  await page.locator('#lab-taken').fill(today);
+  await page.locator('#lab-value').fill('48,5');
+  await page.getByRole('button', { name: 'Save the lab' }).click();
+  const row = page.locator('table.labs tbody tr', { hasText: 'Weight: 48.5 kg' });
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Correct' }).click();
+  await page.getByRole('heading', { name: /^Correct Weight of / }).waitFor();
+  await page.locator('#lab-value').fill('49');
+  await page.getByRole('button', { name: 'Save the correction' }).click();
+  await page.getByText('Say why the lab is corrected.').waitFor();
+  await page.locator('#lab-reason').fill('scale not zeroed');
+  await page.getByRole('button', { name: 'Save the correction' }).click();
+  const corrected = page.locator('table.labs tbody tr', { hasText: 'Weight: 49 kg' });
+  await corrected.getByText('reason: scale not zeroed').waitFor();
+  await corrected.getByText(/^v1: 48\.5 kg/).waitFor();
+  // A word where the number goes is refused in words.
+  await page.locator('#lab-value').fill('heavy');
+  await page.locator('#lab-taken').fill(today);
+  await page.getByRole('button', { name: 'Save the lab' }).click();
+  await page.getByText('Enter the result as a number.').waitFor();
+  await axe('participant');
+  await page.screenshot({ path: 'artifacts/participant-1280x900.png', fullPage: true });
+  assert.deepEqual(problems, []);
   await context.close();
 });

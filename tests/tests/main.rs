@@ -13,6 +13,7 @@ mod mutation_fuzz;
 mod openapi;
 mod outcomes;
 mod process;
+mod roster;
 mod store;
 mod sync;
 mod sync_model;

@@ -83,6 +83,7 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/labs/{id}/history"),
     ("get", "/api/v1/study/visits"),
     ("put", "/api/v1/study/visits"),
+    ("get", "/api/v1/roster"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1257,6 +1258,11 @@ async fn answers_match_the_documented_schemas() {
         )
         .await;
     assert_eq!((status, &figures["window"]["days"]), (200, &json!(14)));
+    let (status, roster) = c
+        .call("get", "/api/v1/roster", &[], "", Some(&investigator), None)
+        .await;
+    assert_eq!(status, 200);
+    assert!(!roster["items"].as_array().unwrap().is_empty());
     let (status, _) = c
         .call(
             "get",

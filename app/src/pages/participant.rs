@@ -48,6 +48,14 @@ pub fn Participant() -> impl IntoView {
         <StudyBanner />
         <section class="card wide">
             <p><a href="/participants">"← All participants"</a></p>
+            <form class="window" on:submit=show>
+                <h2 class="visually-hidden">"Window"</h2>
+                <label for="window-from">"From (site day)"</label>
+                <input id="window-from" type="date" bind:value=from />
+                <label for="window-to">"To"</label>
+                <input id="window-to" type="date" bind:value=to />
+                <button type="submit" class="button">"Show"</button>
+            </form>
             <Transition fallback=|| view! { <p class="notice">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match review.await {
@@ -62,14 +70,6 @@ pub fn Participant() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <form class="window" on:submit=show>
-                <h2>"Window"</h2>
-                <label for="window-from">"From (site day)"</label>
-                <input id="window-from" type="date" bind:value=from />
-                <label for="window-to">"To"</label>
-                <input id="window-to" type="date" bind:value=to />
-                <button type="submit" class="button">"Show"</button>
-            </form>
         </section>
     }
 }
@@ -94,7 +94,7 @@ fn Review(review: ParticipantPage, changes: RwSignal<u32>) -> impl IntoView {
         <h2>{format!("Outcome figures, {window}")}</h2>
         <FigureCards figures=review.figures.clone() basis=review.basis.clone() />
         <h2>"Glucose"</h2>
-        <GlucoseChart points=review.glucose.clone() days />
+        <GlucoseChart points=review.glucose.clone() from=review.figures.window.from days />
         <h2>"Daily insulin"</h2>
         <InsulinChart totals=review.daily_insulin.clone() from=review.figures.window.from days />
         <h2>"Visit labs"</h2>
@@ -159,8 +159,8 @@ fn FigureCards(figures: Figures, basis: Basis) -> impl IntoView {
             .join(" · ")
     };
     view! {
-        <div class="figures">
-            <div class="figure">
+        <div class="outcome-cards">
+            <div class="outcome">
                 <h3>"Glucose readings"</h3>
                 <p>{format!("{} readings · mean {} · SD {} · CV {}", g.count,
                     or_dash(g.mean_mg_dl, mg), or_dash(g.sd_mg_dl, mg),
@@ -168,14 +168,14 @@ fn FigureCards(figures: Figures, basis: Basis) -> impl IntoView {
                 <p>{ranges.unwrap_or_else(|| "No readings in range yet.".into())}</p>
                 <p class="basis">{basis.glucose}</p>
             </div>
-            <div class="figure">
+            <div class="outcome">
                 <h3>"Insulin"</h3>
                 <p>{format!("mean {} a day · {}",
                     or_dash(figures.insulin.mean_daily_units, |u| format!("{u:.1} U")),
                     or_dash(figures.insulin.mean_units_per_kg, |u| format!("{u:.2} U/kg/day")))}</p>
                 <p class="basis">{basis.insulin}</p>
             </div>
-            <div class="figure">
+            <div class="outcome">
                 <h3>"Hypoglycemia"</h3>
                 <p>{format!("Readings by ADA level: {}", levels(&h.readings_by_level))}</p>
                 <p>{format!("Events by ADA level: {}", levels(&h.events_by_level))}</p>
@@ -183,7 +183,7 @@ fn FigureCards(figures: Figures, basis: Basis) -> impl IntoView {
                 <p>{format!("Severe events: {}", h.severe_events)}</p>
                 <p class="basis">{basis.hypoglycemia}</p>
             </div>
-            <div class="figure">
+            <div class="outcome">
                 <h3>"HbA1c and IDAA1C"</h3>
                 <p>{format!("HbA1c {} · IDAA1C {}",
                     or_dash(figures.hba1c.as_ref(), |h| format!("{:.1} % ({})", h.value_percent, h.taken_at)),
@@ -191,7 +191,7 @@ fn FigureCards(figures: Figures, basis: Basis) -> impl IntoView {
                         if i.partial_remission { " (partial remission)" } else { "" })))}</p>
                 <p class="basis">{basis.idaa1c}</p>
             </div>
-            <div class="figure">
+            <div class="outcome">
                 <h3>"Diary completeness"</h3>
                 <p>{format!("{:.0} %", figures.completeness.ratio * 100.0)}</p>
                 <p class="basis">{basis.completeness}</p>
@@ -210,7 +210,7 @@ fn y_of(mg: f64) -> f64 {
 }
 
 #[component]
-fn GlucoseChart(points: Vec<GlucosePoint>, days: i64) -> impl IntoView {
+fn GlucoseChart(points: Vec<GlucosePoint>, from: chrono::NaiveDate, days: i64) -> impl IntoView {
     let hours = (days.max(1) * 24) as f64;
     let x = move |h: f64| h / hours * CHART_W;
     let label = format!(
@@ -221,6 +221,13 @@ fn GlucoseChart(points: Vec<GlucosePoint>, days: i64) -> impl IntoView {
         <svg class="chart" viewBox=format!("0 0 {CHART_W} {CHART_H}") role="img" aria-label=label>
             <rect class="target" x="0" y=y_of(180.0) width=CHART_W height=y_of(70.0) - y_of(180.0) />
             <line class="low" x1="0" x2=CHART_W y1=y_of(54.0) y2=y_of(54.0) />
+            {(0..days).filter(|d| days <= 14 || d % 7 == 0).map(|d| {
+                let at = x(d as f64 * 24.0);
+                view! {
+                    <line class="tick" x1=at x2=at y1="0" y2=CHART_H />
+                    <text x=at + 2.0 y=CHART_H - 4.0>{(from + chrono::Duration::days(d)).format("%m-%d").to_string()}</text>
+                }
+            }).collect_view()}
             <text x="4" y=y_of(180.0) - 4.0>"180 mg/dL · 10.0 mmol/L"</text>
             <text x="4" y=y_of(70.0) + 14.0>"70 mg/dL · 3.9 mmol/L"</text>
             {points.iter().map(|p| view! {

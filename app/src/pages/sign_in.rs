@@ -55,7 +55,8 @@ fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
             <p class="lead">{format!("Role: {}", user.role)}</p>
             {(user.role == Role::Investigator)
                 .then(|| view! {
-                    <p><a class="button primary" href="/inbox">"Alerts"</a></p>
+                    <p><a class="button primary" href="/participants">"Participants"</a></p>
+                    <p><a class="button" href="/inbox">"Alerts"</a></p>
                     <p><a class="button" href="/participants/new">"Add a participant"</a></p>
                 })}
             {matches!(user.role, Role::Participant | Role::Guardian)

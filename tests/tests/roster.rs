@@ -1,0 +1,362 @@
+//! The investigator's roster (`GET /api/v1/roster`) and participant page
+//! (`/rpc/participant_review`, `/rpc/save_lab`) on both backends: values
+//! worked out by hand, and who may see what.
+
+use app::domain::account::Role;
+use chrono::{Duration, FixedOffset, NaiveDate, Utc};
+use ediary_tests::{Db, TestApp, demo_password, on_both_backends, spawn_app, staff_token};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
+use server::{audit::AuditContext, demo};
+use uuid::Uuid;
+
+fn site_day(back: i64) -> NaiveDate {
+    (Utc::now().with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap()) - Duration::days(back))
+        .date_naive()
+}
+
+fn site_time(back: i64, time: &str) -> String {
+    format!("{}T{time}:00+08:00", site_day(back))
+}
+
+fn create(participant: &str, kind: &str, data: Value) -> Value {
+    let id = Uuid::now_v7();
+    json!({"id": id, "participant_id": participant, "entry_id": id, "op": "create", "kind": kind,
+           "recorded_at": Utc::now().to_rfc3339(), "data": data})
+}
+
+fn glucose(participant: &str, back: i64, value: f64) -> Value {
+    create(
+        participant,
+        "glucose",
+        json!({"measured_at": site_time(back, "08:00"), "value": value, "unit": "mmol/L",
+               "context": "fasting", "source": "meter"}),
+    )
+}
+
+fn dose(participant: &str, back: i64, units: f64) -> Value {
+    create(
+        participant,
+        "insulin",
+        json!({"administered_at": site_time(back, "12:00"), "units": units,
+               "insulin_type": "rapid", "purpose": "meal"}),
+    )
+}
+
+async fn bearer(app: &TestApp, username: &str) -> String {
+    app.login(username, demo_password(username)).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn roster_of(app: &TestApp, token: &str) -> (u16, Value) {
+    let response = app.get_with("/api/v1/roster", token).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// A browser session's cookies and CSRF token.
+async fn cookies(app: &TestApp, username: &str, password: &str) -> (String, String) {
+    let response = app
+        .post_json(
+            "/api/v1/auth/session",
+            &json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let jar: Vec<String> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|line| line.split(';').next().unwrap_or_default().to_owned())
+        .collect();
+    let body: Value = response.json().await.unwrap();
+    (
+        jar.join("; "),
+        body["csrf_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A server function, called as the web app calls it.
+async fn rpc(
+    app: &TestApp,
+    session: &(String, String),
+    name: &str,
+    form: &[(&str, String)],
+) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url(&format!("/rpc/{name}")))
+        .header(COOKIE, &session.0)
+        .header("x-csrf-token", &session.1)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn roster_by_hand(db: Db) {
+    let app = spawn_app(db).await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    let investigator = bearer(&app, "demo.investigator").await;
+    let teen = bearer(&app, "demo.teen").await;
+    let (_, me) = {
+        let r = app.get_with("/api/v1/me", &teen).await;
+        (r.status(), r.json::<Value>().await.unwrap())
+    };
+    let p = me["participant_ids"][0].as_str().unwrap().to_owned();
+
+    // Entries on days 0, 1, 2 and 3 back, and 9 back: 4 of the last 7 days,
+    // 5 of the last 14 (enrolled 21 days ago). HbA1c 7.0 % drawn 2 days
+    // back; the 7 days up to it hold 20 U (2 back) and 30 U (3 back) at
+    // 50 kg: 0.5 U/kg/day, IDAA1C = 7.0 + 4 x 0.5 = 9.0, partial remission
+    // (<= 9). The dose 1 day back is after the draw and does not count.
+    let batch = vec![
+        glucose(&p, 0, 6.1),
+        glucose(&p, 1, 5.4),
+        dose(&p, 1, 99.0),
+        dose(&p, 2, 20.0),
+        dose(&p, 3, 30.0),
+        glucose(&p, 9, 7.7),
+    ];
+    let response = app
+        .client
+        .post(app.url("/api/v1/sync"))
+        .bearer_auth(&teen)
+        .json(&json!({"device_id": Uuid::new_v4(), "since": null, "mutations": batch}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let labs = format!("/api/v1/participants/{p}/labs");
+    for lab in [
+        json!({"visit": "baseline", "taken_at": site_day(10).to_string(), "kind": "weight", "value": 50, "unit": "kg"}),
+        json!({"visit": "unscheduled", "taken_at": site_day(2).to_string(), "kind": "hba1c", "value": 7.0, "unit": "%"}),
+    ] {
+        let r = app
+            .client
+            .post(app.url(&labs))
+            .bearer_auth(&investigator)
+            .json(&lab)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+
+    let (status, roster) = roster_of(&app, &investigator).await;
+    assert_eq!(status, 200, "{roster}");
+    let items = roster["items"].as_array().unwrap();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|r| r["study_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["DEMO-001", "DEMO-002", "DEMO-003"]);
+    let teen_row = &items[0];
+    assert_eq!(teen_row["age_group"], "adolescent");
+    assert_eq!(teen_row["site_code"], demo::SITE_CODE);
+    assert_eq!(teen_row["days_since_enrolment"], 21);
+    assert_eq!(teen_row["last_entry_on"], json!(site_day(0)));
+    assert_eq!(teen_row["days_since_last_entry"], 0);
+    assert_eq!(teen_row["stands_out"], false);
+    assert_eq!(
+        teen_row["completeness_7d"],
+        json!({"days_with_entries": 4, "days": 7, "ratio": 0.571})
+    );
+    assert_eq!(
+        teen_row["completeness_14d"],
+        json!({"days_with_entries": 5, "days": 14, "ratio": 0.357})
+    );
+    assert_eq!(
+        teen_row["hba1c"],
+        json!({"value_percent": 7.0, "taken_on": site_day(2)})
+    );
+    assert_eq!(
+        teen_row["idaa1c"],
+        json!({"value": 9.0, "partial_remission": true, "dose_days": 2})
+    );
+    // The children have logged nothing in three weeks: they stand out.
+    for row in &items[1..] {
+        assert_eq!(row["age_group"], "child");
+        assert_eq!(row["stands_out"], true);
+        assert_eq!(row["last_entry_on"], Value::Null);
+        assert_eq!(row["completeness_7d"]["ratio"], 0.0);
+        assert_eq!(row["hba1c"], Value::Null);
+        assert_eq!(row["idaa1c"], Value::Null);
+    }
+
+    // The participant page of the web app: the same figures, the entries
+    // with who entered them, the labs.
+    let session = cookies(
+        &app,
+        "demo.investigator",
+        demo_password("demo.investigator"),
+    )
+    .await;
+    let (status, page) = rpc(
+        &app,
+        &session,
+        "participant_review",
+        &[
+            ("id", p.clone()),
+            ("from", site_day(13).to_string()),
+            ("to", site_day(0).to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["study_id"], "DEMO-001");
+    assert_eq!(page["figures"]["glucose"]["count"], 3);
+    assert_eq!(page["figures"]["completeness"]["days_with_entries"], 5);
+    assert!(
+        page["basis"]["glucose"]
+            .as_str()
+            .unwrap()
+            .starts_with("From 3 readings over 14 days"),
+        "{}",
+        page["basis"]
+    );
+    assert_eq!(page["timeline"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        page["timeline"][0]["versions"][0]["entered_by"],
+        "Demo teen (participant)"
+    );
+    assert_eq!(page["labs"].as_array().unwrap().len(), 2);
+    assert_eq!(page["glucose"].as_array().unwrap().len(), 3);
+    // 99 U on day 1, 20 U on day 2, 30 U on day 3 back.
+    assert_eq!(page["daily_insulin"].as_array().unwrap().len(), 3);
+    // A bad window is a readable error, not a 500.
+    let (status, error) = rpc(
+        &app,
+        &session,
+        "participant_review",
+        &[
+            ("id", p.clone()),
+            ("from", "soon".into()),
+            ("to", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{error}");
+
+    // A lab through the page's form: a decimal comma is fine, a word is not,
+    // and a correction needs its reason.
+    let weight = |value: &str| {
+        vec![
+            ("lab[participant_id]", p.clone()),
+            ("lab[visit]", "month_1".into()),
+            ("lab[taken_at]", site_day(0).to_string()),
+            ("lab[kind]", "weight".into()),
+            ("lab[value]", value.into()),
+            ("lab[unit]", "kg".into()),
+        ]
+    };
+    assert_eq!(
+        rpc(&app, &session, "save_lab", &weight("51,5")).await.0,
+        200
+    );
+    let (status, error) = rpc(&app, &session, "save_lab", &weight("heavy")).await;
+    assert_eq!(status, 422, "{error}");
+    let (_, page) = rpc(
+        &app,
+        &session,
+        "participant_review",
+        &[
+            ("id", p.clone()),
+            ("from", String::new()),
+            ("to", String::new()),
+        ],
+    )
+    .await;
+    let added = page["labs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["visit"] == "month_1")
+        .expect("the new lab")
+        .clone();
+    assert_eq!(added["value"], 51.5);
+    let mut correction = weight("52");
+    correction.push(("lab[lab_id]", added["lab_id"].as_str().unwrap().into()));
+    correction.push(("lab[base_version]", "1".into()));
+    let (status, _) = rpc(&app, &session, "save_lab", &correction).await;
+    assert_eq!(status, 422, "a correction without a reason");
+    correction.push(("lab[reason]", "scale not zeroed".into()));
+    assert_eq!(rpc(&app, &session, "save_lab", &correction).await.0, 200);
+    // The same correction again is stale: a conflict in words, not a 500.
+    let (status, error) = rpc(&app, &session, "save_lab", &correction).await;
+    assert_eq!(status, 422, "{error}");
+    let (_, page) = rpc(
+        &app,
+        &session,
+        "participant_review",
+        &[
+            ("id", p.clone()),
+            ("from", String::new()),
+            ("to", String::new()),
+        ],
+    )
+    .await;
+    let corrected = page["labs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["visit"] == "month_1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (corrected["version"].clone(), corrected["value"].clone()),
+        (json!(2), json!(52.0))
+    );
+    assert_eq!(corrected["reason"], "scale not zeroed");
+    assert!(
+        corrected["earlier"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("v1: 51.5 kg")
+    );
+
+    // Another site's investigator sees an empty roster and no page; the
+    // participant has no roster at all.
+    let site = server::store::Site {
+        id: Uuid::now_v7(),
+        code: "QD2".into(),
+        name: "Another site".into(),
+        timezone: "Asia/Shanghai".into(),
+        emergency_phone: "+86 532 0000 0000".into(),
+    };
+    app.store
+        .create_site(&site, &AuditContext::command_line())
+        .await
+        .unwrap();
+    let elsewhere = staff_token(&app, "other.investigator", Role::Investigator, &[site.id]).await;
+    let (status, roster) = roster_of(&app, &elsewhere).await;
+    assert_eq!((status, roster["items"].clone()), (200, json!([])));
+    assert_eq!(roster_of(&app, &teen).await.0, 403);
+    let other = cookies(&app, "other.investigator", "a long staff password").await;
+    let (status, _) = rpc(
+        &app,
+        &other,
+        "participant_review",
+        &[
+            ("id", p.clone()),
+            ("from", String::new()),
+            ("to", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(rpc(&app, &other, "save_lab", &weight("50")).await.0, 403);
+}
+
+on_both_backends!(roster_by_hand);
