@@ -25,7 +25,7 @@ use leptos_router::{
 use crate::pages::{
     diary::Diary, enroll::Enroll, inbox::Inbox, mfa_setup::MfaSetup,
     new_participant::NewParticipant, not_found::NotFound, participant::Participant, roster::Roster,
-    sessions::Sessions, sign_in::SignIn,
+    sessions::Sessions, sign_in::SignIn, study_outcomes::StudyOutcomes,
 };
 
 /// The service worker's cache (`CACHE` in public/sw.js): emptied at sign-out.
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("sessions") view=Sessions />
                     <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
                     <Route path=StaticSegment("participants") view=Roster />
+                    <Route path=(StaticSegment("study"), StaticSegment("outcomes")) view=StudyOutcomes />
                     <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />
                     <Route path=(StaticSegment("participants"), ParamSegment("id")) view=Participant />
                 </Routes>

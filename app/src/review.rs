@@ -12,6 +12,7 @@ use crate::{
         labs::LabKind,
         outcomes::{Basis, Figures},
         roster::{AgeGroup, RosterRow},
+        study_outcomes::VisitOutcome,
         visits::Visit,
     },
     error::AppError,
@@ -114,6 +115,13 @@ pub struct AuditLine {
     pub entity: String,
 }
 
+/// The study's outcome figures per visit window (`GET /study/outcomes`).
+#[server(prefix = "/rpc", endpoint = "study_outcomes")]
+pub async fn study_outcomes() -> Result<Vec<VisitOutcome>, AppError> {
+    let (service, parts, response) = ssr::request()?;
+    crate::session::ssr::answer(&response, service.study_outcomes(&parts).await)
+}
+
 #[server(prefix = "/rpc", endpoint = "roster")]
 pub async fn roster() -> Result<Vec<RosterRow>, AppError> {
     let (service, parts, response) = ssr::request()?;
@@ -201,6 +209,11 @@ pub mod ssr {
     #[async_trait::async_trait]
     pub trait ReviewService: Send + Sync {
         async fn roster(&self, request: &Parts) -> Result<Vec<RosterRow>, AppError>;
+
+        async fn study_outcomes(
+            &self,
+            request: &Parts,
+        ) -> Result<Vec<crate::domain::study_outcomes::VisitOutcome>, AppError>;
 
         async fn review(
             &self,

@@ -84,6 +84,7 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/study/visits"),
     ("put", "/api/v1/study/visits"),
     ("get", "/api/v1/roster"),
+    ("get", "/api/v1/study/outcomes"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1263,6 +1264,18 @@ async fn answers_match_the_documented_schemas() {
         .await;
     assert_eq!(status, 200);
     assert!(!roster["items"].as_array().unwrap().is_empty());
+    let (status, study) = c
+        .call(
+            "get",
+            "/api/v1/study/outcomes",
+            &[],
+            "",
+            Some(&investigator),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(!study["visits"].as_array().unwrap().is_empty());
     let (status, _) = c
         .call(
             "get",

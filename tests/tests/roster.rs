@@ -359,4 +359,80 @@ async fn roster_by_hand(db: Db) {
     assert_eq!(rpc(&app, &other, "save_lab", &weight("50")).await.0, 403);
 }
 
-on_both_backends!(roster_by_hand);
+/// The study's figures per visit window, worked out by hand: the demo
+/// participants were enrolled 21 days ago, so only the baseline window
+/// (day 0 to day 14) has opened.
+async fn study_outcomes_by_visit(db: Db) {
+    let app = spawn_app(db).await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    let investigator = bearer(&app, "demo.investigator").await;
+    // The teen: 100 and 150 mg/dL (mean 125, both in range); the child:
+    // 200 mg/dL (out of range). Across the two: mean 162.5, SD 53.0; in
+    // range 1.0 and 0.0, mean 0.5. A reading 5 days back is past the window.
+    for (who, readings) in [
+        ("demo.teen", vec![(15, 100.0), (14, 150.0), (5, 300.0)]),
+        ("demo.child", vec![(10, 200.0)]),
+    ] {
+        let token = bearer(&app, who).await;
+        let me: Value = app
+            .get_with("/api/v1/me", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let p = me["participant_ids"][0].as_str().unwrap().to_owned();
+        let mutations: Vec<Value> = readings
+            .into_iter()
+            .map(|(back, mg)| {
+                create(
+                    &p,
+                    "glucose",
+                    json!({"measured_at": site_time(back, "08:00"), "value": mg, "unit": "mg/dL",
+                           "context": "other", "source": "meter"}),
+                )
+            })
+            .collect();
+        let response = app
+            .client
+            .post(app.url("/api/v1/sync"))
+            .bearer_auth(&token)
+            .json(&json!({"device_id": Uuid::new_v4(), "since": null, "mutations": mutations}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let response = app.get_with("/api/v1/study/outcomes", &investigator).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let visits = body["visits"].as_array().unwrap();
+    assert_eq!(visits[0]["visit"]["code"], "baseline");
+    let baseline = &visits[0];
+    assert_eq!(baseline["participants"], 3);
+    assert_eq!(baseline["readings"], 3);
+    assert_eq!(
+        baseline["mean_glucose_mg_dl"],
+        json!({"n": 2, "mean": 162.5, "sd": 53.0})
+    );
+    assert_eq!(
+        baseline["readings_in_range"],
+        json!({"n": 2, "mean": 0.5, "sd": 0.707})
+    );
+    assert_eq!(baseline["hba1c_percent"]["n"], 0);
+    assert_eq!(baseline["severe_events"], 0);
+    // Later visits have not opened for anyone.
+    for later in &visits[1..] {
+        assert_eq!(later["participants"], 0, "{later}");
+        assert_eq!(later["mean_glucose_mg_dl"]["n"], 0);
+    }
+    // Participants have no study figures.
+    let teen = bearer(&app, "demo.teen").await;
+    assert_eq!(
+        app.get_with("/api/v1/study/outcomes", &teen).await.status(),
+        403
+    );
+}
+
+on_both_backends!(roster_by_hand, study_outcomes_by_visit);

@@ -11,4 +11,5 @@ pub mod labs;
 pub mod mutation;
 pub mod outcomes;
 pub mod roster;
+pub mod study_outcomes;
 pub mod visits;

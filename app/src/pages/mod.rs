@@ -10,3 +10,4 @@ pub mod participant;
 pub mod roster;
 pub mod sessions;
 pub mod sign_in;
+pub mod study_outcomes;

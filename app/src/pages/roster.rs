@@ -19,7 +19,7 @@ pub fn Roster() -> impl IntoView {
                 "Diary completeness counts days with at least one entry since enrolment. "
                 "IDAA1C uses the insulin of the 7 days up to the HbA1c draw; 9 or less is partial remission."
             </p>
-            <p><a class="button" href="/participants/new">"Add a participant"</a>" "<a class="button" href="/inbox">"Alerts"</a></p>
+            <p><a class="button" href="/participants/new">"Add a participant"</a>" "<a class="button" href="/study/outcomes">"Outcome figures by visit"</a>" "<a class="button" href="/inbox">"Alerts"</a></p>
             <Transition fallback=|| view! { <p class="notice">"Loading participants…"</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {

@@ -8,8 +8,9 @@ use axum::{
     extract::{Path, Query, State},
 };
 use chrono::{Duration, NaiveDate, Utc};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -29,6 +30,7 @@ use app::domain::{
     entry::EntryData,
     labs::LabKind,
     outcomes::{self, Figures, Labs, Window},
+    study_outcomes::{self, VisitOutcome},
 };
 
 /// The longest window asked for at once.
@@ -37,7 +39,9 @@ const MAX_DAYS: i64 = 366;
 const PAGE: i64 = 1000;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(summary))
+    OpenApiRouter::new()
+        .routes(routes!(summary))
+        .routes(routes!(study_outcomes))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -121,6 +125,102 @@ async fn summary(
     Ok(Json(outcomes::figures(window, &entries, &labs, &|at| {
         local_day(at, &timezone)
     })))
+}
+
+#[derive(Serialize, ToSchema)]
+struct StudyOutcomes {
+    /// One summary per visit of the schedule, in its order.
+    visits: Vec<VisitOutcome>,
+}
+
+/// The study's outcome figures per visit window: each participant of the
+/// caller's sites over their own window of each visit (cut at today), then
+/// n, mean and SD across participants, and counts added up.
+#[utoipa::path(
+    get,
+    path = "/v1/study/outcomes",
+    operation_id = "study_outcomes",
+    tag = "outcomes",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The figures of each visit window", body = StudyOutcomes),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden`: investigators only", body = error::Body),
+    )
+)]
+async fn study_outcomes(
+    user: AuthUser,
+    State(state): State<AppState>,
+) -> Result<Json<StudyOutcomes>, ApiError> {
+    Ok(Json(StudyOutcomes {
+        visits: per_visit(&state, &user).await?,
+    }))
+}
+
+/// The summaries behind `GET /study/outcomes` (and the study page).
+pub(super) async fn per_visit(
+    state: &AppState,
+    user: &AuthUser,
+) -> Result<Vec<VisitOutcome>, ApiError> {
+    let sites = policy::roster_sites(&user.actor()).ok_or(ApiError::Forbidden)?;
+    let store = &state.store;
+    let schedule = store.visit_schedule().await?;
+    let mut zones = std::collections::HashMap::new();
+    for id in &sites {
+        if let Some(site) = store.site(*id).await? {
+            zones.insert(*id, site.timezone);
+        }
+    }
+    let mut participants = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.participants_page(&sites, &[], after, 1000).await?;
+        after = page.last().map(|p| p.id);
+        let done = page.len() < 1000;
+        participants.extend(page);
+        if done {
+            break;
+        }
+    }
+    let now = Utc::now().fixed_offset();
+    // Each participant's figures for every visit whose window has opened.
+    let per_participant: Vec<Vec<(usize, Figures)>> = stream::iter(participants)
+        .map(|p| {
+            let timezone = zones
+                .get(&p.site_id)
+                .cloned()
+                .unwrap_or_else(|| "UTC".into());
+            let schedule = &schedule;
+            async move {
+                let today = local_day(now, &timezone);
+                let enrolled = local_day(p.enrolled_at.fixed_offset(), &timezone);
+                let labs = labs_of(state, p.id).await?;
+                let mut out = Vec::new();
+                for (i, visit) in schedule.iter().enumerate() {
+                    let Some(window) = study_outcomes::visit_window(visit, enrolled, today) else {
+                        continue;
+                    };
+                    let entries = entries_in(state, &p, window, &timezone).await?;
+                    out.push((
+                        i,
+                        outcomes::figures(window, &entries, &labs, &|at| local_day(at, &timezone)),
+                    ));
+                }
+                Ok::<_, ApiError>(out)
+            }
+        })
+        .buffer_unordered(4)
+        .try_collect()
+        .await?;
+    let mut by_visit: Vec<Vec<Figures>> = vec![Vec::new(); schedule.len()];
+    for (i, figures) in per_participant.into_iter().flatten() {
+        by_visit[i].push(figures);
+    }
+    Ok(schedule
+        .iter()
+        .zip(by_visit)
+        .map(|(visit, figures)| study_outcomes::summarise(visit, &figures))
+        .collect())
 }
 
 /// The current, not voided entries whose events fall in the window.

@@ -62,6 +62,14 @@ impl ReviewService for WebReview {
         super::roster::rows(&self.0, &user).await.map_err(from_api)
     }
 
+    async fn study_outcomes(
+        &self,
+        request: &Parts,
+    ) -> Result<Vec<app::domain::study_outcomes::VisitOutcome>, AppError> {
+        let user = self.user(request).await?;
+        summary::per_visit(&self.0, &user).await.map_err(from_api)
+    }
+
     async fn review(
         &self,
         request: &Parts,
