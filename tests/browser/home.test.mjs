@@ -510,6 +510,16 @@ test('an investigator sorts and filters the roster, reviews a participant and en
   await axe('roster');
   await page.screenshot({ path: 'artifacts/roster-1280x900.png', fullPage: true });
 
+  // The study's figures per visit window.
+  await page.getByRole('link', { name: 'Outcome figures by visit' }).click();
+  await page.getByRole('heading', { name: 'Outcome figures by visit' }).waitFor();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.getByRole('columnheader', { name: /^Baseline \(day 0/ }).waitFor();
+  await page.getByRole('rowheader', { name: 'Participants in the window' }).waitFor();
+  await axe('study outcomes');
+  await page.screenshot({ path: 'artifacts/study-outcomes-1280x900.png', fullPage: true });
+  await page.getByRole('link', { name: 'All participants' }).click();
+
   // One participant: figures with what they rest on, charts, labs.
   await page.getByRole('link', { name: 'DEMO-001' }).click();
   await page.getByRole('heading', { name: /^DEMO-001 · / }).waitFor();

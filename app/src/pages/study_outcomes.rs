@@ -45,6 +45,9 @@ fn cell(a: &Across, show: impl Fn(f64) -> String) -> String {
 }
 
 fn counts(map: &std::collections::BTreeMap<String, usize>) -> String {
+    if map.is_empty() {
+        return "–".into();
+    }
     map.iter()
         .map(|(k, v)| format!("{}: {v}", k.replace('_', " ")))
         .collect::<Vec<_>>()
