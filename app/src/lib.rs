@@ -13,6 +13,7 @@ pub mod participants;
 pub mod phone;
 pub mod review;
 pub mod session;
+pub mod settings_client;
 pub mod study;
 
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ use crate::pages::{
     diary::Diary, enroll::Enroll, inbox::Inbox, mfa_setup::MfaSetup,
     new_participant::NewParticipant, not_found::NotFound, participant::Participant, roster::Roster,
     sessions::Sessions, sign_in::SignIn, study_outcomes::StudyOutcomes,
+    study_settings::StudySettings,
 };
 
 /// The service worker's cache (`CACHE` in public/sw.js): emptied at sign-out.
@@ -99,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("mfa"), StaticSegment("setup")) view=MfaSetup />
                     <Route path=StaticSegment("participants") view=Roster />
                     <Route path=(StaticSegment("study"), StaticSegment("outcomes")) view=StudyOutcomes />
+                    <Route path=(StaticSegment("study"), StaticSegment("settings")) view=StudySettings />
                     <Route path=(StaticSegment("participants"), StaticSegment("new")) view=NewParticipant />
                     <Route path=(StaticSegment("participants"), ParamSegment("id")) view=Participant />
                 </Routes>

@@ -65,6 +65,11 @@ impl AuditEvent {
         }
     }
 
+    pub fn before(mut self, value: Value) -> Self {
+        self.before = Some(value);
+        self
+    }
+
     pub fn after(mut self, value: Value) -> Self {
         self.after = Some(value);
         self

@@ -53,7 +53,7 @@ export async function startServer(extraEnv = {}) {
   );
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`, 30_000);
-  return { child, url };
+  return { child, url, dataDir: join(dir, 'data') };
 }
 
 export function launchChromium() {

@@ -2,6 +2,7 @@
 // accounts, enrolment, sessions and the investigator's inbox.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { PHONE, launchChromium, startServer } from './helpers.mjs';
@@ -552,6 +553,87 @@ test('an investigator sorts and filters the roster, reviews a participant and en
   await page.getByText('Enter the result as a number.').waitFor();
   await axe('participant');
   await page.screenshot({ path: 'artifacts/participant-1280x900.png', fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an admin changes the study settings, and bad values are refused in words', async () => {
+  execFileSync(process.env.EDIARY_BIN,
+    ['user', 'create', '--role', 'admin', '--username', 'test.admin', '--data-dir', server.dataDir],
+    { input: 'a long admin password\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    // Refused values answer 422 on purpose; Chromium logs the status.
+    if (m.type() === 'error' && !m.text().includes('status of 422')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#username').fill('test.admin');
+  await page.locator('#password').fill('a long admin password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Study settings' }).click();
+  await page.getByRole('heading', { name: 'Study settings' }).waitFor();
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+
+  // The study's name.
+  const name = page.locator('#study-name');
+  await page.waitForFunction(() => document.querySelector('#study-name')?.value.startsWith('DEMO'));
+  await name.fill('DEMO: UC-MSC phase 1 (renamed)');
+  await page.getByRole('button', { name: 'Save the name' }).click();
+  await page.locator('form.settings', { has: name }).getByText('Saved.').waitFor();
+
+  // A site's emergency number: a word is refused, a number kept.
+  const phone = page.locator('#site-DEMO-phone');
+  await phone.waitFor();
+  await phone.fill('call the nurse');
+  await page.getByRole('button', { name: 'Save the site' }).click();
+  await page.getByText(/emergency_phone: a phone number such as/).waitFor();
+  await phone.fill('+86 532 8291 1234');
+  await page.getByRole('button', { name: 'Save the site' }).click();
+  await page.locator('form.settings', { has: phone }).getByText('Saved.').waitFor();
+
+  // Alert contacts of the site.
+  await page.getByRole('button', { name: 'Add a contact' }).click();
+  await page.locator('#contact-DEMO-0-target').fill('trial-team@example.org');
+  await page.getByRole('button', { name: 'Save the contacts' }).click();
+  await page.locator('form.settings', { has: page.locator('#contact-DEMO-0-target') }).getByText('Saved.').waitFor();
+
+  // Thresholds: out of range is refused with the field.
+  await page.locator('#missed').fill('0');
+  await page.getByRole('button', { name: 'Save the thresholds' }).click();
+  await page.getByText(/missed_days: from 1 to 30/).waitFor();
+  await page.locator('#missed').fill('2');
+  await page.getByRole('button', { name: 'Save the thresholds' }).click();
+  await page.locator('form.settings', { has: page.locator('#missed') }).getByText('Saved.').waitFor();
+
+  // The visit schedule and the advice are there to change.
+  await page.waitForFunction(() => [...document.querySelectorAll('table.schedule input')].some((i) => i.value === 'baseline'));
+  await page.locator('#advice-en').fill('Give sugar, then call the site.');
+  await page.getByRole('button', { name: 'Save the advice' }).click();
+  await page.locator('form.settings', { has: page.locator('#advice-en') }).getByText('Saved.').waitFor();
+
+  // What the API now says.
+  const me = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'test.admin', password: 'a long admin password' }),
+  }).then((r) => r.json());
+  const get = (path) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${me.access_token}` } }).then((r) => r.json());
+  assert.equal((await get('/api/v1/study')).name, 'DEMO: UC-MSC phase 1 (renamed)');
+  assert.equal((await get('/api/v1/study/alert-settings')).missed_days, 2);
+  assert.equal((await get('/api/v1/sites')).items.find((s) => s.code === 'DEMO').emergency_phone, '+86 532 8291 1234');
+
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(found, [], 'axe on study settings');
+  await page.screenshot({ path: 'artifacts/study-settings-1280x900.png', fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();
 });

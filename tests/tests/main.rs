@@ -14,6 +14,7 @@ mod openapi;
 mod outcomes;
 mod process;
 mod roster;
+mod settings;
 mod store;
 mod sync;
 mod sync_model;

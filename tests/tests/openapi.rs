@@ -85,6 +85,10 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("put", "/api/v1/study/visits"),
     ("get", "/api/v1/roster"),
     ("get", "/api/v1/study/outcomes"),
+    ("get", "/api/v1/sites"),
+    ("put", "/api/v1/sites/{id}"),
+    ("get", "/api/v1/study"),
+    ("put", "/api/v1/study"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1019,6 +1023,33 @@ async fn answers_match_the_documented_schemas() {
         None,
     )
     .await;
+    let (status, _) = c
+        .call("get", "/api/v1/sites", &[], "", Some(&admin), None)
+        .await;
+    assert_eq!(status, 200);
+    let site_change = Some(
+        json!({"name": "Demo site", "timezone": "Asia/Shanghai", "emergency_phone": "+86 000 0000 0001"}),
+    );
+    let (status, _) = c
+        .call(
+            "put",
+            "/api/v1/sites/{id}",
+            &[&demo_site],
+            "",
+            Some(&admin),
+            site_change,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = c
+        .call("get", "/api/v1/study", &[], "", Some(&admin), None)
+        .await;
+    assert_eq!(status, 200);
+    let name = Some(json!({"name": "DEMO: renamed"}));
+    let (status, _) = c
+        .call("put", "/api/v1/study", &[], "", Some(&admin), name)
+        .await;
+    assert_eq!(status, 200);
     let advice =
         Some(json!({"en": "Give sugar, then call us.", "zh": "请先补充糖分，然后联系我们。"}));
     let (status, _) = c

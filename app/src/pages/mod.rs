@@ -11,3 +11,4 @@ pub mod roster;
 pub mod sessions;
 pub mod sign_in;
 pub mod study_outcomes;
+pub mod study_settings;

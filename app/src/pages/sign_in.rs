@@ -59,6 +59,8 @@ fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
                     <p><a class="button" href="/inbox">"Alerts"</a></p>
                     <p><a class="button" href="/participants/new">"Add a participant"</a></p>
                 })}
+            {(user.role == Role::Admin)
+                .then(|| view! { <p><a class="button primary" href="/study/settings">"Study settings"</a></p> })}
             {matches!(user.role, Role::Participant | Role::Guardian)
                 .then(|| view! { <p><a class="button primary" href="/diary" rel="external">"Diary"</a></p> })}
             <p><a class="button" href="/sessions">"Signed-in devices"</a></p>

@@ -59,7 +59,7 @@ pub struct Synced {
 }
 
 /// The double-submit CSRF token the server set as a readable cookie.
-fn csrf_token() -> String {
+pub(crate) fn csrf_token() -> String {
     let cookies = leptos::prelude::document()
         .dyn_into::<web_sys::HtmlDocument>()
         .ok()

@@ -23,6 +23,71 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_advice, put_advice))
         .routes(routes!(get_alert_settings, put_alert_settings))
         .routes(routes!(get_visits, put_visits))
+        .routes(routes!(get_study, put_study))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct StudyName {
+    /// 1 to 200 characters.
+    name: String,
+}
+
+/// The study's name (anyone signed in).
+#[utoipa::path(
+    get,
+    path = "/v1/study",
+    operation_id = "get_study",
+    tag = "study",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The study's name", body = StudyName),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+    )
+)]
+async fn get_study(
+    _user: AuthUser,
+    State(state): State<AppState>,
+) -> Result<Json<StudyName>, ApiError> {
+    let study = state.store.study().await?;
+    Ok(Json(StudyName {
+        name: study.map(|s| s.name).unwrap_or_default(),
+    }))
+}
+
+/// Renames the study (admins; audited with both names).
+#[utoipa::path(
+    put,
+    path = "/v1/study",
+    operation_id = "put_study",
+    tag = "study",
+    request_body = StudyName,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The study's name", body = StudyName),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
+        (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`", body = error::Body),
+    )
+)]
+async fn put_study(
+    user: AuthUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<StudyName>,
+) -> Result<Json<StudyName>, ApiError> {
+    if !policy::may_create_site(&user.actor()) {
+        return Err(ApiError::Forbidden);
+    }
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::Unprocessable {
+            fields: [("name".to_owned(), "1 to 200 characters".to_owned())].into(),
+        });
+    }
+    state.store.rename_study(name, &user.context).await?;
+    Ok(Json(StudyName { name: name.into() }))
 }
 
 /// The visit schedule (`{"visits": [...]}`).

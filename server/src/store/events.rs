@@ -20,6 +20,19 @@ pub(crate) fn site_created(site: &Site) -> AuditEvent {
     }))
 }
 
+pub(crate) fn site_updated(before: &Site, after: &Site) -> AuditEvent {
+    let view = |s: &Site| json!({"name": s.name, "timezone": s.timezone, "emergency_phone": s.emergency_phone});
+    AuditEvent::new("site.update", "site", after.id)
+        .before(view(before))
+        .after(view(after))
+}
+
+pub(crate) fn study_renamed(study: &Study, name: &str) -> AuditEvent {
+    AuditEvent::new("study.rename", "study", study.id)
+        .before(json!({"name": study.name}))
+        .after(json!({"name": name}))
+}
+
 /// The password hash stays out of the audit trail.
 pub(crate) fn user_created(user: &NewUser, sites: &[Uuid]) -> AuditEvent {
     AuditEvent::new("user.create", "user", user.id).after(json!({

@@ -156,6 +156,21 @@ pub trait Store: Send + Sync + 'static {
 
     async fn site(&self, id: uuid::Uuid) -> Result<Option<Site>, StoreError>;
 
+    /// Every site, by code.
+    async fn sites(&self) -> Result<Vec<Site>, StoreError>;
+
+    /// Changes a site's name, time zone and emergency number (the code
+    /// stays); the audit row keeps both.
+    async fn update_site(
+        &self,
+        before: &Site,
+        after: &Site,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
+    /// Renames the study; the audit row keeps both names.
+    async fn rename_study(&self, name: &str, context: &AuditContext) -> Result<(), StoreError>;
+
     /// Creates a participant with their first enrolment code.
     async fn create_participant(
         &self,

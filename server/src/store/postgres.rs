@@ -738,6 +738,50 @@ impl Store for PgStore {
         Ok(row.as_ref().map(site_from).transpose()?)
     }
 
+    async fn sites(&self) -> Result<Vec<Site>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, code, name, timezone, emergency_phone FROM sites ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(site_from).collect::<Result<_, _>>()?)
+    }
+
+    async fn update_site(
+        &self,
+        before: &Site,
+        after: &Site,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE sites SET name = $1, timezone = $2, emergency_phone = $3 WHERE id = $4",
+        )
+        .bind(&after.name)
+        .bind(&after.timezone)
+        .bind(&after.emergency_phone)
+        .bind(after.id)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(&mut tx, context, &events::site_updated(before, after)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rename_study(&self, name: &str, context: &AuditContext) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(study) = self.study().await? else {
+            return Err(StoreError::Refused("there is no study to rename".into()));
+        };
+        sqlx::query("UPDATE study SET name = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, context, &events::study_renamed(&study, name)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn create_participant(
         &self,
         participant: &Participant,

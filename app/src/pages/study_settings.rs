@@ -1,0 +1,472 @@
+use leptos::{ev::SubmitEvent, prelude::*};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    domain::visits::Visit,
+    settings_client::{self as api, Answer},
+    study::StudyBanner,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StudyName {
+    name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Site {
+    id: Uuid,
+    code: String,
+    name: String,
+    timezone: String,
+    emergency_phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct SiteList {
+    items: Vec<Site>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Contact {
+    level: i64,
+    channel: String,
+    target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Contacts {
+    contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Thresholds {
+    repeat_window_hours: i64,
+    report_within_hours: i64,
+    escalate_after_minutes: i64,
+    missed_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Schedule {
+    visits: Vec<Visit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Advice {
+    en: String,
+    zh: String,
+}
+
+/// What a section's save came to: shown under its button.
+fn outcome_view(outcome: RwSignal<Option<Answer<()>>>) -> impl IntoView {
+    move || match outcome.get() {
+        Some(Ok(())) => view! { <p class="notice ok" role="status">"Saved."</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+        None => ().into_any(),
+    }
+}
+
+fn number(text: &str) -> i64 {
+    text.trim().parse().unwrap_or(-1)
+}
+
+/// For the admin: the study's name, its sites (time zone, emergency number,
+/// alert contacts), the alert thresholds, the visit schedule and the
+/// emergency advice in both languages. Every change goes through the JSON
+/// API, which checks and audits it.
+#[component]
+pub fn StudySettings() -> impl IntoView {
+    // Bumped after a site is added: the list reloads.
+    let changes = RwSignal::new(0u32);
+    let study = LocalResource::new(|| api::get::<StudyName>("/api/v1/study"));
+    let sites = LocalResource::new(move || {
+        changes.get();
+        api::get::<SiteList>("/api/v1/sites")
+    });
+    let thresholds = LocalResource::new(|| api::get::<Thresholds>("/api/v1/study/alert-settings"));
+    let schedule = LocalResource::new(|| api::get::<Schedule>("/api/v1/study/visits"));
+    let advice = LocalResource::new(|| api::get::<Advice>("/api/v1/study/emergency-advice"));
+    let loading = || view! { <p class="notice">"Loading…"</p> };
+    let failed = |e: String| view! { <p class="notice error" role="alert">{e}</p> }.into_any();
+    view! {
+        <StudyBanner />
+        <section class="card wide">
+            <h1>"Study settings"</h1>
+            <p class="lead">"Every change is kept in the audit trail with who made it."</p>
+            <h2>"Study"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match study.await {
+                        Ok(s) => view! { <StudyNameForm name=s.name /> }.into_any(),
+                        Err(e) => failed(e),
+                    }
+                })}
+            </Suspense>
+            <h2>"Sites"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match sites.await {
+                        Ok(list) => list.items.into_iter().map(|site| view! { <SiteForm site /> }).collect_view().into_any(),
+                        Err(e) => failed(e),
+                    }
+                })}
+            </Suspense>
+            <NewSiteForm changes />
+            <h2>"Alert thresholds"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match thresholds.await {
+                        Ok(t) => view! { <ThresholdsForm current=t /> }.into_any(),
+                        Err(e) => failed(e),
+                    }
+                })}
+            </Suspense>
+            <h2>"Visit schedule"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match schedule.await {
+                        Ok(s) => view! { <ScheduleForm current=s.visits /> }.into_any(),
+                        Err(e) => failed(e),
+                    }
+                })}
+            </Suspense>
+            <h2>"Emergency advice"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match advice.await {
+                        Ok(a) => view! { <AdviceForm current=a /> }.into_any(),
+                        Err(e) => failed(e),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn StudyNameForm(name: String) -> impl IntoView {
+    let name = RwSignal::new(name);
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = StudyName { name: name.get() };
+        leptos::task::spawn_local(async move {
+            let answer: Answer<StudyName> = api::send("PUT", "/api/v1/study", &body).await;
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    view! {
+        <form class="settings" on:submit=save>
+            <label for="study-name">"Study name"</label>
+            <input id="study-name" type="text" bind:value=name />
+            <button type="submit" class="button">"Save the name"</button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
+
+#[component]
+fn SiteForm(site: Site) -> impl IntoView {
+    let id = site.id;
+    let name = RwSignal::new(site.name.clone());
+    let timezone = RwSignal::new(site.timezone.clone());
+    let phone = RwSignal::new(site.emergency_phone.clone());
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = serde_json::json!({"name": name.get(), "timezone": timezone.get(), "emergency_phone": phone.get()});
+        leptos::task::spawn_local(async move {
+            let answer: Answer<Site> =
+                api::send("PUT", &format!("/api/v1/sites/{id}"), &body).await;
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    let code = site.code.clone();
+    let field = {
+        let code = code.clone();
+        move |what: &str| format!("site-{code}-{what}")
+    };
+    let contacts =
+        LocalResource::new(move || api::get::<Contacts>(format!("/api/v1/sites/{id}/contacts")));
+    view! {
+        <div class="site-settings">
+            <h3>{format!("{} · {}", site.code, site.name)}</h3>
+            <form class="settings" on:submit=save>
+                <label for=field("name")>"Name"</label>
+                <input id=field("name") type="text" bind:value=name />
+                <label for=field("tz")>"Time zone (IANA, such as Asia/Shanghai)"</label>
+                <input id=field("tz") type="text" bind:value=timezone />
+                <label for=field("phone")>"Emergency phone"</label>
+                <input id=field("phone") type="tel" bind:value=phone />
+                <button type="submit" class="button">"Save the site"</button>
+                {outcome_view(outcome)}
+            </form>
+            <Suspense fallback=|| view! { <p class="notice">"Loading contacts…"</p> }>
+                {move || {
+                    let code = code.clone();
+                    Suspend::new(async move {
+                    match contacts.await {
+                        Ok(c) => view! { <ContactsForm site=id code current=c.contacts /> }.into_any(),
+                        Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+                    }
+                })}}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn ContactsForm(site: Uuid, code: String, current: Vec<Contact>) -> impl IntoView {
+    let rows = RwSignal::new(
+        current
+            .into_iter()
+            .map(|c| {
+                (
+                    RwSignal::new(c.level.to_string()),
+                    RwSignal::new(c.channel),
+                    RwSignal::new(c.target),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let contacts: Vec<Contact> = rows
+            .get()
+            .iter()
+            .map(|(level, channel, target)| Contact {
+                level: number(&level.get()),
+                channel: channel.get(),
+                target: target.get(),
+            })
+            .collect();
+        leptos::task::spawn_local(async move {
+            let answer: Answer<Contacts> = api::send(
+                "PUT",
+                &format!("/api/v1/sites/{site}/contacts"),
+                &Contacts { contacts },
+            )
+            .await;
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    let add = move |_| {
+        rows.update(|r| {
+            r.push((
+                RwSignal::new("0".into()),
+                RwSignal::new("email".into()),
+                RwSignal::new(String::new()),
+            ))
+        })
+    };
+    view! {
+        <form class="settings" on:submit=save>
+            <h4>"Alert contacts (level 0 hears first; higher levels on escalation)"</h4>
+            {move || rows.get().into_iter().enumerate().map(|(i, (level, channel, target))| {
+                let id = |what: &str| format!("contact-{code}-{i}-{what}", code = code.clone());
+                view! {
+                    <div class="contact-row">
+                        <label for=id("level")>"Level"</label>
+                        <input id=id("level") type="number" min="0" max="9" bind:value=level />
+                        <label for=id("channel")>"Channel"</label>
+                        <select id=id("channel") bind:value=channel>
+                            <option value="email">"Email"</option>
+                            <option value="webhook">"Webhook"</option>
+                        </select>
+                        <label for=id("target")>"Address or URL"</label>
+                        <input id=id("target") type="text" bind:value=target />
+                        <button type="button" class="button small" on:click=move |_| rows.update(|r| { r.remove(i); })>"Remove"</button>
+                    </div>
+                }
+            }).collect_view()}
+            <button type="button" class="button" on:click=add>"Add a contact"</button>
+            <button type="submit" class="button">"Save the contacts"</button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
+
+#[component]
+fn NewSiteForm(changes: RwSignal<u32>) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let timezone = RwSignal::new("Asia/Shanghai".to_owned());
+    let phone = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = serde_json::json!({"code": code.get(), "name": name.get(),
+            "timezone": timezone.get(), "emergency_phone": phone.get()});
+        leptos::task::spawn_local(async move {
+            let answer: Answer<Site> = api::send("POST", "/api/v1/sites", &body).await;
+            if answer.is_ok() {
+                changes.update(|c| *c += 1);
+            }
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    view! {
+        <form class="settings" on:submit=save>
+            <h3>"Add a site"</h3>
+            <label for="new-site-code">"Code (capital letters, digits, '-')"</label>
+            <input id="new-site-code" type="text" bind:value=code />
+            <label for="new-site-name">"Name"</label>
+            <input id="new-site-name" type="text" bind:value=name />
+            <label for="new-site-tz">"Time zone"</label>
+            <input id="new-site-tz" type="text" bind:value=timezone />
+            <label for="new-site-phone">"Emergency phone"</label>
+            <input id="new-site-phone" type="tel" bind:value=phone />
+            <button type="submit" class="button">"Add the site"</button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
+
+#[component]
+fn ThresholdsForm(current: Thresholds) -> impl IntoView {
+    let repeat = RwSignal::new(current.repeat_window_hours.to_string());
+    let report = RwSignal::new(current.report_within_hours.to_string());
+    let escalate = RwSignal::new(current.escalate_after_minutes.to_string());
+    let missed = RwSignal::new(current.missed_days.to_string());
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = Thresholds {
+            repeat_window_hours: number(&repeat.get()),
+            report_within_hours: number(&report.get()),
+            escalate_after_minutes: number(&escalate.get()),
+            missed_days: number(&missed.get()),
+        };
+        leptos::task::spawn_local(async move {
+            let answer: Answer<Thresholds> =
+                api::send("PUT", "/api/v1/study/alert-settings", &body).await;
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    view! {
+        <form class="settings" on:submit=save>
+            <label for="repeat">"Repeated level-2 readings within (hours)"</label>
+            <input id="repeat" type="number" min="1" max="168" bind:value=repeat />
+            <label for="report">"Report a potentially serious event within (hours)"</label>
+            <input id="report" type="number" min="1" max="72" bind:value=report />
+            <label for="escalate">"Escalate an unacknowledged critical alert after (minutes)"</label>
+            <input id="escalate" type="number" min="1" max="1440" bind:value=escalate />
+            <label for="missed">"Missed diary after (days without an entry)"</label>
+            <input id="missed" type="number" min="1" max="30" bind:value=missed />
+            <button type="submit" class="button">"Save the thresholds"</button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
+
+type VisitRow = (
+    RwSignal<String>,
+    RwSignal<String>,
+    RwSignal<String>,
+    RwSignal<String>,
+    RwSignal<String>,
+);
+
+#[component]
+fn ScheduleForm(current: Vec<Visit>) -> impl IntoView {
+    let row = |v: Visit| -> VisitRow {
+        (
+            RwSignal::new(v.code),
+            RwSignal::new(v.name),
+            RwSignal::new(v.day.to_string()),
+            RwSignal::new(v.before.to_string()),
+            RwSignal::new(v.after.to_string()),
+        )
+    };
+    let rows = RwSignal::new(current.into_iter().map(row).collect::<Vec<_>>());
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let visits: Vec<Visit> = rows
+            .get()
+            .iter()
+            .map(|(code, name, day, before, after)| Visit {
+                code: code.get(),
+                name: name.get(),
+                day: number(&day.get()),
+                before: number(&before.get()),
+                after: number(&after.get()),
+            })
+            .collect();
+        leptos::task::spawn_local(async move {
+            let answer: Answer<Schedule> =
+                api::send("PUT", "/api/v1/study/visits", &Schedule { visits }).await;
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    let add = move |_| {
+        rows.update(|r| {
+            r.push(row(Visit {
+                code: String::new(),
+                name: String::new(),
+                day: 0,
+                before: 0,
+                after: 0,
+            }))
+        })
+    };
+    view! {
+        <form class="settings wide-form" on:submit=save>
+            <div class="table-scroll">
+                <table class="schedule">
+                    <thead><tr>
+                        <th scope="col">"Code"</th><th scope="col">"Name"</th><th scope="col">"Day"</th>
+                        <th scope="col">"Days early"</th><th scope="col">"Days late"</th>
+                        <th scope="col"><span class="visually-hidden">"Remove"</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rows.get().into_iter().enumerate().map(|(i, (code, name, day, before, after))| view! {
+                            <tr>
+                                <td><input type="text" aria-label=format!("Visit {} code", i + 1) bind:value=code /></td>
+                                <td><input type="text" aria-label=format!("Visit {} name", i + 1) bind:value=name /></td>
+                                <td><input type="number" aria-label=format!("Visit {} day", i + 1) bind:value=day /></td>
+                                <td><input type="number" aria-label=format!("Visit {} days early", i + 1) bind:value=before /></td>
+                                <td><input type="number" aria-label=format!("Visit {} days late", i + 1) bind:value=after /></td>
+                                <td><button type="button" class="button small" on:click=move |_| rows.update(|r| { r.remove(i); })>"Remove"</button></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <button type="button" class="button" on:click=add>"Add a visit"</button>
+            <button type="submit" class="button">"Save the schedule"</button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
+
+#[component]
+fn AdviceForm(current: Advice) -> impl IntoView {
+    let en = RwSignal::new(current.en);
+    let zh = RwSignal::new(current.zh);
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = Advice {
+            en: en.get(),
+            zh: zh.get(),
+        };
+        leptos::task::spawn_local(async move {
+            let answer: Answer<Advice> =
+                api::send("PUT", "/api/v1/study/emergency-advice", &body).await;
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    view! {
+        <form class="settings" on:submit=save>
+            <label for="advice-en">"English"</label>
+            <textarea id="advice-en" rows="4" prop:value=move || en.get() on:input=move |e| en.set(event_target_value(&e))></textarea>
+            <label for="advice-zh" lang="zh-Hans">"简体中文 (Simplified Chinese)"</label>
+            <textarea id="advice-zh" lang="zh-Hans" rows="4" prop:value=move || zh.get() on:input=move |e| zh.set(event_target_value(&e))></textarea>
+            <button type="submit" class="button">"Save the advice"</button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
