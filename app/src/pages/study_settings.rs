@@ -157,7 +157,7 @@ fn StudyNameForm(name: String) -> impl IntoView {
         });
     };
     view! {
-        <form class="settings" on:submit=save>
+        <form class="settings" on:submit=save novalidate>
             <label for="study-name">"Study name"</label>
             <input id="study-name" type="text" bind:value=name />
             <button type="submit" class="button">"Save the name"</button>
@@ -192,7 +192,7 @@ fn SiteForm(site: Site) -> impl IntoView {
     view! {
         <div class="site-settings">
             <h3>{format!("{} · {}", site.code, site.name)}</h3>
-            <form class="settings" on:submit=save>
+            <form class="settings" on:submit=save novalidate>
                 <label for=field("name")>"Name"</label>
                 <input id=field("name") type="text" bind:value=name />
                 <label for=field("tz")>"Time zone (IANA, such as Asia/Shanghai)"</label>
@@ -262,7 +262,7 @@ fn ContactsForm(site: Uuid, code: String, current: Vec<Contact>) -> impl IntoVie
         })
     };
     view! {
-        <form class="settings" on:submit=save>
+        <form class="settings" on:submit=save novalidate>
             <h4>"Alert contacts (level 0 hears first; higher levels on escalation)"</h4>
             {move || rows.get().into_iter().enumerate().map(|(i, (level, channel, target))| {
                 let id = |what: &str| format!("contact-{code}-{i}-{what}", code = code.clone());
@@ -308,7 +308,7 @@ fn NewSiteForm(changes: RwSignal<u32>) -> impl IntoView {
         });
     };
     view! {
-        <form class="settings" on:submit=save>
+        <form class="settings" on:submit=save novalidate>
             <h3>"Add a site"</h3>
             <label for="new-site-code">"Code (capital letters, digits, '-')"</label>
             <input id="new-site-code" type="text" bind:value=code />
@@ -346,7 +346,7 @@ fn ThresholdsForm(current: Thresholds) -> impl IntoView {
         });
     };
     view! {
-        <form class="settings" on:submit=save>
+        <form class="settings" on:submit=save novalidate>
             <label for="repeat">"Repeated level-2 readings within (hours)"</label>
             <input id="repeat" type="number" min="1" max="168" bind:value=repeat />
             <label for="report">"Report a potentially serious event within (hours)"</label>
@@ -413,7 +413,7 @@ fn ScheduleForm(current: Vec<Visit>) -> impl IntoView {
         })
     };
     view! {
-        <form class="settings wide-form" on:submit=save>
+        <form class="settings wide-form" on:submit=save novalidate>
             <div class="table-scroll">
                 <table class="schedule">
                     <thead><tr>
@@ -460,7 +460,7 @@ fn AdviceForm(current: Advice) -> impl IntoView {
         });
     };
     view! {
-        <form class="settings" on:submit=save>
+        <form class="settings" on:submit=save novalidate>
             <label for="advice-en">"English"</label>
             <textarea id="advice-en" rows="4" prop:value=move || en.get() on:input=move |e| en.set(event_target_value(&e))></textarea>
             <label for="advice-zh" lang="zh-Hans">"简体中文 (Simplified Chinese)"</label>
