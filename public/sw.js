@@ -69,16 +69,21 @@ self.addEventListener('fetch', (event) => {
         (hit) =>
           hit ||
           fetch(request).then((response) => {
-            if (response.ok) caches.open(CACHE).then((c) => c.put(request, response.clone()));
+            // Cloned now: once the page reads the body, a later clone throws
+            // and the copy would silently never be kept.
+            if (response.ok) {
+              const copy = response.clone();
+              event.waitUntil(caches.open(CACHE).then((c) => c.put(request, copy)).catch(() => {}));
+            }
             return response;
           }),
       ),
     );
     return;
   }
-  // The phone app's page carries no personal data: it starts from the cache
-  // at once and is refreshed behind it, so a new release is used from the
-  // next start. (No pruning there: the page being served may still need
+  // The phone app's page (a frame and the signed-in person's diary profile;
+  // signing out empties this cache) starts from the cache at once and is
+  // refreshed behind it, so a new release is used from the next start. (No pruning there: the page being served may still need
   // the files of the release it came with.)
   if (request.mode === 'navigate' && url.pathname === '/diary') {
     // Fetched by URL rather than with the navigation's own request, whose

@@ -2,6 +2,7 @@
 // Debian's Chromium, and watchers for console errors.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,4 +102,18 @@ export async function login(base, who) {
   const answer = await api(base, 'POST', '/api/v1/auth/login', who);
   if (answer.status !== 200) throw new Error(`login ${who.username}: ${answer.status}`);
   return answer.body;
+}
+
+/// The serious and critical findings of axe-core on the page as it is
+/// (the page's context needs `bypassCSP: true` for the injected script).
+export async function axeProblems(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) {
+    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  }
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }

@@ -4,11 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { PHONE, launchChromium, startServer } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+import { PHONE, axeProblems, launchChromium, startServer } from './helpers.mjs';
 
 let server;
 let browser;
@@ -470,16 +466,7 @@ test('an investigator sorts and filters the roster, reviews a participant and en
     if (m.type() === 'error' && !m.text().includes('status of 422')) problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  const axe = async (name) => {
-    await page.addScriptTag({ path: AXE });
-    const found = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    assert.deepEqual(found, [], `axe on ${name}`);
-  };
+  const axe = async (name) => assert.deepEqual(await axeProblems(page), [], `axe on ${name}`);
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.locator('#username').fill('demo.investigator');
@@ -625,14 +612,7 @@ test('an admin changes the study settings, and bad values are refused in words',
   assert.equal((await get('/api/v1/study/alert-settings')).missed_days, 2);
   assert.equal((await get('/api/v1/sites')).items.find((s) => s.code === 'DEMO').emergency_phone, '+86 532 8291 1234');
 
-  await page.addScriptTag({ path: AXE });
-  const found = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(found, [], 'axe on study settings');
+  assert.deepEqual(await axeProblems(page), [], 'axe on study settings');
   await page.screenshot({ path: 'artifacts/study-settings-1280x900.png', fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();

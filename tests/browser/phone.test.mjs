@@ -3,11 +3,7 @@
 // children, Chinese, accessibility, and no console errors anywhere.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { DEMO, PHONE, api, launchChromium, login, startServer, watchProblems } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+import { DEMO, PHONE, api, axeProblems, launchChromium, login, startServer, watchProblems } from './helpers.mjs';
 
 let server;
 let browser;
@@ -404,7 +400,6 @@ test('axe-core finds no serious or critical issue on the main screens, at 100 % 
   const page = await context.newPage();
   const problems = watchProblems(page);
   await openDiary(page, DEMO.guardian);
-  await page.addScriptTag({ path: AXE });
   const screens = [
     ['today', null],
     ['glucose', '.log-buttons .glucose'],
@@ -417,13 +412,7 @@ test('axe-core finds no serious or critical issue on the main screens, at 100 % 
     await page.locator('.nav-tab:nth-child(1)').tap();
     if (selector) await page.locator(selector).tap();
     await page.waitForTimeout(100);
-    const found = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    assert.deepEqual(found, [], `axe on ${name}`);
+    assert.deepEqual(await axeProblems(page), [], `axe on ${name}`);
   }
   // Zoomed to 200 %, the layout is 195 CSS pixels wide: nothing scrolls sideways.
   await page.setViewportSize({ width: 195, height: 422 });

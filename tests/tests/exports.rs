@@ -15,23 +15,6 @@ use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 use uuid::Uuid;
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn download(app: &TestApp, path: &str, token: &str) -> (u16, String, Vec<u8>) {
     let response = app
         .client
@@ -78,7 +61,7 @@ async fn fixture(app: &TestApp) -> (String, String, String) {
         .unwrap();
     let investigator = token(app, "demo.investigator").await;
     let teen = token(app, "demo.teen").await;
-    let (_, me) = call(app, Method::GET, "/api/v1/me", &teen, None).await;
+    let (_, me) = app.call(Method::GET, "/api/v1/me", &teen, None).await;
     let p = me["participant_ids"][0].as_str().unwrap().to_owned();
     let reading = |value: Value, unit: &str, m: i64| {
         create(
@@ -118,14 +101,14 @@ async fn fixture(app: &TestApp) -> (String, String, String) {
                "kind": "glucose", "base_version": 1, "reason": "duplicate", "recorded_at": Utc::now().to_rfc3339()}),
     ];
     for mutations in [batch, changes] {
-        let (status, answer) = call(
-            app,
-            Method::POST,
-            "/api/v1/sync",
-            &teen,
-            Some(json!({"device_id": Uuid::new_v4(), "since": null, "mutations": mutations})),
-        )
-        .await;
+        let (status, answer) = app
+            .call(
+                Method::POST,
+                "/api/v1/sync",
+                &teen,
+                Some(json!({"device_id": Uuid::new_v4(), "since": null, "mutations": mutations})),
+            )
+            .await;
         assert_eq!(status, 200);
         assert!(
             answer["results"]
@@ -136,19 +119,19 @@ async fn fixture(app: &TestApp) -> (String, String, String) {
             "{answer:#}"
         );
     }
-    let (status, lab) = call(app, Method::POST, &format!("/api/v1/participants/{p}/labs"), &investigator,
+    let (status, lab) = app.call(Method::POST, &format!("/api/v1/participants/{p}/labs"), &investigator,
         Some(json!({"visit": "baseline", "taken_at": "2026-11-14", "kind": "c_peptide_stimulated", "value": 0.9, "unit": "ng/mL"}))).await;
     assert_eq!(status, 201);
     let correction = json!({"base_version": 1, "reason": "wrong unit", "visit": "baseline", "taken_at": "2026-11-14",
                             "kind": "c_peptide_stimulated", "value": 298, "unit": "pmol/L"});
-    let (status, _) = call(
-        app,
-        Method::PUT,
-        &format!("/api/v1/labs/{}", lab["id"].as_str().unwrap()),
-        &investigator,
-        Some(correction),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/labs/{}", lab["id"].as_str().unwrap()),
+            &investigator,
+            Some(correction),
+        )
+        .await;
     assert_eq!(status, 200);
     (investigator, teen, p)
 }
@@ -200,14 +183,14 @@ async fn csv_reimports_to_the_stored_rows(db: Db) {
     );
 
     // The API's own list, row for row.
-    let (_, stored) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/participants/{p}/entries?kind=glucose"),
-        &teen,
-        None,
-    )
-    .await;
+    let (_, stored) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/participants/{p}/entries?kind=glucose"),
+            &teen,
+            None,
+        )
+        .await;
     let glucose = &files["glucose.csv"];
     assert_eq!(glucose.len() - 1, stored["items"].as_array().unwrap().len());
     for item in stored["items"].as_array().unwrap() {

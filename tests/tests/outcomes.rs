@@ -13,23 +13,6 @@ use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 use uuid::Uuid;
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn token(app: &TestApp, username: &str) -> String {
     app.login(username, demo_password(username)).await["access_token"]
         .as_str()
@@ -81,7 +64,7 @@ async fn figures_by_hand(db: Db) {
         .unwrap();
     let investigator = token(&app, "demo.investigator").await;
     let teen = token(&app, "demo.teen").await;
-    let (_, me) = call(&app, Method::GET, "/api/v1/me", &teen, None).await;
+    let (_, me) = app.call(Method::GET, "/api/v1/me", &teen, None).await;
     let p = me["participant_ids"][0].as_str().unwrap().to_owned();
 
     // Day 1 (three days ago): two readings, one in mmol/L; 10 + 6 U.
@@ -121,14 +104,14 @@ async fn figures_by_hand(db: Db) {
                "recorded_at": Utc::now().to_rfc3339()}),
     ];
     for mutations in [batch, changes] {
-        let (status, answer) = call(
-            &app,
-            Method::POST,
-            "/api/v1/sync",
-            &teen,
-            Some(json!({"device_id": Uuid::new_v4(), "since": null, "mutations": mutations})),
-        )
-        .await;
+        let (status, answer) = app
+            .call(
+                Method::POST,
+                "/api/v1/sync",
+                &teen,
+                Some(json!({"device_id": Uuid::new_v4(), "since": null, "mutations": mutations})),
+            )
+            .await;
         assert_eq!(status, 200);
         for result in answer["results"].as_array().unwrap() {
             assert_eq!(result["status"], "applied", "{answer:#}");
@@ -140,47 +123,49 @@ async fn figures_by_hand(db: Db) {
     let labs = format!("/api/v1/participants/{p}/labs");
     let lab = |day: i64, kind: &str, value: f64, unit: &str| json!({"visit": "month_1", "taken_at": site_day(day).to_string(), "kind": kind, "value": value, "unit": unit});
     for body in [lab(3, "weight", 40.0, "kg"), lab(1, "hba1c", 7.0, "%")] {
-        let (status, answer) = call(&app, Method::POST, &labs, &investigator, Some(body)).await;
+        let (status, answer) = app
+            .call(Method::POST, &labs, &investigator, Some(body))
+            .await;
         assert_eq!(status, 201, "{answer}");
     }
-    let (_, typo) = call(
-        &app,
-        Method::POST,
-        &labs,
-        &investigator,
-        Some(lab(1, "weight", 24.0, "kg")),
-    )
-    .await;
+    let (_, typo) = app
+        .call(
+            Method::POST,
+            &labs,
+            &investigator,
+            Some(lab(1, "weight", 24.0, "kg")),
+        )
+        .await;
     let mut fixed = lab(1, "weight", 42.0, "kg");
     fixed["base_version"] = json!(1);
     fixed["reason"] = json!("digits swapped");
     let typo_id = typo["id"].as_str().unwrap();
-    let (status, _) = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/labs/{typo_id}"),
-        &investigator,
-        Some(fixed),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/labs/{typo_id}"),
+            &investigator,
+            Some(fixed),
+        )
+        .await;
     assert_eq!(status, 200);
-    let (_, stray) = call(
-        &app,
-        Method::POST,
-        &labs,
-        &investigator,
-        Some(lab(2, "hba1c", 12.0, "%")),
-    )
-    .await;
+    let (_, stray) = app
+        .call(
+            Method::POST,
+            &labs,
+            &investigator,
+            Some(lab(2, "hba1c", 12.0, "%")),
+        )
+        .await;
     let stray_id = stray["id"].as_str().unwrap();
-    let (status, _) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/labs/{stray_id}/void"),
-        &investigator,
-        Some(json!({"base_version": 1, "reason": "another participant's sample"})),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/labs/{stray_id}/void"),
+            &investigator,
+            Some(json!({"base_version": 1, "reason": "another participant's sample"})),
+        )
+        .await;
     assert_eq!(status, 200);
 
     let path = format!(
@@ -188,7 +173,7 @@ async fn figures_by_hand(db: Db) {
         site_day(3),
         site_day(1)
     );
-    let (status, f) = call(&app, Method::GET, &path, &investigator, None).await;
+    let (status, f) = app.call(Method::GET, &path, &investigator, None).await;
     assert_eq!(status, 200, "{f}");
     assert_eq!(
         f["window"],
@@ -242,14 +227,14 @@ async fn figures_by_hand(db: Db) {
     );
 
     // The corrected lab kept both versions.
-    let (_, history) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/labs/{typo_id}/history"),
-        &investigator,
-        None,
-    )
-    .await;
+    let (_, history) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/labs/{typo_id}/history"),
+            &investigator,
+            None,
+        )
+        .await;
     let values: Vec<&Value> = history["versions"]
         .as_array()
         .unwrap()
@@ -267,7 +252,7 @@ async fn who_may_see_figures_and_labs(db: Db) {
         .unwrap();
     let investigator = token(&app, "demo.investigator").await;
     let teen = token(&app, "demo.teen").await;
-    let (_, me) = call(&app, Method::GET, "/api/v1/me", &teen, None).await;
+    let (_, me) = app.call(Method::GET, "/api/v1/me", &teen, None).await;
     let p = me["participant_ids"][0].as_str().unwrap().to_owned();
     let site = server::store::Site {
         id: Uuid::now_v7(),
@@ -287,38 +272,35 @@ async fn who_may_see_figures_and_labs(db: Db) {
     let weight = json!({"visit": "baseline", "taken_at": "2026-11-14", "kind": "weight", "value": 50, "unit": "kg"});
     // The participant reads her labs but neither enters them nor reads the
     // trial figures; another site's investigator learns nothing.
-    assert_eq!(call(&app, Method::GET, &labs, &teen, None).await.0, 200);
+    assert_eq!(app.call(Method::GET, &labs, &teen, None).await.0, 200);
     assert_eq!(
-        call(&app, Method::POST, &labs, &teen, Some(weight.clone()))
+        app.call(Method::POST, &labs, &teen, Some(weight.clone()))
             .await
             .0,
         403
     );
-    assert_eq!(call(&app, Method::GET, &summary, &teen, None).await.0, 403);
+    assert_eq!(app.call(Method::GET, &summary, &teen, None).await.0, 403);
     assert_eq!(
-        call(&app, Method::GET, &summary, &elsewhere, None).await.0,
+        app.call(Method::GET, &summary, &elsewhere, None).await.0,
         404
     );
+    assert_eq!(app.call(Method::GET, &labs, &elsewhere, None).await.0, 404);
     assert_eq!(
-        call(&app, Method::GET, &labs, &elsewhere, None).await.0,
-        404
-    );
-    assert_eq!(
-        call(&app, Method::POST, &labs, &elsewhere, Some(weight))
+        app.call(Method::POST, &labs, &elsewhere, Some(weight))
             .await
             .0,
         404
     );
 
     // Bad input: a clear 422, never a 5xx.
-    let (status, error) = call(
-        &app,
-        Method::GET,
-        &format!("{summary}?from=2026-11-20&to=2026-11-01"),
-        &investigator,
-        None,
-    )
-    .await;
+    let (status, error) = app
+        .call(
+            Method::GET,
+            &format!("{summary}?from=2026-11-20&to=2026-11-01"),
+            &investigator,
+            None,
+        )
+        .await;
     assert_eq!(
         (status, error["error"]["fields"]["from"].is_string()),
         (422, true),
@@ -329,14 +311,15 @@ async fn who_may_see_figures_and_labs(db: Db) {
         json!({"visit": "baseline", "taken_at": "2026-11-14", "kind": "ldl", "value": 2, "unit": "mmol/L"}),
         json!({"visit": "baseline", "taken_at": "2026-11-14", "kind": "other", "value": 2, "unit": "IU/mL", "extra": 1}),
     ] {
-        let (status, error) =
-            call(&app, Method::POST, &labs, &investigator, Some(bad.clone())).await;
+        let (status, error) = app
+            .call(Method::POST, &labs, &investigator, Some(bad.clone()))
+            .await;
         assert_eq!(status, 422, "{bad} -> {error}");
         assert_eq!(error["error"]["code"], "validation_failed");
     }
 
     // With no data, figures are null, not zero.
-    let (status, empty) = call(&app, Method::GET, &summary, &investigator, None).await;
+    let (status, empty) = app.call(Method::GET, &summary, &investigator, None).await;
     assert_eq!(status, 200);
     assert_eq!(empty["window"]["days"], 14);
     assert_eq!(empty["glucose"]["mean_mg_dl"], Value::Null);
@@ -344,7 +327,7 @@ async fn who_may_see_figures_and_labs(db: Db) {
     assert_eq!(empty["idaa1c"], Value::Null);
 
     // Lab versions cannot be changed behind the API's back.
-    let (_, lab) = call(&app, Method::POST, &labs, &investigator,
+    let (_, lab) = app.call(Method::POST, &labs, &investigator,
         Some(json!({"visit": "baseline", "taken_at": "2026-11-14", "kind": "weight", "value": 50, "unit": "kg"}))).await;
     assert_eq!(lab["version"], 1);
     for sql in [
@@ -363,14 +346,9 @@ async fn the_visit_schedule_is_the_studys(db: Db) {
     let investigator = token(&app, "demo.investigator").await;
     let guardian = token(&app, "demo.guardian").await;
     let admin = staff_token(&app, "admin.one", Role::Admin, &[]).await;
-    let (status, schedule) = call(
-        &app,
-        Method::GET,
-        "/api/v1/study/visits",
-        &investigator,
-        None,
-    )
-    .await;
+    let (status, schedule) = app
+        .call(Method::GET, "/api/v1/study/visits", &investigator, None)
+        .await;
     assert_eq!(status, 200);
     let codes: Vec<&str> = schedule["visits"]
         .as_array()
@@ -385,7 +363,7 @@ async fn the_visit_schedule_is_the_studys(db: Db) {
         ]
     );
     assert_eq!(
-        call(&app, Method::GET, "/api/v1/study/visits", &guardian, None)
+        app.call(Method::GET, "/api/v1/study/visits", &guardian, None)
             .await
             .0,
         403
@@ -396,8 +374,7 @@ async fn the_visit_schedule_is_the_studys(db: Db) {
         json!({"code": "month_18", "name": "Month 18", "day": 545, "before": 30, "after": 30}),
     );
     assert_eq!(
-        call(
-            &app,
+        app.call(
             Method::PUT,
             "/api/v1/study/visits",
             &investigator,
@@ -409,42 +386,37 @@ async fn the_visit_schedule_is_the_studys(db: Db) {
     );
     let mut overlapping = longer.clone();
     overlapping["visits"][6]["day"] = json!(380);
-    let (status, error) = call(
-        &app,
-        Method::PUT,
-        "/api/v1/study/visits",
-        &admin,
-        Some(overlapping),
-    )
-    .await;
+    let (status, error) = app
+        .call(
+            Method::PUT,
+            "/api/v1/study/visits",
+            &admin,
+            Some(overlapping),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(
         error["error"]["fields"]["visits[6].before"].is_string(),
         "{error}"
     );
     assert_eq!(
-        call(
-            &app,
-            Method::PUT,
-            "/api/v1/study/visits",
-            &admin,
-            Some(longer)
-        )
-        .await
-        .0,
+        app.call(Method::PUT, "/api/v1/study/visits", &admin, Some(longer))
+            .await
+            .0,
         200
     );
 
     // Labs name a visit of the schedule, or "unscheduled".
-    let (_, me) = call(&app, Method::GET, "/api/v1/me", &guardian, None).await;
+    let (_, me) = app.call(Method::GET, "/api/v1/me", &guardian, None).await;
     let labs = format!(
         "/api/v1/participants/{}/labs",
         me["participant_ids"][0].as_str().unwrap()
     );
     let lab = |visit: &str| json!({"visit": visit, "taken_at": "2026-11-14", "kind": "weight", "value": 30, "unit": "kg"});
     for (visit, expected) in [("month_18", 201), ("unscheduled", 201), ("month_2", 422)] {
-        let (status, answer) =
-            call(&app, Method::POST, &labs, &investigator, Some(lab(visit))).await;
+        let (status, answer) = app
+            .call(Method::POST, &labs, &investigator, Some(lab(visit)))
+            .await;
         assert_eq!(status, expected, "{visit}: {answer}");
         if status == 422 {
             assert!(

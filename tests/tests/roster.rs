@@ -129,6 +129,12 @@ async fn roster_by_hand(db: Db) {
         dose(&p, 3, 30.0),
         glucose(&p, 9, 7.7),
     ];
+    // An entry 5 days back, removed: its day does not count.
+    let removed = glucose(&p, 5, 8.8);
+    let void = json!({"id": Uuid::now_v7(), "participant_id": p, "entry_id": removed["entry_id"],
+        "op": "void", "kind": "glucose", "base_version": 1, "reason": "not mine",
+        "recorded_at": Utc::now().to_rfc3339()});
+    let batch = [batch, vec![removed, void]].concat();
     let response = app
         .client
         .post(app.url("/api/v1/sync"))
@@ -226,7 +232,11 @@ async fn roster_by_hand(db: Db) {
         "{}",
         page["basis"]
     );
-    assert_eq!(page["timeline"].as_array().unwrap().len(), 6);
+    let timeline = page["timeline"].as_array().unwrap();
+    assert_eq!(timeline.len(), 7);
+    let voided: Vec<&Value> = timeline.iter().filter(|e| e["voided"] == true).collect();
+    assert_eq!(voided.len(), 1);
+    assert_eq!(voided[0]["versions"][1]["reason"], "not mine");
     assert_eq!(
         page["timeline"][0]["versions"][0]["entered_by"],
         "Demo teen (participant)"

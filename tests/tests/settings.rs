@@ -3,26 +3,10 @@
 //! each audited with before and after; on both backends.
 
 use app::domain::account::Role;
-use ediary_tests::{Db, TestApp, demo_password, on_both_backends, spawn_app, staff_token};
+use ediary_tests::{Db, demo_password, on_both_backends, spawn_app, staff_token};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use server::{audit::AuditContext, demo};
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn settings_change_and_are_audited(db: Db) {
     let app = spawn_app(db).await;
@@ -42,15 +26,13 @@ async fn settings_change_and_are_audited(db: Db) {
         .to_owned();
 
     // Sites: the admin sees all, the investigator theirs, a participant none.
-    let (_, created) = call(
-        &app,
-        Method::POST,
+    let (_, created) = app.call(Method::POST,
         "/api/v1/sites",
         &admin,
         Some(json!({"code": "BJ-2", "name": "Beijing", "timezone": "Asia/Shanghai", "emergency_phone": "+86 10 1234 5678"})),
     )
     .await;
-    let (status, all) = call(&app, Method::GET, "/api/v1/sites", &admin, None).await;
+    let (status, all) = app.call(Method::GET, "/api/v1/sites", &admin, None).await;
     assert_eq!(status, 200);
     let codes: Vec<&str> = all["items"]
         .as_array()
@@ -59,13 +41,13 @@ async fn settings_change_and_are_audited(db: Db) {
         .map(|s| s["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["BJ-2", demo::SITE_CODE]);
-    let (_, mine) = call(&app, Method::GET, "/api/v1/sites", &investigator, None).await;
+    let (_, mine) = app
+        .call(Method::GET, "/api/v1/sites", &investigator, None)
+        .await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     assert_eq!(mine["items"][0]["code"], demo::SITE_CODE);
     assert_eq!(
-        call(&app, Method::GET, "/api/v1/sites", &teen, None)
-            .await
-            .0,
+        app.call(Method::GET, "/api/v1/sites", &teen, None).await.0,
         403
     );
 
@@ -73,18 +55,14 @@ async fn settings_change_and_are_audited(db: Db) {
     let site = format!("/api/v1/sites/{}", created["id"].as_str().unwrap());
     let change = json!({"name": "Beijing Children's", "timezone": "Asia/Urumqi", "emergency_phone": "+86 10 8765 4321"});
     assert_eq!(
-        call(
-            &app,
-            Method::PUT,
-            &site,
-            &investigator,
-            Some(change.clone())
-        )
-        .await
-        .0,
+        app.call(Method::PUT, &site, &investigator, Some(change.clone()))
+            .await
+            .0,
         403
     );
-    let (status, changed) = call(&app, Method::PUT, &site, &admin, Some(change.clone())).await;
+    let (status, changed) = app
+        .call(Method::PUT, &site, &admin, Some(change.clone()))
+        .await;
     assert_eq!(status, 200, "{changed}");
     assert_eq!(
         (
@@ -98,42 +76,39 @@ async fn settings_change_and_are_audited(db: Db) {
             json!("+86 10 8765 4321")
         )
     );
-    let (status, error) = call(
-        &app,
-        Method::PUT,
-        &site,
-        &admin,
-        Some(json!({"name": "", "timezone": "Mars/Olympus", "emergency_phone": "call me"})),
-    )
-    .await;
+    let (status, error) = app
+        .call(
+            Method::PUT,
+            &site,
+            &admin,
+            Some(json!({"name": "", "timezone": "Mars/Olympus", "emergency_phone": "call me"})),
+        )
+        .await;
     assert_eq!(status, 422);
     for field in ["name", "timezone", "emergency_phone"] {
         assert!(error["error"]["fields"].get(field).is_some(), "{error}");
     }
-    let (status, _) = call(
-        &app,
-        Method::PUT,
-        &site,
-        &admin,
-        Some(json!({"code": "X", "name": "x"})),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &site,
+            &admin,
+            Some(json!({"code": "X", "name": "x"})),
+        )
+        .await;
     assert!(status == 400 || status == 422, "{status}");
     let unknown = "/api/v1/sites/0190a5d2-0000-7000-8000-000000000000";
     assert_eq!(
-        call(&app, Method::PUT, unknown, &admin, Some(change))
-            .await
-            .0,
+        app.call(Method::PUT, unknown, &admin, Some(change)).await.0,
         404
     );
 
     // The study's name.
-    let (_, study) = call(&app, Method::GET, "/api/v1/study", &teen, None).await;
+    let (_, study) = app.call(Method::GET, "/api/v1/study", &teen, None).await;
     assert_eq!(study["name"], demo::STUDY_NAME);
     let rename = json!({"name": "UC-MSC in new-onset T1D, phase 1"});
     assert_eq!(
-        call(
-            &app,
+        app.call(
             Method::PUT,
             "/api/v1/study",
             &investigator,
@@ -144,26 +119,17 @@ async fn settings_change_and_are_audited(db: Db) {
         403
     );
     assert_eq!(
-        call(
-            &app,
-            Method::PUT,
-            "/api/v1/study",
-            &admin,
-            Some(rename.clone())
-        )
-        .await
-        .0,
+        app.call(Method::PUT, "/api/v1/study", &admin, Some(rename.clone()))
+            .await
+            .0,
         200
     );
     assert_eq!(
-        call(&app, Method::GET, "/api/v1/study", &teen, None)
-            .await
-            .1,
+        app.call(Method::GET, "/api/v1/study", &teen, None).await.1,
         rename
     );
     assert_eq!(
-        call(
-            &app,
+        app.call(
             Method::PUT,
             "/api/v1/study",
             &admin,

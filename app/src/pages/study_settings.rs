@@ -268,15 +268,21 @@ fn ContactsForm(site: Uuid, code: String, current: Vec<Contact>) -> impl IntoVie
                 let id = |what: &str| format!("contact-{code}-{i}-{what}", code = code.clone());
                 view! {
                     <div class="contact-row">
-                        <label for=id("level")>"Level"</label>
-                        <input id=id("level") type="number" min="0" max="9" bind:value=level />
-                        <label for=id("channel")>"Channel"</label>
-                        <select id=id("channel") bind:value=channel>
-                            <option value="email">"Email"</option>
-                            <option value="webhook">"Webhook"</option>
-                        </select>
-                        <label for=id("target")>"Address or URL"</label>
-                        <input id=id("target") type="text" bind:value=target />
+                        <div class="field">
+                            <label for=id("level")>"Level"</label>
+                            <input id=id("level") type="number" min="0" max="9" bind:value=level />
+                        </div>
+                        <div class="field">
+                            <label for=id("channel")>"Channel"</label>
+                            <select id=id("channel") bind:value=channel>
+                                <option value="email">"Email"</option>
+                                <option value="webhook">"Webhook"</option>
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for=id("target")>"Address or URL"</label>
+                            <input id=id("target") type="text" bind:value=target />
+                        </div>
                         <button type="button" class="button small" on:click=move |_| rows.update(|r| { r.remove(i); })>"Remove"</button>
                     </div>
                 }

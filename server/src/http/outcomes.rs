@@ -162,26 +162,10 @@ pub(super) async fn per_visit(
     state: &AppState,
     user: &AuthUser,
 ) -> Result<Vec<VisitOutcome>, ApiError> {
-    let sites = policy::roster_sites(&user.actor()).ok_or(ApiError::Forbidden)?;
-    let store = &state.store;
-    let schedule = store.visit_schedule().await?;
-    let mut zones = std::collections::HashMap::new();
-    for id in &sites {
-        if let Some(site) = store.site(*id).await? {
-            zones.insert(*id, site.timezone);
-        }
-    }
-    let mut participants = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store.participants_page(&sites, &[], after, 1000).await?;
-        after = page.last().map(|p| p.id);
-        let done = page.len() < 1000;
-        participants.extend(page);
-        if done {
-            break;
-        }
-    }
+    let (_, participants, sites) = super::roster::caseload(state, user).await?;
+    let schedule = state.store.visit_schedule().await?;
+    let zones: std::collections::HashMap<Uuid, String> =
+        sites.into_iter().map(|(id, s)| (id, s.timezone)).collect();
     let now = Utc::now().fixed_offset();
     // Each participant's figures for every visit whose window has opened.
     let per_participant: Vec<Vec<(usize, Figures)>> = stream::iter(participants)
@@ -230,7 +214,19 @@ pub(super) async fn entries_in(
     window: Window,
     timezone: &str,
 ) -> Result<Vec<EntryData>, ApiError> {
+    entries_of_kind(state, participant, window, timezone, None).await
+}
+
+/// The same, of one kind only when `kind` is given.
+pub(super) async fn entries_of_kind(
+    state: &AppState,
+    participant: &Participant,
+    window: Window,
+    timezone: &str,
+    kind: Option<app::domain::entry::Kind>,
+) -> Result<Vec<EntryData>, ApiError> {
     let mut query = EntryQuery {
+        kind,
         from_us: Some(day_start(window.from, timezone).timestamp_micros()),
         to_us: Some(day_start(window.to + Duration::days(1), timezone).timestamp_micros()),
         limit: PAGE,
@@ -259,8 +255,13 @@ pub(super) async fn entries_in(
 
 /// Weights and HbA1c values of the participant's current labs.
 pub(super) async fn labs_of(state: &AppState, participant: Uuid) -> Result<Labs, ApiError> {
+    Ok(labs_from(state.store.lab_versions(participant).await?))
+}
+
+/// Weights and HbA1c values of the current, not removed versions of labs.
+pub(super) fn labs_from(versions: Vec<crate::store::LabVersion>) -> Labs {
     let mut labs = Labs::default();
-    for lab in current(state.store.lab_versions(participant).await?) {
+    for lab in current(versions) {
         if lab.status == EntryStatus::Voided {
             continue;
         }
@@ -272,7 +273,7 @@ pub(super) async fn labs_of(state: &AppState, participant: Uuid) -> Result<Labs,
             _ => {}
         }
     }
-    Ok(labs)
+    labs
 }
 
 #[cfg(test)]

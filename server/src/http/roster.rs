@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{
     auth::AuthUser,
     error::{self, ApiError},
-    outcomes::{entries_in, labs_of},
+    outcomes::{entries_of_kind, labs_from},
 };
 use crate::{
     policy,
@@ -24,7 +24,8 @@ use crate::{
     sync::local_day,
 };
 use app::domain::{
-    outcomes::{self, Window},
+    entry::Kind,
+    outcomes::{self, Labs, Window},
     roster::{self, IDAA1C_DOSE_DAYS, LatestHba1c, RosterIdaa1c, RosterRow},
 };
 
@@ -67,25 +68,8 @@ async fn roster_route(
 
 /// The roster of the caller's sites, by study id.
 pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<RosterRow>, ApiError> {
-    let sites = policy::roster_sites(&user.actor()).ok_or(ApiError::Forbidden)?;
+    let (sites, participants, site_of) = caseload(state, user).await?;
     let store = &state.store;
-    let mut participants = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store.participants_page(&sites, &[], after, 1000).await?;
-        after = page.last().map(|p| p.id);
-        let done = page.len() < 1000;
-        participants.extend(page);
-        if done {
-            break;
-        }
-    }
-    let mut site_of: HashMap<Uuid, Site> = HashMap::new();
-    for id in &sites {
-        if let Some(site) = store.site(*id).await? {
-            site_of.insert(*id, site);
-        }
-    }
     let last_entry: HashMap<Uuid, chrono::DateTime<Utc>> = store
         .diary_activity()
         .await?
@@ -106,13 +90,42 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
             break;
         }
     }
+    let zone_of = |p: &Participant| {
+        site_of
+            .get(&p.site_id)
+            .map_or("UTC", |s| s.timezone.as_str())
+            .to_owned()
+    };
+    // Entry days and labs of everyone in two reads. The span holds the last
+    // 14 days of every time zone; each participant's own days are cut again
+    // by `completeness`.
     let now = Utc::now().fixed_offset();
+    let zones: HashMap<Uuid, String> = participants.iter().map(|p| (p.id, zone_of(p))).collect();
+    let mut entry_days: HashMap<Uuid, BTreeSet<NaiveDate>> = HashMap::new();
+    let from_us = (now - Duration::days(16)).timestamp_micros();
+    let to_us = (now + Duration::days(2)).timestamp_micros();
+    for (participant, at_us) in store.entry_times_of_sites(&sites, from_us, to_us).await? {
+        let (Some(at), Some(zone)) = (
+            chrono::DateTime::from_timestamp_micros(at_us),
+            zones.get(&participant),
+        ) else {
+            continue;
+        };
+        entry_days
+            .entry(participant)
+            .or_default()
+            .insert(local_day(at.fixed_offset(), zone));
+    }
+    let mut lab_versions: HashMap<Uuid, Vec<crate::store::LabVersion>> = HashMap::new();
+    for version in store.lab_versions_of_sites(&sites).await? {
+        lab_versions
+            .entry(version.participant_id)
+            .or_default()
+            .push(version);
+    }
     let mut rows: Vec<RosterRow> = stream::iter(participants)
         .map(|p| {
-            let timezone = site_of
-                .get(&p.site_id)
-                .map(|s| s.timezone.clone())
-                .unwrap_or_else(|| "UTC".into());
+            let timezone = zone_of(&p);
             let site_code = site_of
                 .get(&p.site_id)
                 .map(|s| s.code.clone())
@@ -121,8 +134,13 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
             let last_entry_on = last_entry
                 .get(&p.id)
                 .map(|at| local_day(at.fixed_offset(), &timezone));
-            let alerts = open_alerts.get(&p.id).copied().unwrap_or(0);
-            async move { row(state, p, site_code, &timezone, today, last_entry_on, alerts).await }
+            let seen = Seen {
+                last_entry_on,
+                entry_days: entry_days.remove(&p.id).unwrap_or_default(),
+                labs: labs_from(lab_versions.remove(&p.id).unwrap_or_default()),
+                open_alerts: open_alerts.get(&p.id).copied().unwrap_or(0),
+            };
+            async move { row(state, p, site_code, &timezone, today, seen).await }
         })
         .buffer_unordered(CONCURRENCY)
         .try_collect()
@@ -131,26 +149,57 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
     Ok(rows)
 }
 
+/// The caller's sites, every participant of them and each site by id:
+/// what the roster and the study's figures are made from.
+pub(crate) async fn caseload(
+    state: &AppState,
+    user: &AuthUser,
+) -> Result<(Vec<Uuid>, Vec<Participant>, HashMap<Uuid, Site>), ApiError> {
+    let sites = policy::roster_sites(&user.actor()).ok_or(ApiError::Forbidden)?;
+    let store = &state.store;
+    let mut participants = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.participants_page(&sites, &[], after, 1000).await?;
+        after = page.last().map(|p| p.id);
+        let done = page.len() < 1000;
+        participants.extend(page);
+        if done {
+            break;
+        }
+    }
+    let mut site_of = HashMap::new();
+    for id in &sites {
+        if let Some(site) = store.site(*id).await? {
+            site_of.insert(*id, site);
+        }
+    }
+    Ok((sites, participants, site_of))
+}
+
+/// What the roster read of a participant in bulk.
+struct Seen {
+    last_entry_on: Option<NaiveDate>,
+    entry_days: BTreeSet<NaiveDate>,
+    labs: Labs,
+    open_alerts: usize,
+}
+
 async fn row(
     state: &AppState,
     p: Participant,
     site_code: String,
     timezone: &str,
     today: NaiveDate,
-    last_entry_on: Option<NaiveDate>,
-    open_alerts: usize,
+    seen: Seen,
 ) -> Result<RosterRow, ApiError> {
+    let Seen {
+        last_entry_on,
+        entry_days,
+        labs,
+        open_alerts,
+    } = seen;
     let enrolled_on = local_day(p.enrolled_at.fixed_offset(), timezone);
-    let fortnight = Window {
-        from: today - Duration::days(13),
-        to: today,
-    };
-    let entry_days: BTreeSet<NaiveDate> = entries_in(state, &p, fortnight, timezone)
-        .await?
-        .iter()
-        .map(|e| local_day(e.event_time(), timezone))
-        .collect();
-    let labs = labs_of(state, p.id).await?;
     let hba1c = labs
         .hba1c_percent
         .iter()
@@ -166,7 +215,7 @@ async fn row(
                 from: h.taken_on - Duration::days(IDAA1C_DOSE_DAYS - 1),
                 to: h.taken_on,
             };
-            let entries = entries_in(state, &p, window, timezone).await?;
+            let entries = entries_of_kind(state, &p, window, timezone, Some(Kind::Insulin)).await?;
             let figures = outcomes::figures(window, &entries, &labs, &|at| local_day(at, timezone));
             figures.idaa1c.map(|i| RosterIdaa1c {
                 value: i.value,

@@ -156,6 +156,22 @@ pub trait Store: Send + Sync + 'static {
 
     async fn site(&self, id: uuid::Uuid) -> Result<Option<Site>, StoreError>;
 
+    /// Every lab version of every participant of `sites` (for the roster).
+    async fn lab_versions_of_sites(
+        &self,
+        sites: &[uuid::Uuid],
+    ) -> Result<Vec<LabVersion>, StoreError>;
+
+    /// (participant, event time in UTC microseconds) of the current, not
+    /// voided entries of the participants of `sites` with events in
+    /// [from, to): the roster's completeness in one read.
+    async fn entry_times_of_sites(
+        &self,
+        sites: &[uuid::Uuid],
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<Vec<(uuid::Uuid, i64)>, StoreError>;
+
     /// Every site, by code.
     async fn sites(&self) -> Result<Vec<Site>, StoreError>;
 

@@ -858,6 +858,19 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(site_from).transpose()?)
     }
 
+    async fn lab_versions_of_sites(&self, sites: &[Uuid]) -> Result<Vec<LabVersion>, StoreError> {
+        labs::of_sites(&self.pool, sites).await
+    }
+
+    async fn entry_times_of_sites(
+        &self,
+        sites: &[Uuid],
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<Vec<(Uuid, i64)>, StoreError> {
+        entries::event_times(self, sites, from_us, to_us).await
+    }
+
     async fn sites(&self) -> Result<Vec<Site>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, code, name, timezone, emergency_phone FROM sites ORDER BY code",

@@ -335,3 +335,28 @@ pub(super) async fn entry_history(
     .map(entry_from)
     .collect::<Result<_, _>>()?)
 }
+
+/// (participant, event time) of the current, not voided entries of the
+/// participants of `sites` whose events fall in [from, to).
+pub(super) async fn event_times(
+    store: &super::PgStore,
+    sites: &[Uuid],
+    from_us: i64,
+    to_us: i64,
+) -> Result<Vec<(Uuid, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT e.participant_id, e.event_at_us FROM entries e
+           JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.current_version
+          WHERE e.participant_id IN (SELECT id FROM participants WHERE site_id = ANY($1))
+            AND e.event_at_us >= $2 AND e.event_at_us < $3 AND v.status = 'active'",
+    )
+    .bind(sites)
+    .bind(from_us)
+    .bind(to_us)
+    .fetch_all(&store.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("participant_id")?, r.try_get("event_at_us")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}

@@ -74,6 +74,24 @@ pub(super) async fn of_participant(
     .collect::<Result<_, _>>()?)
 }
 
+/// Every lab version of every participant of `sites`.
+pub(super) async fn of_sites(
+    pool: &sqlx::SqlitePool,
+    sites: &[Uuid],
+) -> Result<Vec<LabVersion>, StoreError> {
+    Ok(sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM lab_versions
+          WHERE participant_id IN (SELECT id FROM participants WHERE site_id IN (SELECT value FROM json_each($1)))
+          ORDER BY participant_id, lab_id, version"
+    ))
+    .bind(super::id_list(sites))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(lab_from)
+    .collect::<Result<_, _>>()?)
+}
+
 pub(super) async fn history(
     pool: &sqlx::SqlitePool,
     lab: Uuid,
