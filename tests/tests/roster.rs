@@ -5,7 +5,10 @@
 use app::domain::account::Role;
 use chrono::{Duration, FixedOffset, NaiveDate, Utc};
 use ediary_tests::{Db, TestApp, demo_password, on_both_backends, spawn_app, staff_token};
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::{
+    Method,
+    header::{COOKIE, SET_COOKIE},
+};
 use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 use uuid::Uuid;
@@ -122,6 +125,8 @@ async fn roster_by_hand(db: Db) {
     // 50 kg: 0.5 U/kg/day, IDAA1C = 7.0 + 4 x 0.5 = 9.0, partial remission
     // (<= 9). The dose 1 day back is after the draw and does not count.
     let batch = vec![
+        // 2.8 mmol/L: a level-2 reading, an open alert.
+        glucose(&p, 0, 2.8),
         glucose(&p, 0, 6.1),
         glucose(&p, 1, 5.4),
         dose(&p, 1, 99.0),
@@ -191,6 +196,25 @@ async fn roster_by_hand(db: Db) {
         teen_row["idaa1c"],
         json!({"value": 9.0, "partial_remission": true, "dose_days": 2})
     );
+    // Open alerts as the alert list counts them.
+    let (_, open) = app
+        .call(
+            Method::GET,
+            "/api/v1/alerts?status=open&limit=1000",
+            &investigator,
+            None,
+        )
+        .await;
+    for row in items {
+        let expected = open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["participant_id"] == row["participant_id"])
+            .count();
+        assert_eq!(row["open_alerts"], expected, "{row}");
+    }
+    assert!(teen_row["open_alerts"].as_u64().unwrap() >= 1);
     // The children have logged nothing in three weeks: they stand out.
     for row in &items[1..] {
         assert_eq!(row["age_group"], "child");
@@ -222,18 +246,18 @@ async fn roster_by_hand(db: Db) {
     .await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["study_id"], "DEMO-001");
-    assert_eq!(page["figures"]["glucose"]["count"], 3);
+    assert_eq!(page["figures"]["glucose"]["count"], 4);
     assert_eq!(page["figures"]["completeness"]["days_with_entries"], 5);
     assert!(
         page["basis"]["glucose"]
             .as_str()
             .unwrap()
-            .starts_with("From 3 readings over 14 days"),
+            .starts_with("From 4 readings over 14 days"),
         "{}",
         page["basis"]
     );
     let timeline = page["timeline"].as_array().unwrap();
-    assert_eq!(timeline.len(), 7);
+    assert_eq!(timeline.len(), 8);
     let voided: Vec<&Value> = timeline.iter().filter(|e| e["voided"] == true).collect();
     assert_eq!(voided.len(), 1);
     assert_eq!(voided[0]["versions"][1]["reason"], "not mine");
@@ -242,7 +266,7 @@ async fn roster_by_hand(db: Db) {
         "Demo teen (participant)"
     );
     assert_eq!(page["labs"].as_array().unwrap().len(), 2);
-    assert_eq!(page["glucose"].as_array().unwrap().len(), 3);
+    assert_eq!(page["glucose"].as_array().unwrap().len(), 4);
     // 99 U on day 1, 20 U on day 2, 30 U on day 3 back.
     assert_eq!(page["daily_insulin"].as_array().unwrap().len(), 3);
     // A bad window is a readable error, not a 500.

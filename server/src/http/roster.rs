@@ -20,7 +20,7 @@ use super::{
 use crate::{
     policy,
     state::AppState,
-    store::{AlertStatus, Participant, Site},
+    store::{Participant, Site},
     sync::local_day,
 };
 use app::domain::{
@@ -76,20 +76,12 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
         .into_iter()
         .filter_map(|a| Some((a.participant_id, a.last_entry_at?)))
         .collect();
-    let mut open_alerts: HashMap<Uuid, usize> = HashMap::new();
-    let mut before = None;
-    loop {
-        let page = store
-            .alerts_page(Some(&sites), Some(AlertStatus::Open), before, 1000)
-            .await?;
-        before = page.last().map(|a| a.id);
-        for alert in &page {
-            *open_alerts.entry(alert.participant_id).or_default() += 1;
-        }
-        if page.len() < 1000 {
-            break;
-        }
-    }
+    let open_alerts: HashMap<Uuid, usize> = store
+        .open_alert_counts(&sites)
+        .await?
+        .into_iter()
+        .map(|(participant, n)| (participant, usize::try_from(n).unwrap_or(0)))
+        .collect();
     let zone_of = |p: &Participant| {
         site_of
             .get(&p.site_id)

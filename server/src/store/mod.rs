@@ -172,6 +172,13 @@ pub trait Store: Send + Sync + 'static {
         to_us: i64,
     ) -> Result<Vec<(uuid::Uuid, i64)>, StoreError>;
 
+    /// How many open alerts each participant of `sites` has (those with
+    /// none are left out).
+    async fn open_alert_counts(
+        &self,
+        sites: &[uuid::Uuid],
+    ) -> Result<Vec<(uuid::Uuid, i64)>, StoreError>;
+
     /// Every site, by code.
     async fn sites(&self) -> Result<Vec<Site>, StoreError>;
 

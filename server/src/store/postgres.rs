@@ -751,6 +751,20 @@ impl Store for PgStore {
         entries::event_times(self, sites, from_us, to_us).await
     }
 
+    async fn open_alert_counts(&self, sites: &[Uuid]) -> Result<Vec<(Uuid, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT participant_id, COUNT(*) AS open FROM alerts
+              WHERE status = 'open' AND site_id = ANY($1) GROUP BY participant_id",
+        )
+        .bind(sites)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("participant_id")?, r.try_get("open")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
     async fn sites(&self) -> Result<Vec<Site>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, code, name, timezone, emergency_phone FROM sites ORDER BY code",

@@ -871,6 +871,20 @@ impl Store for SqliteStore {
         entries::event_times(self, sites, from_us, to_us).await
     }
 
+    async fn open_alert_counts(&self, sites: &[Uuid]) -> Result<Vec<(Uuid, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT participant_id, COUNT(*) AS open FROM alerts
+              WHERE status = 'open' AND site_id IN (SELECT value FROM json_each($1)) GROUP BY participant_id",
+        )
+        .bind(id_list(sites))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((id(r, "participant_id")?, r.try_get("open")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
     async fn sites(&self) -> Result<Vec<Site>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, code, name, timezone, emergency_phone FROM sites ORDER BY code",
