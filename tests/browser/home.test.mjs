@@ -596,6 +596,11 @@ test('an admin changes the study settings, and bad values are refused in words',
   await page.getByRole('button', { name: 'Save the thresholds' }).click();
   await page.locator('form.settings', { has: page.locator('#missed') }).getByText('Saved.').waitFor();
 
+  // The IDAA1C dose window.
+  await page.locator('#idaa1c-days').fill('5');
+  await page.getByRole('button', { name: 'Save the IDAA1C window' }).click();
+  await page.locator('form.settings', { has: page.locator('#idaa1c-days') }).getByText('Saved.').waitFor();
+
   // The visit schedule and the advice are there to change.
   await page.waitForFunction(() => [...document.querySelectorAll('table.schedule input')].some((i) => i.value === 'baseline'));
   await page.locator('#advice-en').fill('Give sugar, then call the site.');
@@ -610,6 +615,7 @@ test('an admin changes the study settings, and bad values are refused in words',
   const get = (path) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${me.access_token}` } }).then((r) => r.json());
   assert.equal((await get('/api/v1/study')).name, 'DEMO: UC-MSC phase 1 (renamed)');
   assert.equal((await get('/api/v1/study/alert-settings')).missed_days, 2);
+  assert.equal((await get('/api/v1/study/outcome-settings')).idaa1c_dose_days, 5);
   assert.equal((await get('/api/v1/sites')).items.find((s) => s.code === 'DEMO').emergency_phone, '+86 532 8291 1234');
 
   assert.deepEqual(await axeProblems(page), [], 'axe on study settings');

@@ -89,6 +89,8 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("put", "/api/v1/sites/{id}"),
     ("get", "/api/v1/study"),
     ("put", "/api/v1/study"),
+    ("get", "/api/v1/study/outcome-settings"),
+    ("put", "/api/v1/study/outcome-settings"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1043,6 +1045,29 @@ async fn answers_match_the_documented_schemas() {
     assert_eq!(status, 200);
     let (status, _) = c
         .call("get", "/api/v1/study", &[], "", Some(&admin), None)
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = c
+        .call(
+            "get",
+            "/api/v1/study/outcome-settings",
+            &[],
+            "",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let days = Some(json!({"idaa1c_dose_days": 5}));
+    let (status, _) = c
+        .call(
+            "put",
+            "/api/v1/study/outcome-settings",
+            &[],
+            "",
+            Some(&admin),
+            days,
+        )
         .await;
     assert_eq!(status, 200);
     let name = Some(json!({"name": "DEMO: renamed"}));

@@ -196,6 +196,24 @@ async fn roster_by_hand(db: Db) {
         teen_row["idaa1c"],
         json!({"value": 9.0, "partial_remission": true, "dose_days": 2})
     );
+    // With a one-day dose window only the 20 U of the draw day count:
+    // 0.4 U/kg/day, IDAA1C = 7.0 + 1.6 = 8.6.
+    let admin = staff_token(&app, "test.admin", Role::Admin, &[]).await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/study/outcome-settings",
+            &admin,
+            Some(json!({"idaa1c_dose_days": 1})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, narrow) = roster_of(&app, &investigator).await;
+    assert_eq!(
+        narrow["items"][0]["idaa1c"],
+        json!({"value": 8.6, "partial_remission": true, "dose_days": 1})
+    );
+
     // Open alerts as the alert list counts them.
     let (_, open) = app
         .call(

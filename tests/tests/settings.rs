@@ -140,6 +140,68 @@ async fn settings_change_and_are_audited(db: Db) {
         422
     );
 
+    // The IDAA1C dose window: staff read it, admins change it within 1..=28.
+    let (_, window) = app
+        .call(
+            Method::GET,
+            "/api/v1/study/outcome-settings",
+            &investigator,
+            None,
+        )
+        .await;
+    assert_eq!(window, json!({"idaa1c_dose_days": 7}));
+    let three = json!({"idaa1c_dose_days": 3});
+    assert_eq!(
+        app.call(
+            Method::PUT,
+            "/api/v1/study/outcome-settings",
+            &investigator,
+            Some(three.clone())
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        app.call(
+            Method::PUT,
+            "/api/v1/study/outcome-settings",
+            &admin,
+            Some(three.clone())
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/study/outcome-settings", &admin, None)
+            .await
+            .1,
+        three
+    );
+    for bad in [
+        json!({"idaa1c_dose_days": 0}),
+        json!({"idaa1c_dose_days": 29}),
+    ] {
+        assert_eq!(
+            app.call(
+                Method::PUT,
+                "/api/v1/study/outcome-settings",
+                &admin,
+                Some(bad)
+            )
+            .await
+            .0,
+            422
+        );
+    }
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/study/outcome-settings", &teen, None)
+            .await
+            .0,
+        403
+    );
+
     // Both changes are in the trail with what was there before.
     let trail = app.store.audit_page(0, 1000).await.unwrap();
     let site_change = trail

@@ -10,9 +10,6 @@ use serde::{Deserialize, Serialize};
 
 /// Days without an entry after which a participant stands out.
 pub const SILENT_DAYS: i64 = 3;
-/// Days of insulin before an HbA1c draw that its IDAA1C averages
-/// (clinical.md: "commonly the last 3 days to 1 week").
-pub const IDAA1C_DOSE_DAYS: i64 = 7;
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -111,7 +108,8 @@ pub struct LatestHba1c {
 pub struct RosterIdaa1c {
     pub value: f64,
     pub partial_remission: bool,
-    /// Days with insulin logged in the [`IDAA1C_DOSE_DAYS`] up to the draw.
+    /// Days with insulin logged in the study's dose window up to the draw
+    /// (`outcome_settings.idaa1c_dose_days`, 7 unless changed).
     pub dose_days: usize,
 }
 

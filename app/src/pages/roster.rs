@@ -17,7 +17,7 @@ pub fn Roster() -> impl IntoView {
             <h1>"Participants"</h1>
             <p class="lead">
                 "Diary completeness counts days with at least one entry since enrolment. "
-                "IDAA1C uses the insulin of the 7 days up to the HbA1c draw; 9 or less is partial remission."
+                "IDAA1C uses the insulin of the days up to the HbA1c draw (7 unless the study settings say otherwise); 9 or less is partial remission."
             </p>
             <p><a class="button" href="/participants/new">"Add a participant"</a>" "<a class="button" href="/study/outcomes">"Outcome figures by visit"</a>" "<a class="button" href="/inbox">"Alerts"</a></p>
             <Transition fallback=|| view! { <p class="notice">"Loading participants…"</p> }>

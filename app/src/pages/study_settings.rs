@@ -48,6 +48,11 @@ struct Thresholds {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct OutcomeSettings {
+    idaa1c_dose_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Schedule {
     visits: Vec<Visit>,
 }
@@ -86,6 +91,8 @@ pub fn StudySettings() -> impl IntoView {
     });
     let thresholds = LocalResource::new(|| api::get::<Thresholds>("/api/v1/study/alert-settings"));
     let schedule = LocalResource::new(|| api::get::<Schedule>("/api/v1/study/visits"));
+    let outcome_settings =
+        LocalResource::new(|| api::get::<OutcomeSettings>("/api/v1/study/outcome-settings"));
     let advice = LocalResource::new(|| api::get::<Advice>("/api/v1/study/emergency-advice"));
     let loading = || view! { <p class="notice">"Loading…"</p> };
     let failed = |e: String| view! { <p class="notice error" role="alert">{e}</p> }.into_any();
@@ -118,6 +125,15 @@ pub fn StudySettings() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match thresholds.await {
                         Ok(t) => view! { <ThresholdsForm current=t /> }.into_any(),
+                        Err(e) => failed(e),
+                    }
+                })}
+            </Suspense>
+            <h2>"Outcome figures"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match outcome_settings.await {
+                        Ok(o) => view! { <OutcomeSettingsForm current=o /> }.into_any(),
                         Err(e) => failed(e),
                     }
                 })}
@@ -362,6 +378,31 @@ fn ThresholdsForm(current: Thresholds) -> impl IntoView {
             <label for="missed">"Missed diary after (days without an entry)"</label>
             <input id="missed" type="number" min="1" max="30" bind:value=missed />
             <button type="submit" class="button">"Save the thresholds"</button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
+
+#[component]
+fn OutcomeSettingsForm(current: OutcomeSettings) -> impl IntoView {
+    let days = RwSignal::new(current.idaa1c_dose_days.to_string());
+    let outcome = RwSignal::new(None);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let body = OutcomeSettings {
+            idaa1c_dose_days: number(&days.get()),
+        };
+        leptos::task::spawn_local(async move {
+            let answer: Answer<OutcomeSettings> =
+                api::send("PUT", "/api/v1/study/outcome-settings", &body).await;
+            outcome.set(Some(answer.map(drop)));
+        });
+    };
+    view! {
+        <form class="settings" on:submit=save novalidate>
+            <label for="idaa1c-days">"IDAA1C: days of insulin up to the HbA1c draw (commonly 3 to 7)"</label>
+            <input id="idaa1c-days" type="number" min="1" max="28" bind:value=days />
+            <button type="submit" class="button">"Save the IDAA1C window"</button>
             {outcome_view(outcome)}
         </form>
     }

@@ -26,7 +26,7 @@ use crate::{
 use app::domain::{
     entry::Kind,
     outcomes::{self, Labs, Window},
-    roster::{self, IDAA1C_DOSE_DAYS, LatestHba1c, RosterIdaa1c, RosterRow},
+    roster::{self, LatestHba1c, RosterIdaa1c, RosterRow},
 };
 
 /// Participants worked on at once: the store's pool is shared with the
@@ -115,6 +115,7 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
             .or_default()
             .push(version);
     }
+    let dose_days = store.idaa1c_dose_days().await?;
     let mut rows: Vec<RosterRow> = stream::iter(participants)
         .map(|p| {
             let timezone = zone_of(&p);
@@ -132,7 +133,7 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
                 labs: labs_from(lab_versions.remove(&p.id).unwrap_or_default()),
                 open_alerts: open_alerts.get(&p.id).copied().unwrap_or(0),
             };
-            async move { row(state, p, site_code, &timezone, today, seen).await }
+            async move { row(state, p, site_code, &timezone, today, seen, dose_days).await }
         })
         .buffer_unordered(CONCURRENCY)
         .try_collect()
@@ -184,6 +185,7 @@ async fn row(
     timezone: &str,
     today: NaiveDate,
     seen: Seen,
+    dose_days: i64,
 ) -> Result<RosterRow, ApiError> {
     let Seen {
         last_entry_on,
@@ -204,7 +206,7 @@ async fn row(
     let idaa1c = match &hba1c {
         Some(h) => {
             let window = Window {
-                from: h.taken_on - Duration::days(IDAA1C_DOSE_DAYS - 1),
+                from: h.taken_on - Duration::days(dose_days - 1),
                 to: h.taken_on,
             };
             let entries = entries_of_kind(state, &p, window, timezone, Some(Kind::Insulin)).await?;

@@ -122,6 +122,11 @@ pub(crate) fn alert_settings_set(s: &app::domain::alerts::AlertSettings) -> Audi
     }))
 }
 
+pub(crate) fn outcome_settings_set(idaa1c_dose_days: i64) -> AuditEvent {
+    AuditEvent::new("study.outcome_settings", "study", "outcome_settings")
+        .after(json!({"idaa1c_dose_days": idaa1c_dose_days}))
+}
+
 /// One saved version of a visit lab.
 pub(crate) fn lab_version_saved(v: &LabVersion) -> AuditEvent {
     let action = match (v.version, v.status) {

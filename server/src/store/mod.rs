@@ -179,6 +179,15 @@ pub trait Store: Send + Sync + 'static {
         sites: &[uuid::Uuid],
     ) -> Result<Vec<(uuid::Uuid, i64)>, StoreError>;
 
+    /// Days of insulin before an HbA1c draw that its IDAA1C averages.
+    async fn idaa1c_dose_days(&self) -> Result<i64, StoreError>;
+
+    async fn set_idaa1c_dose_days(
+        &self,
+        days: i64,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
     /// Every site, by code.
     async fn sites(&self) -> Result<Vec<Site>, StoreError>;
 

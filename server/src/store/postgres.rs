@@ -765,6 +765,29 @@ impl Store for PgStore {
             .map_err(StoreError::from)
     }
 
+    async fn idaa1c_dose_days(&self) -> Result<i64, StoreError> {
+        let (days,): (i64,) = sqlx::query_as("SELECT idaa1c_dose_days FROM outcome_settings")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(days)
+    }
+
+    async fn set_idaa1c_dose_days(
+        &self,
+        days: i64,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE outcome_settings SET idaa1c_dose_days = $1, updated_at = $2")
+            .bind(days)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, context, &events::outcome_settings_set(days)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn sites(&self) -> Result<Vec<Site>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, code, name, timezone, emergency_phone FROM sites ORDER BY code",

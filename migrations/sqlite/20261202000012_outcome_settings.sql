@@ -1,0 +1,12 @@
+-- How the study's outcome figures are worked out where clinical.md leaves
+-- a choice: the days of insulin before an HbA1c draw that its IDAA1C
+-- averages ("commonly the last 3 days to 1 week; make the window
+-- configurable"). Admins change it through the API, audited.
+CREATE TABLE outcome_settings (
+    singleton         INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1),
+    idaa1c_dose_days  INTEGER NOT NULL CHECK (idaa1c_dose_days BETWEEN 1 AND 28),
+    updated_at        TEXT NOT NULL
+);
+
+INSERT INTO outcome_settings (idaa1c_dose_days, updated_at)
+VALUES (7, '2026-12-02T00:00:00+00:00');
