@@ -71,14 +71,19 @@ pub fn export_scope(actor: &Actor) -> Option<Vec<Uuid>> {
     }
 }
 
-/// Which sites' alerts the actor sees and acts on: `Some(None)` all
-/// (admins), `Some(Some(sites))` their sites (investigators), `None` none.
-pub fn alert_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
+/// Which sites the actor sees: `Some(None)` all (admins), `Some(Some(sites))`
+/// their own (investigators), `None` none (participants and guardians).
+pub fn site_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
     match actor.role {
         Role::Admin => Some(None),
         Role::Investigator => Some(Some(actor.links.site_ids.clone())),
         Role::Participant | Role::Guardian => None,
     }
+}
+
+/// Which sites' alerts the actor sees and acts on: those of its sites.
+pub fn alert_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
+    site_scope(actor)
 }
 
 /// Whether an alert of `site` is within the actor's alert scope.

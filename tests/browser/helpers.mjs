@@ -73,16 +73,28 @@ export function launchChromium() {
 }
 
 /// Collects console errors, uncaught exceptions and failed requests of a page.
-export function watchProblems(page, { allowOffline = false } = {}) {
+export function watchProblems(page, { allowOffline = false, allow = null } = {}) {
   const problems = [];
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
+    // Answers a test provokes on purpose (a refused value's 422).
+    if (allow && allow.test(m.text())) return;
     // Chromium logs every request refused by its offline emulation.
     if (allowOffline && /ERR_INTERNET_DISCONNECTED|Failed to load resource|Failed to fetch/.test(m.text())) return;
     problems.push(`console error: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   return problems;
+}
+
+/// Signs in on the sign-in page with a username and password.
+export async function signIn(page, base, username, password) {
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Signed in as / }).waitFor();
 }
 
 /// A JSON call to the API, with a bearer token when given.

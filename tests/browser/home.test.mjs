@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { PHONE, axeProblems, launchChromium, startServer } from './helpers.mjs';
+import { PHONE, axeProblems, launchChromium, signIn, startServer, watchProblems } from './helpers.mjs';
 
 let server;
 let browser;
@@ -360,11 +360,7 @@ test('an investigator sees a serious event arrive live, acknowledges it and repo
     if (m.type() === 'error') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${base}/`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-  await page.locator('#username').fill('demo.investigator');
-  await page.locator('#password').fill('sunrise-lantern-4821');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, base, 'demo.investigator', 'sunrise-lantern-4821');
   await page.getByRole('link', { name: 'Alerts' }).click();
   await page.getByRole('heading', { name: 'Alerts' }).waitFor();
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
@@ -460,18 +456,10 @@ test('an investigator sorts and filters the roster, reviews a participant and en
   // axe-core is injected by the test, which the app's CSP would rightly refuse.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    // A refused lab answers 422 on purpose; Chromium logs the status.
-    if (m.type() === 'error' && !m.text().includes('status of 422')) problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // A refused lab answers 422 on purpose; Chromium logs the status.
+  const problems = watchProblems(page, { allow: /status of 422/ });
   const axe = async (name) => assert.deepEqual(await axeProblems(page), [], `axe on ${name}`);
-  await page.goto(`${base}/`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-  await page.locator('#username').fill('demo.investigator');
-  await page.locator('#password').fill('sunrise-lantern-4821');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, base, 'demo.investigator', 'sunrise-lantern-4821');
   await page.getByRole('link', { name: 'Participants' }).click();
   await page.getByRole('heading', { name: 'Participants' }).waitFor();
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
@@ -550,17 +538,9 @@ test('an admin changes the study settings, and bad values are refused in words',
     { input: 'a long admin password\n', stdio: ['pipe', 'ignore', 'inherit'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    // Refused values answer 422 on purpose; Chromium logs the status.
-    if (m.type() === 'error' && !m.text().includes('status of 422')) problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${base}/`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-  await page.locator('#username').fill('test.admin');
-  await page.locator('#password').fill('a long admin password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Refused values answer 422 on purpose; Chromium logs the status.
+  const problems = watchProblems(page, { allow: /status of 422/ });
+  await signIn(page, base, 'test.admin', 'a long admin password');
   await page.getByRole('link', { name: 'Study settings' }).click();
   await page.getByRole('heading', { name: 'Study settings' }).waitFor();
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });

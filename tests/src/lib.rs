@@ -603,6 +603,29 @@ pub mod sinks {
     }
 }
 
+/// An investigator of a second site ("QD2"), for what another site must
+/// not see; their access token.
+pub async fn other_site_investigator(app: &TestApp) -> String {
+    let site = server::store::Site {
+        id: uuid::Uuid::now_v7(),
+        code: "QD2".into(),
+        name: "Another site".into(),
+        timezone: "Asia/Shanghai".into(),
+        emergency_phone: "+86 532 0000 0000".into(),
+    };
+    app.store
+        .create_site(&site, &server::audit::AuditContext::command_line())
+        .await
+        .expect("create site");
+    staff_token(
+        app,
+        "other.investigator",
+        app::domain::account::Role::Investigator,
+        &[site.id],
+    )
+    .await
+}
+
 /// A staff account made as `ediary user create` makes it, linked to
 /// `sites`; its access token.
 pub async fn staff_token(

@@ -8,7 +8,9 @@ use std::io::{Cursor, Read};
 
 use app::domain::account::Role;
 use chrono::{Duration, Utc};
-use ediary_tests::{Db, TestApp, demo_password, on_both_backends, spawn_app, staff_token};
+use ediary_tests::{
+    Db, TestApp, demo_password, on_both_backends, other_site_investigator, spawn_app, staff_token,
+};
 use quick_xml::events::Event;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -502,18 +504,7 @@ async fn fhir_bundle_has_the_r4_structure(db: Db) {
 async fn exports_stay_within_the_callers_sites(db: Db) {
     let app = spawn_app(db).await;
     let (investigator, teen, p) = fixture(&app).await;
-    let site = server::store::Site {
-        id: Uuid::now_v7(),
-        code: "QD2".into(),
-        name: "Another site".into(),
-        timezone: "Asia/Shanghai".into(),
-        emergency_phone: "+86 532 0000 0000".into(),
-    };
-    app.store
-        .create_site(&site, &AuditContext::command_line())
-        .await
-        .unwrap();
-    let elsewhere = staff_token(&app, "other.investigator", Role::Investigator, &[site.id]).await;
+    let elsewhere = other_site_investigator(&app).await;
     let admin = staff_token(&app, "admin.one", Role::Admin, &[]).await;
 
     let one = format!("/api/v1/export?format=csv&participant_id={p}");

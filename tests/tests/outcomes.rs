@@ -6,7 +6,8 @@
 use app::domain::account::Role;
 use chrono::{Duration, FixedOffset, NaiveDate, Utc};
 use ediary_tests::{
-    Db, TestApp, demo_password, on_both_backends, raw_execute, spawn_app, staff_token,
+    Db, TestApp, demo_password, on_both_backends, other_site_investigator, raw_execute, spawn_app,
+    staff_token,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -254,18 +255,7 @@ async fn who_may_see_figures_and_labs(db: Db) {
     let teen = token(&app, "demo.teen").await;
     let (_, me) = app.call(Method::GET, "/api/v1/me", &teen, None).await;
     let p = me["participant_ids"][0].as_str().unwrap().to_owned();
-    let site = server::store::Site {
-        id: Uuid::now_v7(),
-        code: "QD2".into(),
-        name: "Another site".into(),
-        timezone: "Asia/Shanghai".into(),
-        emergency_phone: "+86 532 0000 0000".into(),
-    };
-    app.store
-        .create_site(&site, &AuditContext::command_line())
-        .await
-        .unwrap();
-    let elsewhere = staff_token(&app, "other.investigator", Role::Investigator, &[site.id]).await;
+    let elsewhere = other_site_investigator(&app).await;
 
     let summary = format!("/api/v1/participants/{p}/summary");
     let labs = format!("/api/v1/participants/{p}/labs");

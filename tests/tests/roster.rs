@@ -4,7 +4,9 @@
 
 use app::domain::account::Role;
 use chrono::{Duration, FixedOffset, NaiveDate, Utc};
-use ediary_tests::{Db, TestApp, demo_password, on_both_backends, spawn_app, staff_token};
+use ediary_tests::{
+    Db, TestApp, demo_password, on_both_backends, other_site_investigator, spawn_app, staff_token,
+};
 use reqwest::{
     Method,
     header::{COOKIE, SET_COOKIE},
@@ -80,6 +82,32 @@ async fn cookies(app: &TestApp, username: &str, password: &str) -> (String, Stri
         jar.join("; "),
         body["csrf_token"].as_str().unwrap().to_owned(),
     )
+}
+
+/// The participant page's server function over a window of site days
+/// ("" for the default).
+async fn review(
+    app: &TestApp,
+    session: &(String, String),
+    id: &str,
+    from: &str,
+    to: &str,
+) -> (u16, Value) {
+    let form = [
+        ("id", id.to_owned()),
+        ("from", from.to_owned()),
+        ("to", to.to_owned()),
+    ];
+    rpc(app, session, "participant_review", &form).await
+}
+
+/// The page's lab of the month-1 visit.
+fn month_1_lab(page: &Value) -> Value {
+    page["labs"]
+        .as_array()
+        .and_then(|labs| labs.iter().find(|l| l["visit"] == "month_1"))
+        .cloned()
+        .expect("the month-1 lab")
 }
 
 /// A server function, called as the web app calls it.
@@ -251,19 +279,16 @@ async fn roster_by_hand(db: Db) {
         demo_password("demo.investigator"),
     )
     .await;
-    let (status, page) = rpc(
-        &app,
-        &session,
-        "participant_review",
-        &[
-            ("id", p.clone()),
-            ("from", site_day(13).to_string()),
-            ("to", site_day(0).to_string()),
-        ],
-    )
-    .await;
+    let (from, to) = (site_day(13).to_string(), site_day(0).to_string());
+    let (status, page) = review(&app, &session, &p, &from, &to).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["study_id"], "DEMO-001");
+    // The 2.8 mmol/L reading's alert is on the page.
+    let alerts = page["alerts"].as_array().unwrap();
+    assert!(
+        alerts.iter().any(|a| a["rule"] == "level2_glucose"),
+        "{alerts:?}"
+    );
     assert_eq!(page["figures"]["glucose"]["count"], 4);
     assert_eq!(page["figures"]["completeness"]["days_with_entries"], 5);
     assert!(
@@ -288,17 +313,7 @@ async fn roster_by_hand(db: Db) {
     // 99 U on day 1, 20 U on day 2, 30 U on day 3 back.
     assert_eq!(page["daily_insulin"].as_array().unwrap().len(), 3);
     // A bad window is a readable error, not a 500.
-    let (status, error) = rpc(
-        &app,
-        &session,
-        "participant_review",
-        &[
-            ("id", p.clone()),
-            ("from", "soon".into()),
-            ("to", String::new()),
-        ],
-    )
-    .await;
+    let (status, error) = review(&app, &session, &p, "soon", "").await;
     assert_eq!(status, 422, "{error}");
 
     // A lab through the page's form: a decimal comma is fine, a word is not,
@@ -319,24 +334,8 @@ async fn roster_by_hand(db: Db) {
     );
     let (status, error) = rpc(&app, &session, "save_lab", &weight("heavy")).await;
     assert_eq!(status, 422, "{error}");
-    let (_, page) = rpc(
-        &app,
-        &session,
-        "participant_review",
-        &[
-            ("id", p.clone()),
-            ("from", String::new()),
-            ("to", String::new()),
-        ],
-    )
-    .await;
-    let added = page["labs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["visit"] == "month_1")
-        .expect("the new lab")
-        .clone();
+    let (_, page) = review(&app, &session, &p, "", "").await;
+    let added = month_1_lab(&page);
     assert_eq!(added["value"], 51.5);
     let mut correction = weight("52");
     correction.push(("lab[lab_id]", added["lab_id"].as_str().unwrap().into()));
@@ -348,24 +347,8 @@ async fn roster_by_hand(db: Db) {
     // The same correction again is stale: a conflict in words, not a 500.
     let (status, error) = rpc(&app, &session, "save_lab", &correction).await;
     assert_eq!(status, 422, "{error}");
-    let (_, page) = rpc(
-        &app,
-        &session,
-        "participant_review",
-        &[
-            ("id", p.clone()),
-            ("from", String::new()),
-            ("to", String::new()),
-        ],
-    )
-    .await;
-    let corrected = page["labs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["visit"] == "month_1")
-        .unwrap()
-        .clone();
+    let (_, page) = review(&app, &session, &p, "", "").await;
+    let corrected = month_1_lab(&page);
     assert_eq!(
         (corrected["version"].clone(), corrected["value"].clone()),
         (json!(2), json!(52.0))
@@ -380,33 +363,12 @@ async fn roster_by_hand(db: Db) {
 
     // Another site's investigator sees an empty roster and no page; the
     // participant has no roster at all.
-    let site = server::store::Site {
-        id: Uuid::now_v7(),
-        code: "QD2".into(),
-        name: "Another site".into(),
-        timezone: "Asia/Shanghai".into(),
-        emergency_phone: "+86 532 0000 0000".into(),
-    };
-    app.store
-        .create_site(&site, &AuditContext::command_line())
-        .await
-        .unwrap();
-    let elsewhere = staff_token(&app, "other.investigator", Role::Investigator, &[site.id]).await;
+    let elsewhere = other_site_investigator(&app).await;
     let (status, roster) = roster_of(&app, &elsewhere).await;
     assert_eq!((status, roster["items"].clone()), (200, json!([])));
     assert_eq!(roster_of(&app, &teen).await.0, 403);
     let other = cookies(&app, "other.investigator", "a long staff password").await;
-    let (status, _) = rpc(
-        &app,
-        &other,
-        "participant_review",
-        &[
-            ("id", p.clone()),
-            ("from", String::new()),
-            ("to", String::new()),
-        ],
-    )
-    .await;
+    let (status, _) = review(&app, &other, &p, "", "").await;
     assert_eq!(status, 403);
     assert_eq!(rpc(&app, &other, "save_lab", &weight("50")).await.0, 403);
 }

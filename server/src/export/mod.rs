@@ -133,15 +133,7 @@ pub(crate) fn decoded(
     ),
     ExportError,
 > {
-    let data: serde_json::Value = serde_json::from_str(&v.data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e}", v.entry_id)))?;
-    let parsed = app::domain::entry::EntryData::parse(v.kind, &data)
-        .map_err(|e| ExportError::Format(format!("entry {}: {e:?}", v.entry_id)))?;
-    let classification = v
-        .classification
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok());
-    Ok((parsed, classification))
+    v.decoded().map_err(ExportError::Format)
 }
 
 /// A JSON enum value as its spelling ("before_meal").

@@ -241,11 +241,7 @@ pub(super) async fn entries_of_kind(
             if v.status == EntryStatus::Voided {
                 continue;
             }
-            let data: serde_json::Value = serde_json::from_str(&v.data)
-                .map_err(|e| ApiError::Internal(format!("entry {}: {e}", v.entry_id)))?;
-            let parsed = EntryData::parse(v.kind, &data)
-                .map_err(|e| ApiError::Internal(format!("entry {}: {e:?}", v.entry_id)))?;
-            entries.push(parsed);
+            entries.push(v.decoded().map_err(ApiError::Internal)?.0);
         }
         if !full {
             return Ok(entries);

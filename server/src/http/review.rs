@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use app::{
     domain::{
+        classification::Classification,
         entry::EntryData,
         glucose::{GlucoseValue, to_mg_dl},
         labs::LabInput,
@@ -27,9 +28,10 @@ use super::{
     pages::from_api,
 };
 use crate::{
+    export::word,
     policy,
     state::AppState,
-    store::{EntryQuery, EntryStatus, EntryVersion, LabVersion},
+    store::{EntryQuery, EntryStatus, LabVersion},
     sync::{day_start, local_day},
 };
 
@@ -149,7 +151,9 @@ fn utc(at: DateTime<Utc>) -> String {
 
 /// An entry's content in a line.
 fn describe(data: &EntryData) -> String {
-    let words = |v: &dyn erased_name::Named| v.name().replace('_', " ");
+    fn words<T: serde::Serialize>(value: &T) -> String {
+        word(value).replace('_', " ")
+    }
     match data {
         EntryData::Glucose(g) => {
             let value = match g.value {
@@ -173,7 +177,7 @@ fn describe(data: &EntryData) -> String {
                 (Some(v), Some(u)) => format!("glucose {v} {}", words(&u)),
                 _ => "glucose not measured".into(),
             };
-            let treatments: Vec<String> = h.treatments.iter().map(|t| words(t)).collect();
+            let treatments: Vec<String> = h.treatments.iter().map(words).collect();
             format!(
                 "Low: {glucose}; symptoms: {}; {}{}{}; treated with: {}",
                 if h.symptoms.is_empty() {
@@ -202,34 +206,13 @@ fn describe(data: &EntryData) -> String {
     }
 }
 
-/// The serde name of a contract enum ("before_breakfast", "mmol/L").
-mod erased_name {
-    pub trait Named {
-        fn name(&self) -> String;
-    }
-    impl<T: serde::Serialize> Named for T {
-        fn name(&self) -> String {
-            match serde_json::to_value(self) {
-                Ok(serde_json::Value::String(s)) => s,
-                _ => String::new(),
-            }
-        }
-    }
-}
-
-fn classification_words(json: &str) -> Option<String> {
-    let c: app::domain::classification::Classification = serde_json::from_str(json).ok()?;
+fn classification_words(c: &Classification) -> Option<String> {
     if c.ada_level == 0 && c.ada2005_class.is_none() {
         return None;
     }
     let class = c
         .ada2005_class
-        .map(|k| {
-            format!(
-                " · 2005 class: {}",
-                erased_name::Named::name(&k).replace('_', " ")
-            )
-        })
+        .map(|k| format!(" · 2005 class: {}", word(&k).replace('_', " ")))
         .unwrap_or_default();
     let serious = if c.potentially_serious {
         " · potentially serious"
@@ -237,13 +220,6 @@ fn classification_words(json: &str) -> Option<String> {
         ""
     };
     Some(format!("ADA level {}{class}{serious}", c.ada_level))
-}
-
-fn parse(v: &EntryVersion) -> Result<EntryData, ApiError> {
-    let json: serde_json::Value = serde_json::from_str(&v.data)
-        .map_err(|e| ApiError::Internal(format!("entry {}: {e}", v.entry_id)))?;
-    EntryData::parse(v.kind, &json)
-        .map_err(|e| ApiError::Internal(format!("entry {}: {e:?}", v.entry_id)))
 }
 
 async fn build(
@@ -286,7 +262,7 @@ async fn build(
                     GlucoseValue::Flag(app::domain::glucose::MeterFlag::Hi) => f64::MAX,
                 },
                 flag: match g.value {
-                    GlucoseValue::Flag(f) => Some(erased_name::Named::name(&f)),
+                    GlucoseValue::Flag(f) => Some(word(&f)),
                     GlucoseValue::Number(_) => None,
                 },
             }),
@@ -304,29 +280,19 @@ async fn build(
     let timeline = timeline(state, &p.id, window, &timezone, &mut names).await?;
     let labs = lab_lines(store.lab_versions(p.id).await?, &mut names).await?;
 
-    let mut alerts = Vec::new();
-    let mut before = None;
-    loop {
-        let page = store
-            .alerts_page(Some(&[p.site_id]), None, before, 1000)
-            .await?;
-        before = page.last().map(|a| a.id);
-        alerts.extend(
-            page.iter()
-                .filter(|a| a.participant_id == p.id)
-                .map(|a| AlertLine {
-                    id: a.id,
-                    rule: a.rule.as_str().into(),
-                    severity: a.severity.as_str().into(),
-                    status: a.status.as_str().into(),
-                    created_at: utc(a.created_at),
-                    note: a.note.clone(),
-                }),
-        );
-        if page.len() < 1000 {
-            break;
-        }
-    }
+    let alerts = store
+        .alerts_of_participant(p.id)
+        .await?
+        .iter()
+        .map(|a| AlertLine {
+            id: a.id,
+            rule: a.rule.as_str().into(),
+            severity: a.severity.as_str().into(),
+            status: a.status.as_str().into(),
+            created_at: utc(a.created_at),
+            note: a.note.clone(),
+        })
+        .collect();
 
     // The trail is read oldest first; the page shows the latest lines.
     let mut audit: VecDeque<AuditLine> = VecDeque::new();
@@ -405,17 +371,21 @@ async fn timeline(
     }
     let mut out = Vec::with_capacity(heads.len());
     for head in heads {
+        // History is read only for entries that changed; the page's own
+        // row is the only version of the rest.
         let versions = if head.version > 1 {
             state.store.entry_history(head.entry_id).await?
         } else {
-            vec![head.clone()]
+            vec![head]
         };
         let mut lines = Vec::with_capacity(versions.len());
+        let mut current = None;
         for v in &versions {
+            let (data, classification) = v.decoded().map_err(ApiError::Internal)?;
             lines.push(VersionLine {
                 version: v.version,
                 op: v.op.as_str().into(),
-                what: describe(&parse(v)?),
+                what: describe(&data),
                 entered_by: names
                     .of(v.entered_by, &v.entered_by_role.to_string())
                     .await?,
@@ -425,8 +395,12 @@ async fn timeline(
                 late: v.late,
                 reason: v.reason.clone(),
             });
+            current = Some((data.event_time(), classification));
         }
-        let event = parse(&head)?.event_time();
+        // Oldest first: the last version read is the current one.
+        let (Some(head), Some((event, classification))) = (versions.last(), current) else {
+            continue;
+        };
         let at_site = match timezone.parse::<chrono_tz::Tz>() {
             Ok(tz) => event
                 .with_timezone(&tz)
@@ -439,10 +413,7 @@ async fn timeline(
             kind: head.kind.as_str().into(),
             event_at: at_site,
             voided: head.status == EntryStatus::Voided,
-            classification: head
-                .classification
-                .as_deref()
-                .and_then(classification_words),
+            classification: classification.as_ref().and_then(classification_words),
             versions: lines,
         });
     }

@@ -82,17 +82,19 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
         .into_iter()
         .map(|(participant, n)| (participant, usize::try_from(n).unwrap_or(0)))
         .collect();
-    let zone_of = |p: &Participant| {
-        site_of
-            .get(&p.site_id)
-            .map_or("UTC", |s| s.timezone.as_str())
-            .to_owned()
-    };
     // Entry days and labs of everyone in two reads. The span holds the last
     // 14 days of every time zone; each participant's own days are cut again
     // by `completeness`.
     let now = Utc::now().fixed_offset();
-    let zones: HashMap<Uuid, String> = participants.iter().map(|p| (p.id, zone_of(p))).collect();
+    let zones: HashMap<Uuid, String> = participants
+        .iter()
+        .map(|p| {
+            let zone = site_of
+                .get(&p.site_id)
+                .map_or("UTC", |s| s.timezone.as_str());
+            (p.id, zone.to_owned())
+        })
+        .collect();
     let mut entry_days: HashMap<Uuid, BTreeSet<NaiveDate>> = HashMap::new();
     let from_us = (now - Duration::days(16)).timestamp_micros();
     let to_us = (now + Duration::days(2)).timestamp_micros();
@@ -118,7 +120,7 @@ pub(crate) async fn rows(state: &AppState, user: &AuthUser) -> Result<Vec<Roster
     let dose_days = store.idaa1c_dose_days().await?;
     let mut rows: Vec<RosterRow> = stream::iter(participants)
         .map(|p| {
-            let timezone = zone_of(&p);
+            let timezone = zones.get(&p.id).cloned().unwrap_or_else(|| "UTC".into());
             let site_code = site_of
                 .get(&p.site_id)
                 .map(|s| s.code.clone())

@@ -173,7 +173,7 @@ async fn create(
     )
 )]
 async fn list(user: AuthUser, State(state): State<AppState>) -> Result<Json<SiteList>, ApiError> {
-    let scope = policy::alert_scope(&user.actor()).ok_or(ApiError::Forbidden)?;
+    let scope = policy::site_scope(&user.actor()).ok_or(ApiError::Forbidden)?;
     let items = state
         .store
         .sites()

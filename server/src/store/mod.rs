@@ -348,6 +348,12 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<Vec<AlertRecord>, StoreError>;
 
+    /// Every alert of one participant, newest first (their review page).
+    async fn alerts_of_participant(
+        &self,
+        participant: uuid::Uuid,
+    ) -> Result<Vec<AlertRecord>, StoreError>;
+
     async fn alert(&self, id: uuid::Uuid) -> Result<Option<AlertRecord>, StoreError>;
 
     async fn alert_deliveries(&self, id: uuid::Uuid) -> Result<Vec<DeliveryStatus>, StoreError>;

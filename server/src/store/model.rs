@@ -207,6 +207,30 @@ pub struct EntryVersion {
     pub change_seq: i64,
 }
 
+impl EntryVersion {
+    /// The stored data and classification, read back. A version that does
+    /// not read back is a fault of the store, said in the error.
+    pub fn decoded(
+        &self,
+    ) -> Result<
+        (
+            app::domain::entry::EntryData,
+            Option<app::domain::classification::Classification>,
+        ),
+        String,
+    > {
+        let data: serde_json::Value = serde_json::from_str(&self.data)
+            .map_err(|e| format!("entry {}: {e}", self.entry_id))?;
+        let parsed = app::domain::entry::EntryData::parse(self.kind, &data)
+            .map_err(|e| format!("entry {}: {e:?}", self.entry_id))?;
+        let classification = self
+            .classification
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok());
+        Ok((parsed, classification))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryStatus {

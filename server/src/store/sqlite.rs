@@ -1384,6 +1384,13 @@ impl Store for SqliteStore {
         alerts::alerts_page(self, sites, status, before, limit).await
     }
 
+    async fn alerts_of_participant(
+        &self,
+        participant: Uuid,
+    ) -> Result<Vec<AlertRecord>, StoreError> {
+        alerts::of_participant(self, participant).await
+    }
+
     async fn alert(&self, id: Uuid) -> Result<Option<AlertRecord>, StoreError> {
         alerts::alert(self, id).await
     }

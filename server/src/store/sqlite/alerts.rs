@@ -481,6 +481,20 @@ pub(super) async fn alerts_page(
     Ok(rows.iter().map(alert_from).collect::<Result<_, _>>()?)
 }
 
+/// Every alert of one participant, newest first.
+pub(super) async fn of_participant(
+    store: &SqliteStore,
+    participant: Uuid,
+) -> Result<Vec<AlertRecord>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "{ALERT_COLUMNS} WHERE a.participant_id = $1 ORDER BY a.id DESC"
+    ))
+    .bind(participant.hyphenated())
+    .fetch_all(&store.pool)
+    .await?;
+    Ok(rows.iter().map(alert_from).collect::<Result<_, _>>()?)
+}
+
 pub(super) async fn alert(
     store: &SqliteStore,
     alert: Uuid,
