@@ -24,7 +24,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/ediary
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend phone-frontend style public migrations tools -type f 2>/dev/null)
 RELEASE_STAMP := $(CARGO_TARGET_DIR)/release/.ediary-site
 
-.PHONY: help run test deps-run deps-test tools build build-debug lint unit-and-integration browser bench clean
+.PHONY: help run test deps-run deps-test tools build build-debug lint unit-and-integration test-clock browser bench clean
 
 help:
 	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
@@ -39,7 +39,7 @@ help:
 # What is needed beyond Rust, as "command:Debian package" pairs; a package is
 # installed when its command is missing.
 RUN_NEEDS := wasm-strip:wabt brotli:brotli
-TEST_NEEDS := pg_ctlcluster:postgresql chromium:chromium node:nodejs npm:npm python3:python3
+TEST_NEEDS := pg_ctlcluster:postgresql chromium:chromium node:nodejs npm:npm python3:python3 faketime:faketime
 
 define install_missing
 	@missing=""; \
@@ -96,13 +96,25 @@ lint: tools
 	cargo clippy -p app -p server -p ediary-tests --all-targets -- -D warnings
 	cargo clippy -p app -p frontend -p phone-frontend --all-targets --target wasm32-unknown-unknown -- -D warnings
 
+# Servers under test write their panics here; any at all fails the run.
+TEST_LOGS := $(CARGO_TARGET_DIR)/test-logs
+
 unit-and-integration: build-debug
-	EDIARY_BIN=$(DEBUG_BIN) tests/with-postgres.sh cargo test --workspace --exclude frontend --exclude phone-frontend
+	rm -rf $(TEST_LOGS)/integration
+	EDIARY_BIN=$(DEBUG_BIN) EDIARY_TEST_LOG_DIR=$(TEST_LOGS)/integration tests/with-postgres.sh cargo test --workspace --exclude frontend --exclude phone-frontend
+	tests/check-panics.sh $(TEST_LOGS)/integration
+
+# The suites that count site days, under libfaketime at several times of
+# day and around daylight-saving changes (tests/clock/run.sh).
+test-clock: build-debug
+	rm -rf $(TEST_LOGS)/clock
+	EDIARY_BIN=$(DEBUG_BIN) EDIARY_TEST_LOG_DIR=$(TEST_LOGS)/clock tests/with-postgres.sh tests/clock/run.sh
+	tests/check-panics.sh $(TEST_LOGS)/clock
 
 browser: build-debug
 	EDIARY_BIN=$(DEBUG_BIN) LEPTOS_SITE_ROOT=$(DEBUG_SITE) tests/browser/run.sh
 
-test: deps-test tools lint unit-and-integration browser
+test: deps-test tools lint unit-and-integration test-clock browser
 
 ## Measuring -------------------------------------------------------------------
 

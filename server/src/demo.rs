@@ -2,8 +2,8 @@
 //! who logs for herself and a child whose mother logs for him) and that
 //! guardian. Everything in it is made up and marked so.
 
-use app::domain::account::Role;
-use chrono::{Duration, NaiveDate, Utc};
+use app::domain::{account::Role, language::Language};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -71,8 +71,35 @@ async fn account(login: &DemoLogin, display_name: &str) -> Result<NewUser, DemoE
     })
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+/// The demo's days are counted back from today at its site, so the study
+/// looks the same whatever day and time it is seeded.
+struct SiteCalendar {
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+}
+
+impl SiteCalendar {
+    fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+
+    fn days_ago(&self, days: i64) -> NaiveDate {
+        self.today() - Duration::days(days)
+    }
+
+    fn years_ago(&self, years: i32) -> i32 {
+        self.today().year() - years
+    }
+
+    /// 09:00 at the site, `days` site days ago (the first instant after a
+    /// daylight-saving gap, the earlier of an overlap).
+    fn morning(&self, days: i64) -> DateTime<Utc> {
+        let wall = self.days_ago(days).and_hms_opt(9, 0, 0).unwrap_or_default();
+        self.tz
+            .from_local_datetime(&wall)
+            .earliest()
+            .map_or(self.now - Duration::days(days), |t| t.with_timezone(&Utc))
+    }
 }
 
 /// Seeds the demo study unless it is already there.
@@ -81,11 +108,15 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
         return Ok(SeedOutcome::AlreadyThere);
     }
     let now = Utc::now();
+    let calendar = SiteCalendar {
+        now,
+        tz: chrono_tz::Asia::Shanghai,
+    };
     let site = Site {
         id: Uuid::now_v7(),
         code: SITE_CODE.into(),
         name: "Demo site (made-up)".into(),
-        timezone: "Asia/Shanghai".into(),
+        timezone: calendar.tz.name().into(),
         emergency_phone: "+86 000 0000 0000".into(),
     };
     let [investigator, teen, child, guardian] = &LOGINS;
@@ -97,7 +128,7 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
         diagnosis_date: diagnosed,
         weight_kg: None,
         user_id,
-        enrolled_at: now - Duration::days(21),
+        enrolled_at: calendar.morning(21),
     };
     let teen_account = account(teen, "Demo teen").await?;
     let child_account = account(child, "Demo child").await?;
@@ -107,14 +138,16 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
             name: STUDY_NAME.into(),
             is_demo: true,
             created_at: now,
+            // The made-up site is in Qingdao, as the first real one is.
+            default_language: Language::ZhCn,
         },
         investigator: account(investigator, "Demo investigator").await?,
         participants: vec![
             DemoParticipant {
                 participant: participant(
                     "DEMO-001",
-                    2011,
-                    date(2026, 10, 5),
+                    calendar.years_ago(15),
+                    calendar.days_ago(58),
                     Some(teen_account.id),
                 ),
                 account: Some(teen_account),
@@ -122,8 +155,8 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
             DemoParticipant {
                 participant: participant(
                     "DEMO-002",
-                    2017,
-                    date(2026, 10, 19),
+                    calendar.years_ago(9),
+                    calendar.days_ago(44),
                     Some(child_account.id),
                 ),
                 account: Some(child_account),
@@ -131,7 +164,12 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
             // A younger sibling with no account of his own: only the
             // guardian logs for him, so she switches between two children.
             DemoParticipant {
-                participant: participant("DEMO-003", 2020, date(2026, 11, 2), None),
+                participant: participant(
+                    "DEMO-003",
+                    calendar.years_ago(6),
+                    calendar.days_ago(30),
+                    None,
+                ),
                 account: None,
             },
         ],

@@ -18,6 +18,16 @@ pub fn may_create_site(actor: &Actor) -> bool {
     actor.role == Role::Admin
 }
 
+/// A site's name, time zone, emergency phone and alert contacts: the admin's.
+pub fn may_change_site(actor: &Actor) -> bool {
+    actor.role == Role::Admin
+}
+
+/// The study's name, default language, thresholds, schedule and advice.
+pub fn may_change_study_settings(actor: &Actor) -> bool {
+    actor.role == Role::Admin
+}
+
 /// Creating participants and inviting guardians: an investigator of the site.
 pub fn may_manage_site(actor: &Actor, site: Uuid) -> bool {
     actor.role == Role::Investigator && actor.links.site_ids.contains(&site)
@@ -179,6 +189,8 @@ mod tests {
         for (role, links, create_site, manage, view_child, view_elsewhere) in cases {
             let actor = Actor { role, links };
             assert_eq!(may_create_site(&actor), create_site, "{role}");
+            assert_eq!(may_change_site(&actor), create_site, "{role}");
+            assert_eq!(may_change_study_settings(&actor), create_site, "{role}");
             assert_eq!(may_manage_site(&actor, site), manage, "{role}");
             assert!(!may_manage_site(&actor, other_site), "{role}");
             assert_eq!(may_view_participant(&actor, &child), view_child, "{role}");

@@ -504,7 +504,8 @@ test('an investigator sorts and filters the roster, reviews a participant and en
   await page.getByText('HbA1c and IDAA1C').waitFor();
 
   // A weight typed with a decimal comma; a correction needs a reason.
-  const today = new Date().toISOString().slice(0, 10);
+  // Today at the demo site (Asia/Shanghai), not the UTC day.
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
   await page.locator('#lab-kind').selectOption('weight');
   await page.locator('#lab-taken').fill(today);
   await page.locator('#lab-value').fill('48,5');
@@ -549,7 +550,10 @@ test('an admin changes the study settings, and bad values are refused in words',
   const name = page.locator('#study-name');
   await page.waitForFunction(() => document.querySelector('#study-name')?.value.startsWith('DEMO'));
   await name.fill('DEMO: UC-MSC phase 1 (renamed)');
-  await page.getByRole('button', { name: 'Save the name' }).click();
+  // The demo site is in Qingdao: its default language is Chinese.
+  assert.equal(await page.locator('#study-language').inputValue(), 'zh-CN');
+  await page.locator('#study-language').selectOption('en');
+  await page.getByRole('button', { name: 'Save the study' }).click();
   await page.locator('form.settings', { has: name }).getByText('Saved.').waitFor();
 
   // A site's emergency number: a word is refused, a number kept.

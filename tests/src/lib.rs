@@ -23,6 +23,10 @@ use server::{
 use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
 
+pub mod clock;
+pub mod panics;
+pub use clock::{SiteClock, seed_demo, site_timezone};
+
 /// The password of a demo account (`server::demo::LOGINS`).
 pub fn demo_password(username: &str) -> &'static str {
     server::demo::LOGINS
@@ -289,6 +293,7 @@ async fn spawn(
     staff_mfa: bool,
     alerts: Option<server::alerts::Alerts>,
 ) -> TestApp {
+    panics::watch();
     let db = fresh_db(db).await;
     let store = open_store(&db).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -669,11 +674,34 @@ impl Drop for ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts it on `db_url` with `env` added, and waits until it is ready.
+    /// Starts it with the demo study on `db_url` with `env` added, and
+    /// waits until it is ready.
     pub async fn start(db_url: &str, dir: &Path, site: &TestSite, env: &[(&str, &str)]) -> Self {
+        Self::start_with(db_url, dir, site, env, &["--demo"]).await
+    }
+
+    /// Starts it as a real trial runs it: no demo.
+    pub async fn start_without_demo(
+        db_url: &str,
+        dir: &Path,
+        site: &TestSite,
+        env: &[(&str, &str)],
+    ) -> Self {
+        Self::start_with(db_url, dir, site, env, &[]).await
+    }
+
+    async fn start_with(
+        db_url: &str,
+        dir: &Path,
+        site: &TestSite,
+        env: &[(&str, &str)],
+        extra: &[&str],
+    ) -> Self {
+        panics::watch();
         let addr = format!("127.0.0.1:{}", free_port());
         let child = std::process::Command::new(ediary_bin())
-            .args(["serve", "--demo", "--addr", &addr, "--database-url", db_url])
+            .args(["serve", "--addr", &addr, "--database-url", db_url])
+            .args(extra)
             .env(
                 "EDIARY_JWT_SECRET",
                 "process-test-secret-process-test-secret",
@@ -684,7 +712,7 @@ impl ServerProcess {
             .envs(env.iter().copied())
             .current_dir(dir)
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(panics::server_stderr("serve"))
             .spawn()
             .expect("start ediary serve");
         let base = format!("http://{addr}");

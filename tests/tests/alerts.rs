@@ -137,9 +137,7 @@ async fn world(db: Db, settings: AlertSettings) -> World {
         },
     )
     .await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let demo_site = app
         .store
         .site_by_code(demo::SITE_CODE)
@@ -604,13 +602,21 @@ async fn escalation(db: Db) {
 /// entry resolves it.
 async fn missed_diary(db: Db) {
     let w = world(db, AlertSettings::default()).await;
+    let clock = ediary_tests::SiteClock::new();
+    // Noon at the site `days` days from today (now, for today): whole site
+    // days, whatever the time of day or a daylight-saving change between.
     let check = |days: i64| {
         let store = w.app.store.clone();
+        let at = if days == 0 {
+            clock.now
+        } else {
+            clock.start_of(clock.day(-days)) + chrono::Duration::hours(12)
+        };
         async move {
             server::alerts::check_missed_diaries(
                 store.as_ref(),
                 &AlertSettings::default(),
-                chrono::Utc::now() + chrono::Duration::days(days),
+                at,
                 &AuditContext::system("test"),
             )
             .await
@@ -626,7 +632,10 @@ async fn missed_diary(db: Db) {
         open.iter()
             .all(|a| a["rule"] == "missed_diary" && a["severity"] == "info")
     );
-    w.sync(&[low_reading(w.child, json!(120), 5)]).await;
+    // Five minutes ago, but today at the site even just after midnight.
+    let mut today = low_reading(w.child, json!(120), 5);
+    today["data"]["measured_at"] = json!(clock.earlier_today(5));
+    w.sync(&[today]).await;
     let resolved = w.alerts("resolved").await;
     assert_eq!(resolved.len(), 1);
     assert_eq!(resolved[0]["resolution_note"], "The diary resumed.");
@@ -644,9 +653,7 @@ async fn missed_diary(db: Db) {
 /// No dispatcher runs here: the test plays it, through the same store calls.
 async fn failed_deliveries_are_shown(db: Db) {
     let app = ediary_tests::spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let site = app
         .store
         .site_by_code(demo::SITE_CODE)

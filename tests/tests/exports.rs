@@ -14,7 +14,6 @@ use ediary_tests::{
 use quick_xml::events::Event;
 use reqwest::Method;
 use serde_json::{Value, json};
-use server::{audit::AuditContext, demo};
 use uuid::Uuid;
 
 async fn download(app: &TestApp, path: &str, token: &str) -> (u16, String, Vec<u8>) {
@@ -58,9 +57,7 @@ fn create(participant: &str, kind: &str, data: Value) -> Value {
 /// The teen's diary: 3 readings (one corrected, one removed), a dose, a low;
 /// a lab corrected once: 7 entry versions and 2 lab versions in all.
 async fn fixture(app: &TestApp) -> (String, String, String) {
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let investigator = token(app, "demo.investigator").await;
     let teen = token(app, "demo.teen").await;
     let (_, me) = app.call(Method::GET, "/api/v1/me", &teen, None).await;
@@ -548,7 +545,125 @@ async fn exports_stay_within_the_callers_sites(db: Db) {
     assert_eq!(exports, 2, "the two that were served");
 }
 
+/// What a browser sends, a client that only knows gzip, and none at all.
+const ENCODINGS: [Option<&str>; 3] = [Some("gzip, deflate, br"), Some("gzip"), None];
+
+/// Every export as browsers fetch it: the body arrives whole (a zip as it
+/// is, since it is compressed already; ODM and FHIR compressed when asked),
+/// is decoded here by a decoder of its own, and parses.
+async fn every_export_arrives_whole_with_or_without_compression(db: Db) {
+    let app = spawn_app(db).await;
+    let (investigator, _, p) = fixture(&app).await;
+    // A client that decodes nothing itself: the bytes as sent.
+    let raw = reqwest::Client::new();
+    for format in ["csv", "odm", "fhir", "sdtm"] {
+        let mut shapes = Vec::new();
+        for encoding in ENCODINGS {
+            let mut request = raw
+                .get(app.url(&format!(
+                    "/api/v1/export?format={format}&participant_id={p}"
+                )))
+                .bearer_auth(&investigator);
+            if let Some(encoding) = encoding {
+                request = request.header("accept-encoding", encoding);
+            }
+            let response = request.send().await.expect("GET");
+            assert_eq!(response.status(), 200, "{format} {encoding:?}");
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            let content_type = header("content-type").unwrap_or_default();
+            let content_encoding = header("content-encoding");
+            let sent = response
+                .bytes()
+                .await
+                .unwrap_or_else(|e| panic!("{format} {encoding:?}: the body broke off: {e}"));
+            let zipped = content_type == "application/zip";
+            let expected = match (zipped, encoding) {
+                (true, _) | (false, None) => None,
+                (false, Some("gzip")) => Some("gzip"),
+                (false, Some(_)) => Some("br"),
+            };
+            assert_eq!(
+                content_encoding.as_deref(),
+                expected,
+                "{format} {encoding:?}"
+            );
+            let body = decode(content_encoding.as_deref(), &sent);
+            if content_encoding.is_some() {
+                assert!(body.len() > sent.len(), "{format}: compressed");
+            }
+            match format {
+                "csv" | "sdtm" => {
+                    let files = unzip(&body);
+                    assert!(!files.is_empty(), "{format}: files");
+                    let rows: Vec<_> = files
+                        .iter()
+                        .map(|(n, r)| format!("{n}:{}", r.len()))
+                        .collect();
+                    shapes.push(rows.join(" "));
+                }
+                "odm" => {
+                    let mut reader = quick_xml::Reader::from_reader(body.as_slice());
+                    let mut buffer = Vec::new();
+                    let (mut closed, mut elements) = (false, 0);
+                    loop {
+                        match reader
+                            .read_event_into(&mut buffer)
+                            .expect("well-formed XML")
+                        {
+                            Event::Eof => break,
+                            Event::Start(_) | Event::Empty(_) => elements += 1,
+                            Event::End(e) if e.name().as_ref() == b"ODM" => closed = true,
+                            _ => {}
+                        }
+                        buffer.clear();
+                    }
+                    assert!(closed, "the ODM document ends with </ODM>");
+                    shapes.push(format!("{elements} elements"));
+                }
+                _ => {
+                    let bundle: Value = serde_json::from_slice(&body).expect("JSON");
+                    assert_eq!(bundle["resourceType"], "Bundle");
+                    let entries = bundle["entry"].as_array().map_or(0, Vec::len);
+                    assert!(entries > 0, "FHIR entries");
+                    shapes.push(format!("{entries} entries"));
+                }
+            }
+        }
+        // The same export each time, however it travelled.
+        assert!(
+            shapes.windows(2).all(|w| w[0] == w[1]),
+            "{format}: {shapes:?}"
+        );
+    }
+}
+
+/// `body` decoded as `Content-Encoding` says, by decoders of the tests' own.
+fn decode(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match encoding {
+        None => out.extend_from_slice(body),
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .expect("a whole gzip stream");
+        }
+        Some("br") => {
+            brotli_decompressor::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .expect("a whole brotli stream");
+        }
+        Some(other) => panic!("unexpected content-encoding {other}"),
+    }
+    out
+}
+
 on_both_backends!(
+    every_export_arrives_whole_with_or_without_compression,
     csv_reimports_to_the_stored_rows,
     fhir_bundle_has_the_r4_structure,
     sdtm_datasets_hold_what_stands,

@@ -4,14 +4,13 @@
 //! LO and HI), labs corrected and removed with reasons, and who may see what.
 
 use app::domain::account::Role;
-use chrono::{Duration, FixedOffset, NaiveDate, Utc};
+use chrono::Utc;
 use ediary_tests::{
-    Db, TestApp, demo_password, on_both_backends, other_site_investigator, raw_execute, spawn_app,
-    staff_token,
+    Db, SiteClock, TestApp, demo_password, on_both_backends, other_site_investigator, raw_execute,
+    spawn_app, staff_token,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
-use server::{audit::AuditContext, demo};
 use uuid::Uuid;
 
 async fn token(app: &TestApp, username: &str) -> String {
@@ -19,19 +18,6 @@ async fn token(app: &TestApp, username: &str) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-/// Day `back` days before today at the site (Asia/Shanghai), at `time`.
-fn site_time(back: i64, time: &str) -> String {
-    let day = (Utc::now().with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap())
-        - Duration::days(back))
-    .date_naive();
-    format!("{day}T{time}:00+08:00")
-}
-
-fn site_day(back: i64) -> NaiveDate {
-    (Utc::now().with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap()) - Duration::days(back))
-        .date_naive()
 }
 
 fn create(participant: &str, kind: &str, data: Value) -> Value {
@@ -60,9 +46,8 @@ fn dose(participant: &str, at: String, units: f64) -> Value {
 
 async fn figures_by_hand(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    let clock = SiteClock::new();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let investigator = token(&app, "demo.investigator").await;
     let teen = token(&app, "demo.teen").await;
     let (_, me) = app.call(Method::GET, "/api/v1/me", &teen, None).await;
@@ -72,27 +57,27 @@ async fn figures_by_hand(db: Db) {
     // Day 2: no insulin; LO; 250 mg/dL, later corrected to 200.
     // Day 3 (yesterday): 14 U; HI; 300 mg/dL, later removed; a low of
     // 3.2 mmol/L with symptoms.
-    let wrong = glucose(&p, site_time(2, "10:00"), json!(250), "mg/dL");
-    let removed = glucose(&p, site_time(1, "12:00"), json!(300), "mg/dL");
+    let wrong = glucose(&p, clock.at(2, "10:00"), json!(250), "mg/dL");
+    let removed = glucose(&p, clock.at(1, "12:00"), json!(300), "mg/dL");
     let batch = vec![
-        glucose(&p, site_time(3, "08:00"), json!(100), "mg/dL"),
-        glucose(&p, site_time(3, "12:00"), json!(5.0), "mmol/L"),
-        dose(&p, site_time(3, "08:30"), 10.0),
-        dose(&p, site_time(3, "19:00"), 6.0),
-        glucose(&p, site_time(2, "03:00"), json!("LO"), "mmol/L"),
+        glucose(&p, clock.at(3, "08:00"), json!(100), "mg/dL"),
+        glucose(&p, clock.at(3, "12:00"), json!(5.0), "mmol/L"),
+        dose(&p, clock.at(3, "08:30"), 10.0),
+        dose(&p, clock.at(3, "19:00"), 6.0),
+        glucose(&p, clock.at(2, "03:00"), json!("LO"), "mmol/L"),
         wrong.clone(),
-        dose(&p, site_time(1, "09:00"), 14.0),
-        glucose(&p, site_time(1, "22:00"), json!("HI"), "mg/dL"),
+        dose(&p, clock.at(1, "09:00"), 14.0),
+        glucose(&p, clock.at(1, "22:00"), json!("HI"), "mg/dL"),
         removed.clone(),
         create(
             &p,
             "hypo",
-            json!({"occurred_at": site_time(1, "15:00"), "glucose_value": 3.2,
+            json!({"occurred_at": clock.at(1, "15:00"), "glucose_value": 3.2,
             "glucose_unit": "mmol/L", "symptoms": ["shaky"], "needed_assistance": false,
             "lost_consciousness": false, "seizure": false, "treatments": ["oral_carbohydrate"]}),
         ),
         // Outside the window (four days ago).
-        glucose(&p, site_time(4, "12:00"), json!(180), "mg/dL"),
+        glucose(&p, clock.at(4, "12:00"), json!(180), "mg/dL"),
     ];
     let mut corrected = wrong["data"].clone();
     corrected["value"] = json!(200);
@@ -122,7 +107,7 @@ async fn figures_by_hand(db: Db) {
     // Labs: 40 kg on day 1, 42 kg on day 3 (a typo corrected with a
     // reason), HbA1c 7.0 % on day 3, and a removed HbA1c that must not count.
     let labs = format!("/api/v1/participants/{p}/labs");
-    let lab = |day: i64, kind: &str, value: f64, unit: &str| json!({"visit": "month_1", "taken_at": site_day(day).to_string(), "kind": kind, "value": value, "unit": unit});
+    let lab = |day: i64, kind: &str, value: f64, unit: &str| json!({"visit": "month_1", "taken_at": clock.day(day).to_string(), "kind": kind, "value": value, "unit": unit});
     for body in [lab(3, "weight", 40.0, "kg"), lab(1, "hba1c", 7.0, "%")] {
         let (status, answer) = app
             .call(Method::POST, &labs, &investigator, Some(body))
@@ -171,14 +156,14 @@ async fn figures_by_hand(db: Db) {
 
     let path = format!(
         "/api/v1/participants/{p}/summary?from={}&to={}",
-        site_day(3),
-        site_day(1)
+        clock.day(3),
+        clock.day(1)
     );
     let (status, f) = app.call(Method::GET, &path, &investigator, None).await;
     assert_eq!(status, 200, "{f}");
     assert_eq!(
         f["window"],
-        json!({"from": site_day(3).to_string(), "to": site_day(1).to_string(), "days": 3})
+        json!({"from": clock.day(3).to_string(), "to": clock.day(1).to_string(), "days": 3})
     );
 
     // Insulin on days 1 and 3: 16 and 14 U; per kg 16/40 and 14/42.
@@ -215,7 +200,7 @@ async fn figures_by_hand(db: Db) {
     // HbA1c 7.0 % (the removed 12 % does not count); IDAA1C 7.0 + 4 x 0.3667.
     assert_eq!(
         f["hba1c"],
-        json!({"value_percent": 7.0, "taken_at": site_day(1).to_string()})
+        json!({"value_percent": 7.0, "taken_at": clock.day(1).to_string()})
     );
     let idaa1c = 7.0 + 4.0 * per_kg; // 8.467
     assert_eq!(
@@ -248,9 +233,7 @@ async fn figures_by_hand(db: Db) {
 
 async fn who_may_see_figures_and_labs(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let investigator = token(&app, "demo.investigator").await;
     let teen = token(&app, "demo.teen").await;
     let (_, me) = app.call(Method::GET, "/api/v1/me", &teen, None).await;
@@ -330,9 +313,7 @@ async fn who_may_see_figures_and_labs(db: Db) {
 
 async fn the_visit_schedule_is_the_studys(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let investigator = token(&app, "demo.investigator").await;
     let guardian = token(&app, "demo.guardian").await;
     let admin = staff_token(&app, "admin.one", Role::Admin, &[]).await;

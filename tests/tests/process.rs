@@ -25,7 +25,13 @@ fn ediary(args: &[&str]) -> Command {
 }
 
 fn run(args: &[&str], dir: &std::path::Path) -> Output {
-    ediary(args).current_dir(dir).output().expect("run ediary")
+    let output = ediary(args).current_dir(dir).output().expect("run ediary");
+    assert!(
+        !stderr(&output).contains("panicked at"),
+        "{}",
+        stderr(&output)
+    );
+    output
 }
 
 fn stderr(output: &Output) -> String {
@@ -336,7 +342,7 @@ fn start(
         .env("LEPTOS_SITE_ROOT", site_root)
         .current_dir(dir)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(ediary_tests::panics::server_stderr("serve"))
         .spawn()
         .expect("start ediary serve");
     Running {

@@ -3,26 +3,18 @@
 //! worked out by hand, and who may see what.
 
 use app::domain::account::Role;
-use chrono::{Duration, FixedOffset, NaiveDate, Utc};
+use chrono::Utc;
 use ediary_tests::{
-    Db, TestApp, demo_password, on_both_backends, other_site_investigator, spawn_app, staff_token,
+    Db, SiteClock, TestApp, demo_password, on_both_backends, other_site_investigator, spawn_app,
+    staff_token,
 };
 use reqwest::{
     Method,
     header::{COOKIE, SET_COOKIE},
 };
 use serde_json::{Value, json};
-use server::{audit::AuditContext, demo};
+use server::demo;
 use uuid::Uuid;
-
-fn site_day(back: i64) -> NaiveDate {
-    (Utc::now().with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap()) - Duration::days(back))
-        .date_naive()
-}
-
-fn site_time(back: i64, time: &str) -> String {
-    format!("{}T{time}:00+08:00", site_day(back))
-}
 
 fn create(participant: &str, kind: &str, data: Value) -> Value {
     let id = Uuid::now_v7();
@@ -30,20 +22,20 @@ fn create(participant: &str, kind: &str, data: Value) -> Value {
            "recorded_at": Utc::now().to_rfc3339(), "data": data})
 }
 
-fn glucose(participant: &str, back: i64, value: f64) -> Value {
+fn glucose(clock: &SiteClock, participant: &str, back: i64, value: f64) -> Value {
     create(
         participant,
         "glucose",
-        json!({"measured_at": site_time(back, "08:00"), "value": value, "unit": "mmol/L",
+        json!({"measured_at": clock.at(back, "08:00"), "value": value, "unit": "mmol/L",
                "context": "fasting", "source": "meter"}),
     )
 }
 
-fn dose(participant: &str, back: i64, units: f64) -> Value {
+fn dose(clock: &SiteClock, participant: &str, back: i64, units: f64) -> Value {
     create(
         participant,
         "insulin",
-        json!({"administered_at": site_time(back, "12:00"), "units": units,
+        json!({"administered_at": clock.at(back, "12:00"), "units": units,
                "insulin_type": "rapid", "purpose": "meal"}),
     )
 }
@@ -136,9 +128,8 @@ async fn rpc(
 
 async fn roster_by_hand(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    let clock = SiteClock::new();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let investigator = bearer(&app, "demo.investigator").await;
     let teen = bearer(&app, "demo.teen").await;
     let (_, me) = {
@@ -154,16 +145,16 @@ async fn roster_by_hand(db: Db) {
     // (<= 9). The dose 1 day back is after the draw and does not count.
     let batch = vec![
         // 2.8 mmol/L: a level-2 reading, an open alert.
-        glucose(&p, 0, 2.8),
-        glucose(&p, 0, 6.1),
-        glucose(&p, 1, 5.4),
-        dose(&p, 1, 99.0),
-        dose(&p, 2, 20.0),
-        dose(&p, 3, 30.0),
-        glucose(&p, 9, 7.7),
+        glucose(&clock, &p, 0, 2.8),
+        glucose(&clock, &p, 0, 6.1),
+        glucose(&clock, &p, 1, 5.4),
+        dose(&clock, &p, 1, 99.0),
+        dose(&clock, &p, 2, 20.0),
+        dose(&clock, &p, 3, 30.0),
+        glucose(&clock, &p, 9, 7.7),
     ];
     // An entry 5 days back, removed: its day does not count.
-    let removed = glucose(&p, 5, 8.8);
+    let removed = glucose(&clock, &p, 5, 8.8);
     let void = json!({"id": Uuid::now_v7(), "participant_id": p, "entry_id": removed["entry_id"],
         "op": "void", "kind": "glucose", "base_version": 1, "reason": "not mine",
         "recorded_at": Utc::now().to_rfc3339()});
@@ -179,8 +170,8 @@ async fn roster_by_hand(db: Db) {
     assert_eq!(response.status(), 200);
     let labs = format!("/api/v1/participants/{p}/labs");
     for lab in [
-        json!({"visit": "baseline", "taken_at": site_day(10).to_string(), "kind": "weight", "value": 50, "unit": "kg"}),
-        json!({"visit": "unscheduled", "taken_at": site_day(2).to_string(), "kind": "hba1c", "value": 7.0, "unit": "%"}),
+        json!({"visit": "baseline", "taken_at": clock.day(10).to_string(), "kind": "weight", "value": 50, "unit": "kg"}),
+        json!({"visit": "unscheduled", "taken_at": clock.day(2).to_string(), "kind": "hba1c", "value": 7.0, "unit": "%"}),
     ] {
         let r = app
             .client
@@ -205,7 +196,7 @@ async fn roster_by_hand(db: Db) {
     assert_eq!(teen_row["age_group"], "adolescent");
     assert_eq!(teen_row["site_code"], demo::SITE_CODE);
     assert_eq!(teen_row["days_since_enrolment"], 21);
-    assert_eq!(teen_row["last_entry_on"], json!(site_day(0)));
+    assert_eq!(teen_row["last_entry_on"], json!(clock.day(0)));
     assert_eq!(teen_row["days_since_last_entry"], 0);
     assert_eq!(teen_row["stands_out"], false);
     assert_eq!(
@@ -218,7 +209,7 @@ async fn roster_by_hand(db: Db) {
     );
     assert_eq!(
         teen_row["hba1c"],
-        json!({"value_percent": 7.0, "taken_on": site_day(2)})
+        json!({"value_percent": 7.0, "taken_on": clock.day(2)})
     );
     assert_eq!(
         teen_row["idaa1c"],
@@ -279,7 +270,7 @@ async fn roster_by_hand(db: Db) {
         demo_password("demo.investigator"),
     )
     .await;
-    let (from, to) = (site_day(13).to_string(), site_day(0).to_string());
+    let (from, to) = (clock.day(13).to_string(), clock.day(0).to_string());
     let (status, page) = review(&app, &session, &p, &from, &to).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["study_id"], "DEMO-001");
@@ -322,7 +313,7 @@ async fn roster_by_hand(db: Db) {
         vec![
             ("lab[participant_id]", p.clone()),
             ("lab[visit]", "month_1".into()),
-            ("lab[taken_at]", site_day(0).to_string()),
+            ("lab[taken_at]", clock.day(0).to_string()),
             ("lab[kind]", "weight".into()),
             ("lab[value]", value.into()),
             ("lab[unit]", "kg".into()),
@@ -378,9 +369,8 @@ async fn roster_by_hand(db: Db) {
 /// (day 0 to day 14) has opened.
 async fn study_outcomes_by_visit(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    let clock = SiteClock::new();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     let investigator = bearer(&app, "demo.investigator").await;
     // The teen: 100 and 150 mg/dL (mean 125, both in range); the child:
     // 200 mg/dL (out of range). Across the two: mean 162.5, SD 53.0; in
@@ -403,7 +393,7 @@ async fn study_outcomes_by_visit(db: Db) {
                 create(
                     &p,
                     "glucose",
-                    json!({"measured_at": site_time(back, "08:00"), "value": mg, "unit": "mg/dL",
+                    json!({"measured_at": clock.at(back, "08:00"), "value": mg, "unit": "mg/dL",
                            "context": "other", "source": "meter"}),
                 )
             })

@@ -106,6 +106,7 @@ async fn settings_change_and_are_audited(db: Db) {
     // The study's name.
     let (_, study) = app.call(Method::GET, "/api/v1/study", &teen, None).await;
     assert_eq!(study["name"], demo::STUDY_NAME);
+    assert_eq!(study["default_language"], "zh-CN");
     let rename = json!({"name": "UC-MSC in new-onset T1D, phase 1"});
     assert_eq!(
         app.call(
@@ -124,9 +125,36 @@ async fn settings_change_and_are_audited(db: Db) {
             .0,
         200
     );
+    // Left out, the default language stays as it was.
     assert_eq!(
         app.call(Method::GET, "/api/v1/study", &teen, None).await.1,
-        rename
+        json!({"name": rename["name"], "default_language": "zh-CN"})
+    );
+    let in_english = json!({"name": rename["name"], "default_language": "en"});
+    assert_eq!(
+        app.call(
+            Method::PUT,
+            "/api/v1/study",
+            &admin,
+            Some(in_english.clone())
+        )
+        .await,
+        (200, in_english.clone())
+    );
+    for bad in [
+        json!({"name": "x", "default_language": "fr"}),
+        json!({"name": "x", "default_language": "zh"}),
+        json!({"name": "x", "language": "en"}),
+    ] {
+        let status = app
+            .call(Method::PUT, "/api/v1/study", &admin, Some(bad.clone()))
+            .await
+            .0;
+        assert!(status == 400 || status == 422, "{bad}: {status}");
+    }
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/study", &teen, None).await.1,
+        in_english
     );
     assert_eq!(
         app.call(
@@ -224,8 +252,8 @@ async fn settings_change_and_are_audited(db: Db) {
     );
     let renamed = trail
         .iter()
-        .find(|r| r.action == "study.rename")
-        .expect("study.rename");
+        .find(|r| r.action == "study.update")
+        .expect("study.update");
     assert!(
         renamed
             .before_value

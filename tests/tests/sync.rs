@@ -9,7 +9,6 @@ use ediary_tests::{
     on_both_backends, raw_execute, spawn_app,
 };
 use serde_json::{Value, json};
-use server::{audit::AuditContext, demo};
 use uuid::Uuid;
 
 struct Phone<'a> {
@@ -84,9 +83,7 @@ fn void(of: &Value, base: Option<i64>, reason: &str) -> Value {
 
 async fn seeded(db: Db) -> TestApp {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
-        .await
-        .unwrap();
+    ediary_tests::seed_demo(app.store.as_ref()).await;
     app
 }
 

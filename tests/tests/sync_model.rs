@@ -15,7 +15,6 @@ use proptest::{
     test_runner::{Config, TestCaseError, TestRunner},
 };
 use serde_json::{Value, json};
-use server::{audit::AuditContext, demo};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -384,9 +383,7 @@ fn sync_matches_the_model(db: Db) {
         .unwrap();
     let (app, tokens, participant) = runtime.block_on(async {
         let app = spawn_app(db).await;
-        demo::seed(app.store.as_ref(), &AuditContext::command_line())
-            .await
-            .unwrap();
+        ediary_tests::seed_demo(app.store.as_ref()).await;
         let mut tokens = Vec::new();
         for user in ["demo.child", "demo.guardian"] {
             let login = app.login(user, demo_password(user)).await;

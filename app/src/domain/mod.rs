@@ -8,6 +8,7 @@ pub mod entry;
 pub mod glucose;
 pub mod insulin;
 pub mod labs;
+pub mod language;
 pub mod mutation;
 pub mod outcomes;
 pub mod roster;

@@ -3,14 +3,15 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    domain::visits::Visit,
+    domain::{language::Language, visits::Visit},
     settings_client::{self as api, Answer},
     study::StudyBanner,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct StudyName {
+struct StudyDetails {
     name: String,
+    default_language: Language,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,7 +85,7 @@ fn number(text: &str) -> i64 {
 pub fn StudySettings() -> impl IntoView {
     // Bumped after a site is added: the list reloads.
     let changes = RwSignal::new(0u32);
-    let study = LocalResource::new(|| api::get::<StudyName>("/api/v1/study"));
+    let study = LocalResource::new(|| api::get::<StudyDetails>("/api/v1/study"));
     let sites = LocalResource::new(move || {
         changes.get();
         api::get::<SiteList>("/api/v1/sites")
@@ -105,7 +106,7 @@ pub fn StudySettings() -> impl IntoView {
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match study.await {
-                        Ok(s) => view! { <StudyNameForm name=s.name /> }.into_any(),
+                        Ok(s) => view! { <StudyForm current=s /> }.into_any(),
                         Err(e) => failed(e),
                     }
                 })}
@@ -161,14 +162,18 @@ pub fn StudySettings() -> impl IntoView {
 }
 
 #[component]
-fn StudyNameForm(name: String) -> impl IntoView {
-    let name = RwSignal::new(name);
+fn StudyForm(current: StudyDetails) -> impl IntoView {
+    let name = RwSignal::new(current.name);
+    let language = RwSignal::new(current.default_language.tag().to_owned());
     let outcome = RwSignal::new(None);
     let save = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let body = StudyName { name: name.get() };
+        let body = StudyDetails {
+            name: name.get(),
+            default_language: Language::from_tag(&language.get()).unwrap_or_default(),
+        };
         leptos::task::spawn_local(async move {
-            let answer: Answer<StudyName> = api::send("PUT", "/api/v1/study", &body).await;
+            let answer: Answer<StudyDetails> = api::send("PUT", "/api/v1/study", &body).await;
             outcome.set(Some(answer.map(drop)));
         });
     };
@@ -176,7 +181,12 @@ fn StudyNameForm(name: String) -> impl IntoView {
         <form class="settings" on:submit=save novalidate>
             <label for="study-name">"Study name"</label>
             <input id="study-name" type="text" bind:value=name />
-            <button type="submit" class="button">"Save the name"</button>
+            <label for="study-language">"Default language"</label>
+            <select id="study-language" bind:value=language>
+                <option value=Language::ZhCn.tag()>"简体中文 (zh-CN)"</option>
+                <option value=Language::En.tag()>"English (en)"</option>
+            </select>
+            <button type="submit" class="button">"Save the study"</button>
             {outcome_view(outcome)}
         </form>
     }

@@ -206,7 +206,9 @@ where
             }
         }
     });
-    futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    })
+    // A closed channel answers `None` each time it is polled, so the body may
+    // be polled after its end (the compression layer does that; `unfold`
+    // would panic).
+    let mut rx = rx;
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }

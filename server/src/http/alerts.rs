@@ -375,7 +375,7 @@ fn view(contacts: Vec<Contact>) -> ContactList {
 }
 
 async fn site_of(state: &AppState, user: &AuthUser, id: Uuid) -> Result<(), ApiError> {
-    if !policy::may_create_site(&user.actor()) {
+    if !policy::may_change_site(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     state

@@ -32,7 +32,14 @@ use axum::{
     middleware,
 };
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
+    trace::TraceLayer,
+};
 use tracing::Span;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -40,6 +47,13 @@ use crate::state::AppState;
 
 /// The largest request body accepted anywhere.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What the compression layer compresses: tower-http's default (not
+/// images, event streams or tiny bodies), and not zips (the CSV and SDTM
+/// exports), which are compressed already. ODM and FHIR exports are.
+fn compressible() -> impl Predicate {
+    DefaultPredicate::new().and(NotForContentType::const_new("application/zip"))
+}
 
 pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
@@ -63,7 +77,7 @@ pub fn router(state: AppState) -> Router {
             headers::cache_control,
         ))
         .layer(middleware::from_fn(api::json_errors))
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new().compress_when(compressible()));
     for layer in headers::security_layers() {
         router = router.layer(layer);
     }

@@ -190,7 +190,12 @@ pub(crate) async fn create_participant(
     if !policy::may_manage_site(&user.actor(), body.site_id) {
         return Err(ApiError::Forbidden);
     }
-    let fields = validate(&body, Utc::now().date_naive());
+    // "Today" is the site's day: in Qingdao it starts eight hours before UTC's.
+    let today = match state.store.site(body.site_id).await? {
+        Some(site) => crate::sync::local_day(Utc::now().fixed_offset(), &site.timezone),
+        None => Utc::now().date_naive(),
+    };
+    let fields = validate(&body, today);
     if !fields.is_empty() {
         return Err(ApiError::Unprocessable { fields });
     }

@@ -211,7 +211,7 @@ async fn update(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<SiteChange>,
 ) -> Result<Json<SiteView>, ApiError> {
-    if !policy::may_create_site(&user.actor()) {
+    if !policy::may_change_site(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     let before = state.store.site(id).await?.ok_or(ApiError::NotFound)?;

@@ -12,9 +12,14 @@ use super::{
     auth::AuthUser,
     error::{self, ApiError, ApiJson},
 };
-use crate::{policy, state::AppState};
+use crate::{
+    policy,
+    state::AppState,
+    store::{Study, StudyDetails},
+};
 use app::domain::{
     alerts::AlertSettings,
+    language::Language,
     visits::{self, Visit},
 };
 
@@ -83,7 +88,7 @@ async fn put_outcome_settings(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<OutcomeSettings>,
 ) -> Result<Json<OutcomeSettings>, ApiError> {
-    if !policy::may_create_site(&user.actor()) {
+    if !policy::may_change_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     if !(1..=28).contains(&body.idaa1c_dose_days) {
@@ -98,14 +103,41 @@ async fn put_outcome_settings(
     Ok(Json(body))
 }
 
+/// The study as anyone signed in reads it.
 #[derive(Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct StudyName {
-    /// 1 to 200 characters.
+struct StudyView {
+    /// Empty on a new server until an admin names the study.
     name: String,
+    /// What pages speak when neither the person nor their browser says.
+    default_language: Language,
 }
 
-/// The study's name (anyone signed in).
+/// The study's settings as an admin sets them.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct StudyChange {
+    /// 1 to 200 characters.
+    name: String,
+    /// Kept as it is when left out (`en` for a new study).
+    default_language: Option<Language>,
+}
+
+impl From<Option<Study>> for StudyView {
+    fn from(study: Option<Study>) -> Self {
+        match study {
+            Some(study) => StudyView {
+                name: study.name,
+                default_language: study.default_language,
+            },
+            None => StudyView {
+                name: String::new(),
+                default_language: Language::default(),
+            },
+        }
+    }
+}
+
+/// The study's name and default language (anyone signed in).
 #[utoipa::path(
     get,
     path = "/v1/study",
@@ -113,30 +145,29 @@ struct StudyName {
     tag = "study",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The study's name", body = StudyName),
+        (status = 200, description = "The study", body = StudyView),
         (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
     )
 )]
 async fn get_study(
     _user: AuthUser,
     State(state): State<AppState>,
-) -> Result<Json<StudyName>, ApiError> {
-    let study = state.store.study().await?;
-    Ok(Json(StudyName {
-        name: study.map(|s| s.name).unwrap_or_default(),
-    }))
+) -> Result<Json<StudyView>, ApiError> {
+    Ok(Json(state.store.study().await?.into()))
 }
 
-/// Renames the study (admins; audited with both names).
+/// Names the study and sets its default language (admins). On a new server
+/// the first call creates the study (`study.create` on the audit trail);
+/// later ones are audited `study.update` with both versions.
 #[utoipa::path(
     put,
     path = "/v1/study",
     operation_id = "put_study",
     tag = "study",
-    request_body = StudyName,
+    request_body = StudyChange,
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The study's name", body = StudyName),
+        (status = 200, description = "The study as it now stands", body = StudyView),
         (status = 400, description = "`malformed_json`", body = error::Body),
         (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
@@ -147,9 +178,9 @@ async fn get_study(
 async fn put_study(
     user: AuthUser,
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<StudyName>,
-) -> Result<Json<StudyName>, ApiError> {
-    if !policy::may_create_site(&user.actor()) {
+    ApiJson(body): ApiJson<StudyChange>,
+) -> Result<Json<StudyView>, ApiError> {
+    if !policy::may_change_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     let name = body.name.trim();
@@ -158,8 +189,21 @@ async fn put_study(
             fields: [("name".to_owned(), "1 to 200 characters".to_owned())].into(),
         });
     }
-    state.store.rename_study(name, &user.context).await?;
-    Ok(Json(StudyName { name: name.into() }))
+    let default_language = match body.default_language {
+        Some(language) => language,
+        None => state
+            .store
+            .study()
+            .await?
+            .map(|s| s.default_language)
+            .unwrap_or_default(),
+    };
+    let details = StudyDetails {
+        name: name.into(),
+        default_language,
+    };
+    let study = state.store.save_study(&details, &user.context).await?;
+    Ok(Json(Some(study).into()))
 }
 
 /// The visit schedule (`{"visits": [...]}`).
@@ -218,7 +262,7 @@ async fn put_visits(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<VisitSchedule>,
 ) -> Result<Json<VisitSchedule>, ApiError> {
-    if !policy::may_create_site(&user.actor()) {
+    if !policy::may_change_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     visits::check(&body.visits).map_err(|fields| ApiError::Unprocessable { fields })?;
@@ -299,7 +343,7 @@ async fn put_alert_settings(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<AlertThresholds>,
 ) -> Result<Json<AlertThresholds>, ApiError> {
-    if !policy::may_create_site(&user.actor()) {
+    if !policy::may_change_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     let mut fields = std::collections::BTreeMap::new();
@@ -387,7 +431,7 @@ async fn put_advice(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Advice>,
 ) -> Result<Json<Advice>, ApiError> {
-    if !policy::may_create_site(&user.actor()) {
+    if !policy::may_change_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     let mut fields = std::collections::BTreeMap::new();

@@ -7,8 +7,11 @@ use super::{AlertRecord, Contact, EntryVersion, LabVersion, NewUser, Participant
 use crate::audit::AuditEvent;
 
 pub(crate) fn study_created(study: &Study) -> AuditEvent {
-    AuditEvent::new("study.create", "study", study.id)
-        .after(json!({"name": study.name, "is_demo": study.is_demo}))
+    AuditEvent::new("study.create", "study", study.id).after(json!({
+        "name": study.name,
+        "is_demo": study.is_demo,
+        "default_language": study.default_language.tag(),
+    }))
 }
 
 pub(crate) fn site_created(site: &Site) -> AuditEvent {
@@ -27,10 +30,11 @@ pub(crate) fn site_updated(before: &Site, after: &Site) -> AuditEvent {
         .after(view(after))
 }
 
-pub(crate) fn study_renamed(study: &Study, name: &str) -> AuditEvent {
-    AuditEvent::new("study.rename", "study", study.id)
-        .before(json!({"name": study.name}))
-        .after(json!({"name": name}))
+pub(crate) fn study_updated(before: &Study, after: &Study) -> AuditEvent {
+    let view = |s: &Study| json!({"name": s.name, "default_language": s.default_language.tag()});
+    AuditEvent::new("study.update", "study", after.id)
+        .before(view(before))
+        .after(view(after))
 }
 
 /// The password hash stays out of the audit trail.

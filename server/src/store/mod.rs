@@ -200,8 +200,14 @@ pub trait Store: Send + Sync + 'static {
         context: &AuditContext,
     ) -> Result<(), StoreError>;
 
-    /// Renames the study; the audit row keeps both names.
-    async fn rename_study(&self, name: &str, context: &AuditContext) -> Result<(), StoreError>;
+    /// Sets the study's name and default language, creating the study on a
+    /// new database (audited `study.create`; a change `study.update` with
+    /// both versions). Returns the study as it now stands.
+    async fn save_study(
+        &self,
+        details: &StudyDetails,
+        context: &AuditContext,
+    ) -> Result<Study, StoreError>;
 
     /// Creates a participant with their first enrolment code.
     async fn create_participant(

@@ -6,6 +6,7 @@ use app::domain::{
     account::Role,
     alerts::{Rule, Severity},
     entry::Kind,
+    language::Language,
     mutation::Op,
 };
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -18,6 +19,15 @@ pub struct Study {
     pub name: String,
     pub is_demo: bool,
     pub created_at: DateTime<Utc>,
+    /// What pages speak when neither the person nor their browser says.
+    pub default_language: Language,
+}
+
+/// The study's settings as an admin sets them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyDetails {
+    pub name: String,
+    pub default_language: Language,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
-use app::domain::account::Role;
+use app::domain::{account::Role, language::Language};
 use async_trait::async_trait;
 
 use crate::audit::{AuditContext, AuditEvent, AuditRow};
@@ -20,7 +20,8 @@ use super::{
     AlertEventRow, AlertRecord, AlertStatus, Backend, CodeKind, Contact, Delivery, DeliveryOutcome,
     DeliveryStatus, DemoStudy, DiaryActivity, EntryQuery, EntryVersion, LabVersion,
     NewEnrollmentCode, NewUser, Participant, PasswordHash, RefreshToken, SeedOutcome, Session,
-    Site, StaffMfa, Store, StoreError, Study, SyncBatch, SyncOutcome, User, UserLinks, events,
+    Site, StaffMfa, Store, StoreError, Study, StudyDetails, SyncBatch, SyncOutcome, User,
+    UserLinks, events,
 };
 
 mod alerts;
@@ -175,13 +176,35 @@ fn optional_id(row: &SqliteRow, column: &str) -> Result<Option<Uuid>, sqlx::Erro
         .map(Hyphenated::into_uuid))
 }
 
+const STUDY_SELECT: &str = "SELECT id, name, is_demo, created_at, default_language FROM study";
+
 fn study_from(row: &SqliteRow) -> Result<Study, sqlx::Error> {
+    let tag: String = row.try_get("default_language")?;
     Ok(Study {
         id: id(row, "id")?,
         name: row.try_get("name")?,
         is_demo: row.try_get("is_demo")?,
         created_at: row.try_get("created_at")?,
+        default_language: Language::from_tag(&tag).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "default_language".into(),
+            source: format!("unknown language {tag:?}").into(),
+        })?,
     })
+}
+
+async fn insert_study(conn: &mut SqliteConnection, study: &Study) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO study (id, name, is_demo, created_at, default_language)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(study.id.hyphenated())
+    .bind(&study.name)
+    .bind(study.is_demo)
+    .bind(study.created_at)
+    .bind(study.default_language.tag())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 fn site_from(row: &SqliteRow) -> Result<Site, sqlx::Error> {
@@ -498,9 +521,7 @@ impl Store for SqliteStore {
     }
 
     async fn study(&self) -> Result<Option<Study>, StoreError> {
-        let row = sqlx::query("SELECT id, name, is_demo, created_at FROM study")
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(STUDY_SELECT).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(study_from).transpose()?)
     }
 
@@ -575,13 +596,7 @@ impl Store for SqliteStore {
             ));
         }
         let now = demo.study.created_at;
-        sqlx::query("INSERT INTO study (id, name, is_demo, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(demo.study.id.hyphenated())
-            .bind(&demo.study.name)
-            .bind(demo.study.is_demo)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        insert_study(&mut tx, &demo.study).await?;
         append_audit(&mut tx, context, &events::study_created(&demo.study)).await?;
         let site = &demo.site;
         insert_site(&mut tx, site, now, context).await?;
@@ -938,18 +953,43 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn rename_study(&self, name: &str, context: &AuditContext) -> Result<(), StoreError> {
+    async fn save_study(
+        &self,
+        details: &StudyDetails,
+        context: &AuditContext,
+    ) -> Result<Study, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(study) = self.study().await? else {
-            return Err(StoreError::Refused("there is no study to rename".into()));
+        let row = sqlx::query(STUDY_SELECT).fetch_optional(&mut *tx).await?;
+        let study = match row.as_ref().map(study_from).transpose()? {
+            Some(before) => {
+                let after = Study {
+                    name: details.name.clone(),
+                    default_language: details.default_language,
+                    ..before.clone()
+                };
+                sqlx::query("UPDATE study SET name = $1, default_language = $2")
+                    .bind(&after.name)
+                    .bind(after.default_language.tag())
+                    .execute(&mut *tx)
+                    .await?;
+                append_audit(&mut tx, context, &events::study_updated(&before, &after)).await?;
+                after
+            }
+            None => {
+                let study = Study {
+                    id: Uuid::now_v7(),
+                    name: details.name.clone(),
+                    is_demo: false,
+                    created_at: Utc::now(),
+                    default_language: details.default_language,
+                };
+                insert_study(&mut tx, &study).await?;
+                append_audit(&mut tx, context, &events::study_created(&study)).await?;
+                study
+            }
         };
-        sqlx::query("UPDATE study SET name = $1")
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-        append_audit(&mut tx, context, &events::study_renamed(&study, name)).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(study)
     }
 
     async fn create_participant(

@@ -157,7 +157,10 @@ async fn fill(
                         );
                     }
                     // A weight and an HbA1c each quarter.
-                    let today = Utc::now().date_naive();
+                    // The site's day, not the UTC day (a day apart for 8 hours of each day).
+                    let today = Utc::now()
+                        .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("offset"))
+                        .date_naive();
                     for quarter in 0..=(days / 90) {
                         let on = today - chrono::Duration::days(days - quarter * 90);
                         for (kind, value, unit) in [
