@@ -24,12 +24,12 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/ediary
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend phone-frontend style public migrations tools -type f 2>/dev/null)
 RELEASE_STAMP := $(CARGO_TARGET_DIR)/release/.ediary-site
 
-.PHONY: help run test deps-run deps-test tools build build-debug lint unit-and-integration test-clock browser bench clean
+.PHONY: help run test deps-run deps-test tools build build-debug lint unit-and-integration test-clock schemathesis browser bench clean
 
 help:
 	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
 	@echo "make test   formatting, clippy (ssr and hydrate), unit and integration tests on"
-	@echo "            SQLite and PostgreSQL, browser tests"
+	@echo "            SQLite and PostgreSQL, under faketime, schemathesis, browser tests"
 	@echo "make bench  start-up, sign-in, sync, study-scale and phone first-tap figures,"
 	@echo "            WASM size"
 	@echo "            (BENCHMARKS.md)"
@@ -64,6 +64,11 @@ deps-test:
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  $$sudo apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null; }
+	@# schemathesis gets a virtual environment of its own.
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -114,7 +119,24 @@ test-clock: build-debug
 browser: build-debug
 	EDIARY_BIN=$(DEBUG_BIN) LEPTOS_SITE_ROOT=$(DEBUG_SITE) tests/browser/run.sh
 
-test: deps-test tools lint unit-and-integration test-clock browser
+# schemathesis (PyPI, pinned) against /api/openapi.json as each role and
+# anonymously (tests/schemathesis/run.sh); SCHEMATHESIS_EXAMPLES per operation.
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_VENV := $(CARGO_TARGET_DIR)/schemathesis/venv
+SCHEMATHESIS_EXAMPLES ?= 25
+
+$(SCHEMATHESIS_VENV)/bin/schemathesis:
+	rm -rf $(SCHEMATHESIS_VENV)
+	python3 -m venv $(SCHEMATHESIS_VENV)
+	$(SCHEMATHESIS_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
+
+schemathesis: build-debug $(SCHEMATHESIS_VENV)/bin/schemathesis
+	@$(SCHEMATHESIS_VENV)/bin/schemathesis --version | grep -q " $(SCHEMATHESIS_VERSION)$$" || \
+	  $(SCHEMATHESIS_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
+	EDIARY_BIN=$(DEBUG_BIN) SCHEMATHESIS=$(SCHEMATHESIS_VENV)/bin/schemathesis \
+	  EDIARY_TEST_LOG_DIR=$(TEST_LOGS)/schemathesis tests/schemathesis/run.sh --max-examples $(SCHEMATHESIS_EXAMPLES)
+
+test: deps-test tools lint unit-and-integration test-clock schemathesis browser
 
 ## Measuring -------------------------------------------------------------------
 

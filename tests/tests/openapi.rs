@@ -18,7 +18,7 @@
 //!
 //! SQLite is enough here: the document does not depend on the backend.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use app::domain::account::Role;
 use chrono::Duration;
@@ -476,6 +476,11 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<Str
         && !allowed.contains(value)
     {
         out.push(format!("{at}: {value} is not one of {allowed:?}"));
+    }
+    if let Some(expected) = schema.get("const")
+        && expected != value
+    {
+        out.push(format!("{at}: {value} is not {expected}"));
     }
     if let Some(types) = schema.get("type") {
         let types: Vec<&str> = match types {
@@ -1460,4 +1465,95 @@ async fn answers_match_the_documented_schemas() {
         .collect();
     let untried: Vec<_> = documented.difference(&c.succeeded).collect();
     assert!(untried.is_empty(), "no success checked for {untried:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_links_made_resources_and_names_the_study_visits() {
+    let app = spawn_app(Db::Sqlite).await;
+    let doc = document(&app).await;
+    let by_id: BTreeMap<String, &Value> = operations(&doc)
+        .into_iter()
+        .map(|(_, _, op)| {
+            (
+                op["operationId"].as_str().unwrap_or_default().to_owned(),
+                op,
+            )
+        })
+        .collect();
+
+    // Links from what makes a resource to what reads it, each to a real
+    // operation and one of its parameters.
+    let mut links = 0;
+    for (id, op) in &by_id {
+        for (status, response) in op["responses"].as_object().into_iter().flatten() {
+            for (name, link) in response["links"].as_object().into_iter().flatten() {
+                links += 1;
+                let to = link["operationId"].as_str().unwrap_or_default();
+                let target = by_id
+                    .get(to)
+                    .unwrap_or_else(|| panic!("{id} {status} {name}: no operation {to:?}"));
+                for parameter in link["parameters"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.0)
+                {
+                    assert!(
+                        target["parameters"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .any(|p| p["name"] == parameter.as_str()),
+                        "{id} {status} {name}: {to} has no parameter {parameter}"
+                    );
+                }
+            }
+        }
+    }
+    for (from, status, to) in [
+        ("create_participant", "201", "list_entries"),
+        ("create_lab", "201", "correct_lab"),
+        ("create_site", "201", "put_site_contacts"),
+    ] {
+        let response = &by_id[from]["responses"][status];
+        assert!(
+            response["links"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .any(|(_, l)| l["operationId"] == to),
+            "{from} {status} links no {to}: {response}"
+        );
+    }
+    assert!(links >= 20, "{links} links");
+
+    // A lab names one of the study's visits, as it stands now.
+    let schemas = &doc["components"]["schemas"];
+    let visits = schemas["VisitCode"]["enum"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for code in ["baseline", "month_3", "unscheduled"] {
+        assert!(visits.contains(&json!(code)), "{visits:?}");
+    }
+    // A correction is a lab as entered plus its version and reason: every
+    // variant of the one is a variant of the other (issue 12: the derived
+    // schema could not be satisfied).
+    let input = schemas["LabInput"]["oneOf"].as_array().unwrap();
+    let correction = schemas["LabCorrection"]["oneOf"].as_array().unwrap();
+    assert_eq!(input.len(), correction.len());
+    for (i, c) in input.iter().zip(correction) {
+        let mut required = i["required"].as_array().unwrap().clone();
+        required.extend([json!("base_version"), json!("reason")]);
+        assert_eq!(c["required"], json!(required));
+        assert_eq!(c["properties"]["unit"], i["properties"]["unit"]);
+    }
+    // Operations that read a body say what a body that is not JSON gets.
+    for (id, op) in &by_id {
+        if op.get("requestBody").is_some() {
+            for status in ["400", "413", "415"] {
+                assert!(op["responses"].get(status).is_some(), "{id}: no {status}");
+            }
+        }
+    }
 }

@@ -15,13 +15,22 @@ const MAX_VISITS: usize = 50;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Visit {
-    /// Short, stable: "baseline", "month_3".
+    /// Short, stable: "baseline", "month_3" (1 to 40 of a-z, 0-9 and _,
+    /// not "unscheduled").
+    #[cfg_attr(feature = "ssr", schema(pattern = "^[a-z0-9_]{1,40}$"))]
     pub code: String,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: String,
-    /// Days after enrolment.
+    /// Days after enrolment, later than the visit before.
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 3650))]
     pub day: i64,
-    /// Days the visit may come early and late.
+    /// Days the visit may come early and late; windows do not overlap.
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 365))]
     pub before: i64,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 365))]
     pub after: i64,
 }
 

@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 use crate::store::{EntryVersion, LabVersion, Participant, Site, Store, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,
     Odm,

@@ -43,9 +43,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 struct ListQuery {
     /// `open` (default), `acknowledged`, `resolved` or `all`.
+    #[param(inline, value_type = Option<AlertStatusFilter>)]
     status: Option<String>,
+    /// 1 to 1000, 100 by default.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
+    /// `next_cursor` of the page before.
+    #[param(value_type = Option<Uuid>)]
     cursor: Option<String>,
+}
+
+/// Which alerts a list shows.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+enum AlertStatusFilter {
+    Open,
+    Acknowledged,
+    Resolved,
+    All,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -150,6 +166,7 @@ async fn one(
 #[derive(Deserialize, ToSchema)]
 struct NoteBody {
     /// What was done (1 to 2000 characters).
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     note: String,
 }
 
@@ -349,6 +366,7 @@ async fn latest_event(store: &dyn Store) -> Result<i64, ApiError> {
 #[derive(Serialize, Deserialize, ToSchema)]
 struct ContactView {
     /// 0 hears first; 1, 2 ... on escalation.
+    #[schema(minimum = 0, maximum = 9)]
     level: i64,
     /// `email` or `webhook`.
     channel: String,
@@ -358,6 +376,7 @@ struct ContactView {
 
 #[derive(Serialize, Deserialize, ToSchema)]
 struct ContactList {
+    #[schema(max_items = 50)]
     contacts: Vec<ContactView>,
 }
 
@@ -477,4 +496,38 @@ async fn put_contacts(
         .set_site_contacts(id, &contacts, &user.context)
         .await?;
     Ok(Json(view(state.store.site_contacts(id).await?)))
+}
+
+/// The JSON Schema of a contact, which the derive cannot say: the target
+/// follows the channel. It replaces the derived one in the document.
+pub(super) fn contact_schema() -> (&'static str, serde_json::Value) {
+    use serde_json::json;
+    let contact = |channel: &str, target: serde_json::Value| {
+        json!({
+            "type": "object",
+            "title": channel,
+            "properties": {
+                "level": {
+                    "type": "integer", "minimum": 0, "maximum": 9,
+                    "description": "0 hears first; 1, 2 ... on escalation",
+                },
+                "channel": {"const": channel},
+                "target": target,
+            },
+            "required": ["level", "channel", "target"],
+        })
+    };
+    (
+        "ContactView",
+        json!({
+            "description": "Whom an alert of the site reaches",
+            "oneOf": [
+                contact("email", json!({"type": "string", "format": "email", "maxLength": 254})),
+                contact("webhook", json!({
+                    "type": "string", "format": "uri", "pattern": "^https?://[^\\s/?#]+",
+                    "description": "An http(s) URL",
+                })),
+            ],
+        }),
+    )
 }

@@ -31,11 +31,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct AuditQuery {
-    /// The id of the record whose trail to show (required).
+    /// The id of the record whose trail to show.
+    #[param(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     entity_id: Option<String>,
     /// 1 to 1000, 100 by default.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// `next_cursor` of the page before.
+    #[param(pattern = "^[0-9]{1,18}$")]
     cursor: Option<String>,
 }
 

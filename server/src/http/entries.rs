@@ -110,8 +110,10 @@ struct ListQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
     /// 1 to 1000, 100 by default.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// `next_cursor` of the page before.
+    #[param(pattern = r"^e-?[0-9]{1,18}\.[0-9a-f]{32}$")]
     cursor: Option<String>,
 }
 

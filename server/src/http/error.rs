@@ -203,10 +203,37 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(rejection.into()),
+        let Json(mut value) = Json::<serde_json::Value>::from_request(req, state).await?;
+        integral_floats_as_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(Self)
+            .map_err(|e| ApiError::Unprocessable {
+                fields: BTreeMap::from([(
+                    "body".to_owned(),
+                    format!("Failed to deserialize the JSON body into the target type: {e}"),
+                )]),
+            })
+    }
+}
+
+/// JSON has one number type: `3.0` is the integer 3 (JSON Schema says so
+/// too, and clients in languages with only doubles send it). serde would
+/// refuse it for an integer field, so integral numbers within i64 become
+/// integers before the body is read; other numbers stay as sent.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f >= i64::MIN as f64
+                && f < i64::MAX as f64
+            {
+                *n = serde_json::Number::from(f as i64);
+            }
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
     }
 }
 
@@ -327,6 +354,32 @@ mod tests {
         }
         let (status, _) = answer(json, Body::from("{\"username\": \"mei\"}")).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+
+    #[test]
+    fn integral_numbers_read_as_integers() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Numbers {
+            year: i32,
+            days: Vec<i64>,
+            weight: f64,
+        }
+        let mut value = serde_json::json!({"year": 2012.0, "days": [3.0, -7.0], "weight": 41.0});
+        integral_floats_as_integers(&mut value);
+        let read: Numbers = serde_json::from_value(value).unwrap();
+        assert_eq!(
+            read,
+            Numbers {
+                year: 2012,
+                days: vec![3, -7],
+                weight: 41.0
+            }
+        );
+        for kept in [serde_json::json!(2.5), serde_json::json!(1e300)] {
+            let mut value = kept.clone();
+            integral_floats_as_integers(&mut value);
+            assert_eq!(value, kept);
+        }
     }
 
     #[test]

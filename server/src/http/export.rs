@@ -41,6 +41,7 @@ struct ExportQuery {
     /// `csv` (a zip of CSV files and a data dictionary), `odm` (CDISC ODM
     /// 1.3.2 with audit records), `fhir` (an R4 Bundle) or `sdtm` (LB, CE
     /// and CM datasets as CSV, zipped).
+    #[param(required = true, inline, value_type = Option<crate::export::Format>)]
     format: Option<String>,
     /// One participant; without it, every participant of the caller's sites.
     participant_id: Option<Uuid>,
@@ -110,8 +111,8 @@ async fn scope_of(
     params(ExportQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The export: a zip of CSV files (csv) or ODM XML (odm)",
-            content((String = "application/zip"), (String = "application/xml"), (String = "application/fhir+json"))),
+        (status = 200, description = "The export: a zip of CSV files (csv, sdtm), ODM XML (odm) or a FHIR R4 Bundle (fhir)",
+            content((String = "application/zip"), (String = "application/xml"), (Object = "application/fhir+json"))),
         (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: not an investigator (of the participant's site)", body = error::Body),
         (status = 404, description = "`not_found`: the participant is unknown or not visible", body = error::Body),

@@ -108,7 +108,9 @@ struct LabCorrection {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LabRemoval {
+    #[schema(minimum = 1, maximum = 9_007_199_254_740_991_i64)]
     base_version: i64,
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     reason: String,
 }
 
@@ -421,4 +423,104 @@ async fn history(
     Ok(Json(LabHistory {
         versions: versions.into_iter().map(Into::into).collect(),
     }))
+}
+
+/// The JSON Schemas of a lab as entered (`LabInput`) and as corrected
+/// (`LabCorrection`), which the derives cannot say: one variant per kind and
+/// unit with its plausible range (`LabKind::units`), `name` only for `other`,
+/// and the visit one of the study's (`VisitCode`, filled in by the document
+/// at each request). They replace the derived ones in the document.
+pub(super) fn input_schemas() -> [(&'static str, serde_json::Value); 3] {
+    use serde_json::{Value, json};
+    // The largest integer every JSON reader holds exactly.
+    const MAX_VERSION: i64 = 9_007_199_254_740_991;
+    let kinds = [
+        LabKind::Weight,
+        LabKind::Hba1c,
+        LabKind::CPeptideFasting,
+        LabKind::CPeptideStimulated,
+        LabKind::Other,
+    ];
+    let text =
+        |max: usize| json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "\\S"});
+    let variant = |kind: LabKind, unit: Value, value: Value, extra: &[(&str, Value)]| {
+        let mut properties = json!({
+            "visit": {"$ref": "#/components/schemas/VisitCode"},
+            "taken_at": {
+                "description": "When the sample was taken: a date (`2026-11-14`) or a time with its offset",
+                "anyOf": [
+                    {"type": "string", "format": "date"},
+                    {"type": "string", "format": "date-time"},
+                ],
+            },
+            "kind": {"const": kind.as_str()},
+            "unit": unit,
+            "value": value,
+        });
+        let mut required = vec!["visit", "taken_at", "kind", "unit", "value"];
+        if kind == LabKind::Other {
+            properties["name"] = text(100);
+            required.push("name");
+        }
+        for (name, schema) in extra {
+            properties[*name] = schema.clone();
+            required.push(name);
+        }
+        json!({
+            "type": "object",
+            "title": kind.as_str(),
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        })
+    };
+    let variants = |extra: &[(&str, Value)]| -> Vec<Value> {
+        kinds
+            .iter()
+            .flat_map(|&kind| match kind.units() {
+                [] => vec![variant(kind, text(20), json!({"type": "number"}), extra)],
+                units => units
+                    .iter()
+                    .map(|(unit, lo, hi)| {
+                        variant(
+                            kind,
+                            json!({"const": unit}),
+                            json!({"type": "number", "minimum": lo, "maximum": hi}),
+                            extra,
+                        )
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let correction = [
+        (
+            "base_version",
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_VERSION, "description": "The version it corrects"}),
+        ),
+        ("reason", text(1000)),
+    ];
+    [
+        (
+            "LabInput",
+            json!({
+                "description": "A lab result as entered, by kind and unit",
+                "oneOf": variants(&[]),
+            }),
+        ),
+        (
+            "LabCorrection",
+            json!({
+                "description": "A correction: the lab as it should read, the version it corrects, why",
+                "oneOf": variants(&correction),
+            }),
+        ),
+        (
+            "VisitCode",
+            json!({
+                "type": "string",
+                "description": "A visit of the study's schedule, or `unscheduled`",
+            }),
+        ),
+    ]
 }

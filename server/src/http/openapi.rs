@@ -12,11 +12,15 @@
 //! the other direction (each documented route is served) and the contract's
 //! routes against the document.
 
-use axum::{Extension, Router, body::Bytes, http::header, response::IntoResponse};
+use axum::{Extension, Json, Router, extract::State, http::header, response::IntoResponse};
 use chrono::{DateTime, FixedOffset};
 use utoipa::{
     Modify, OpenApi, ToSchema,
-    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        ContentBuilder, Ref, RefOr, ResponseBuilder,
+        path::{Operation, PathItem},
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
@@ -26,7 +30,7 @@ use app::domain::{
     mutation::Op,
 };
 
-use super::cookies;
+use super::{cookies, error::ApiError};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -81,20 +85,283 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// The served JSON of the document, made once at start-up.
+/// The document, made once at start-up; the study's visit codes are filled
+/// in at each request (they are the study's settings, and change).
 #[derive(Clone)]
-pub(super) struct Document(Bytes);
+pub(super) struct Document(std::sync::Arc<serde_json::Value>);
 
 /// Turns the documented routes into the axum router, serving their document
 /// at `GET /api/openapi.json` (itself registered in `api::router`).
 pub fn serve(routes: OpenApiRouter<AppState>) -> Router<AppState> {
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes)
         .split_for_parts();
-    let json = doc
-        .to_json()
+    add_common_errors(&mut doc);
+    let mut json = serde_json::to_value(&doc)
         .expect("the OpenAPI document is plain data and always serialises");
-    router.layer(Extension(Document(Bytes::from(json))))
+    let refined = super::labs::input_schemas()
+        .into_iter()
+        .chain([super::alerts::contact_schema()]);
+    for (name, schema) in refined {
+        json["components"]["schemas"][name] = schema;
+    }
+    add_links(&mut json);
+    router.layer(Extension(Document(std::sync::Arc::new(json))))
+}
+
+/// The answers every operation can give before its handler runs, added where
+/// its description leaves them out: 400 for a path, query or body that cannot
+/// be read at all (an id that is not a UUID, JSON that is not JSON), 413 and
+/// 415 for a body too large or not sent as JSON.
+fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ApiError")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations(item) {
+            let has_input = operation.parameters.as_ref().is_some_and(|p| !p.is_empty())
+                || operation.request_body.is_some();
+            let mut add = |status: &str, description: &str| {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(description).into());
+            };
+            if has_input {
+                add(
+                    "400",
+                    "`bad_request` or `malformed_json`: an id, query or body that cannot be read",
+                );
+            }
+            if operation.request_body.is_some() {
+                add("413", "`payload_too_large`");
+                add(
+                    "415",
+                    "`unsupported_media_type`: send the body as `application/json`",
+                );
+            }
+        }
+    }
+}
+
+/// OpenAPI links: from an operation that makes (or lists) a resource to those
+/// that read and change it, so clients and tools can follow them.
+struct ApiLink {
+    from: &'static str,
+    status: &'static str,
+    name: &'static str,
+    to: &'static str,
+    /// Each parameter of `to` and the runtime expression that fills it.
+    parameters: &'static [(&'static str, &'static str)],
+}
+
+const LINKS: &[ApiLink] = &[
+    ApiLink {
+        from: "create_participant",
+        status: "201",
+        name: "entries",
+        to: "list_entries",
+        parameters: &[("id", "$response.body#/participant/id")],
+    },
+    ApiLink {
+        from: "create_participant",
+        status: "201",
+        name: "labs",
+        to: "list_labs",
+        parameters: &[("id", "$response.body#/participant/id")],
+    },
+    ApiLink {
+        from: "create_participant",
+        status: "201",
+        name: "new_lab",
+        to: "create_lab",
+        parameters: &[("id", "$response.body#/participant/id")],
+    },
+    ApiLink {
+        from: "create_participant",
+        status: "201",
+        name: "summary",
+        to: "participant_summary",
+        parameters: &[("id", "$response.body#/participant/id")],
+    },
+    ApiLink {
+        from: "create_participant",
+        status: "201",
+        name: "guardian_invitation",
+        to: "invite_guardian",
+        parameters: &[("id", "$response.body#/participant/id")],
+    },
+    ApiLink {
+        from: "create_participant",
+        status: "201",
+        name: "export",
+        to: "export",
+        parameters: &[("participant_id", "$response.body#/participant/id")],
+    },
+    ApiLink {
+        from: "create_lab",
+        status: "201",
+        name: "history",
+        to: "lab_history",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    ApiLink {
+        from: "create_lab",
+        status: "201",
+        name: "correct",
+        to: "correct_lab",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    ApiLink {
+        from: "create_lab",
+        status: "201",
+        name: "void",
+        to: "void_lab",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    ApiLink {
+        from: "create_site",
+        status: "201",
+        name: "update",
+        to: "update_site",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    ApiLink {
+        from: "create_site",
+        status: "201",
+        name: "contacts",
+        to: "get_site_contacts",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    ApiLink {
+        from: "create_site",
+        status: "201",
+        name: "set_contacts",
+        to: "put_site_contacts",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    ApiLink {
+        from: "sync",
+        status: "200",
+        name: "history",
+        to: "entry_history",
+        parameters: &[("id", "$response.body#/results/0/entry_id")],
+    },
+    ApiLink {
+        from: "list_alerts",
+        status: "200",
+        name: "alert",
+        to: "get_alert",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+    ApiLink {
+        from: "list_alerts",
+        status: "200",
+        name: "acknowledge",
+        to: "acknowledge_alert",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+    ApiLink {
+        from: "list_alerts",
+        status: "200",
+        name: "report",
+        to: "report_alert",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+    ApiLink {
+        from: "list_participants",
+        status: "200",
+        name: "entries",
+        to: "list_entries",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+    ApiLink {
+        from: "list_participants",
+        status: "200",
+        name: "labs",
+        to: "list_labs",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+    ApiLink {
+        from: "list_participants",
+        status: "200",
+        name: "summary",
+        to: "participant_summary",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+    ApiLink {
+        from: "list_labs",
+        status: "200",
+        name: "history",
+        to: "lab_history",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+    ApiLink {
+        from: "list_sites",
+        status: "200",
+        name: "contacts",
+        to: "get_site_contacts",
+        parameters: &[("id", "$response.body#/items/0/id")],
+    },
+];
+
+// Written into the JSON: utoipa 5.5 serialises a link's `operation_id` in
+// snake case, which no tool reads.
+fn add_links(doc: &mut serde_json::Value) {
+    for ApiLink {
+        from,
+        status,
+        name,
+        to,
+        parameters,
+    } in LINKS
+    {
+        let parameters: serde_json::Map<String, serde_json::Value> = parameters
+            .iter()
+            .map(|(p, v)| ((*p).to_owned(), serde_json::Value::from(*v)))
+            .collect();
+        let response = doc["paths"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|paths| paths.values_mut())
+            .filter_map(|item| item.as_object_mut())
+            .flat_map(|item| item.values_mut())
+            .find(|op| op["operationId"] == *from)
+            .and_then(|op| op.pointer_mut(&format!("/responses/{status}")));
+        match response {
+            Some(response) => {
+                response["links"][*name] =
+                    serde_json::json!({"operationId": to, "parameters": parameters});
+            }
+            // tests/tests/openapi.rs checks that every link is in the document.
+            None => tracing::error!(
+                from,
+                status,
+                "an OpenAPI link names an answer that is not documented"
+            ),
+        }
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// This OpenAPI document.
@@ -107,8 +374,23 @@ pub fn serve(routes: OpenApiRouter<AppState>) -> Router<AppState> {
         (status = 200, description = "The OpenAPI 3.1 document of this server", content_type = "application/json", body = Object),
     )
 )]
-pub(super) async fn document(Extension(Document(json)): Extension<Document>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], json)
+pub(super) async fn document(
+    State(state): State<AppState>,
+    Extension(Document(doc)): Extension<Document>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut codes: Vec<String> = state
+        .store
+        .visit_schedule()
+        .await?
+        .into_iter()
+        .map(|v| v.code)
+        .collect();
+    codes.push(app::domain::visits::UNSCHEDULED.to_owned());
+    let mut doc = (*doc).clone();
+    if let Some(schema) = doc.pointer_mut("/components/schemas/VisitCode") {
+        schema["enum"] = serde_json::json!(codes);
+    }
+    Ok(([(header::CONTENT_TYPE, "application/json")], Json(doc)))
 }
 
 // Schemas for JSON the server handles untyped (sync mutations stay raw
@@ -169,6 +451,20 @@ pub enum MutationOutcome {
     Conflict,
     Rejected,
 }
+
+/// An IANA time zone name, such as `Asia/Shanghai`.
+pub struct TimeZone;
+
+impl utoipa::PartialSchema for TimeZone {
+    fn schema() -> RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+            .into()
+    }
+}
+
+impl ToSchema for TimeZone {}
 
 /// An empty JSON object (`{}`).
 #[derive(ToSchema)]

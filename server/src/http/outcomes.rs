@@ -47,9 +47,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct WindowQuery {
-    /// First day (site calendar), inclusive; default 13 days before `to`.
+    /// First day (site calendar), inclusive, on or before `to` and at most
+    /// a year before it; default 13 days before `to`.
+    #[param(value_type = Option<String>, format = Date)]
     pub(super) from: Option<String>,
     /// Last day, inclusive; default today at the site.
+    #[param(value_type = Option<String>, format = Date)]
     pub(super) to: Option<String>,
 }
 

@@ -61,9 +61,14 @@ impl From<Participant> for ParticipantView {
 pub(crate) struct NewParticipant {
     pub site_id: Uuid,
     /// 1 to 32 letters, digits, '-' or '_', such as `QD-001`.
+    #[schema(pattern = r"^\s*[A-Za-z0-9_-]{1,32}\s*$")]
     pub study_id: String,
+    /// From 1900 to this year.
+    #[schema(minimum = 1900, maximum = 2100)]
     pub birth_year: i32,
+    /// Between the birth year and today.
     pub diagnosis_date: NaiveDate,
+    #[schema(minimum = 1.0, maximum = 300.0)]
     pub weight_kg: Option<f64>,
 }
 
@@ -268,8 +273,10 @@ pub(crate) async fn guardian_invitation(
 #[into_params(parameter_in = Query)]
 struct ListQuery {
     /// 1 to 1000, 100 by default.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// `next_cursor` of the page before.
+    #[param(value_type = Option<Uuid>)]
     cursor: Option<String>,
 }
 
@@ -340,9 +347,17 @@ async fn list(
 #[derive(Deserialize, ToSchema)]
 struct EnrollRequest {
     /// The one-time code; case, spaces and dashes do not matter.
+    #[schema(
+        pattern = r"^\s*([ACDEFGHJKMNPQRTUVWXY34679acdefghjkmnpqrtuvwxy]{4}[- ]?){2}[ACDEFGHJKMNPQRTUVWXY34679acdefghjkmnpqrtuvwxy]{4}\s*$"
+    )]
     code: String,
+    /// 3 to 64 letters (of any script), digits, '.', '-' or '_'.
+    #[schema(pattern = r"^\s*[\w.-]{3,64}\s*$")]
     username: String,
+    /// 8 to 256 characters, not among the most common passwords.
+    #[schema(min_length = 8, max_length = 256)]
     password: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     display_name: String,
 }
 

@@ -28,10 +28,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 struct NewSite {
     /// 1 to 16 capital letters, digits or '-'.
+    #[schema(pattern = r"^\s*[A-Z0-9-]{1,16}\s*$")]
     code: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: String,
     /// An IANA time zone such as `Asia/Shanghai`.
+    #[schema(value_type = super::openapi::TimeZone)]
     timezone: String,
+    /// Digits, spaces, '+', '-', '(' and ')', up to 32.
+    #[schema(pattern = r"^\s*[0-9 +()-]*[0-9][0-9 +()-]*\s*$", max_length = 32)]
     emergency_phone: String,
 }
 
@@ -62,9 +67,13 @@ impl From<Site> for SiteView {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SiteChange {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: String,
     /// An IANA time zone such as `Asia/Shanghai`.
+    #[schema(value_type = super::openapi::TimeZone)]
     timezone: String,
+    /// Digits, spaces, '+', '-', '(' and ')', up to 32.
+    #[schema(pattern = r"^\s*[0-9 +()-]*[0-9][0-9 +()-]*\s*$", max_length = 32)]
     emergency_phone: String,
 }
 

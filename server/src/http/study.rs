@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct OutcomeSettings {
     /// Days of insulin up to an HbA1c draw that its IDAA1C averages on the
     /// roster (1 to 28; clinical.md: commonly 3 to 7).
+    #[schema(minimum = 1, maximum = 28)]
     idaa1c_dose_days: i64,
 }
 
@@ -117,6 +118,7 @@ struct StudyView {
 #[serde(deny_unknown_fields)]
 struct StudyChange {
     /// 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     name: String,
     /// Kept as it is when left out (`en` for a new study).
     default_language: Option<Language>,
@@ -211,6 +213,7 @@ async fn put_study(
 #[serde(deny_unknown_fields)]
 struct VisitSchedule {
     /// In order of `day`; labs name one of these codes, or "unscheduled".
+    #[schema(min_items = 1, max_items = 50)]
     visits: Vec<Visit>,
 }
 
@@ -277,12 +280,16 @@ async fn put_visits(
 #[derive(Serialize, Deserialize, ToSchema)]
 struct AlertThresholds {
     /// A second level-2 reading this close makes `repeated_level2` (1 to 168).
+    #[schema(minimum = 1, maximum = 168)]
     repeat_window_hours: i64,
     /// The reporting clock of a potentially serious event (1 to 72).
+    #[schema(minimum = 1, maximum = 72)]
     report_within_hours: i64,
     /// An unacknowledged critical alert goes to the next contact list (1 to 1440).
+    #[schema(minimum = 1, maximum = 1440)]
     escalate_after_minutes: i64,
     /// Whole days without an entry that raise `missed_diary` (1 to 30).
+    #[schema(minimum = 1, maximum = 30)]
     missed_days: i64,
 }
 
@@ -384,8 +391,10 @@ async fn put_alert_settings(
 #[derive(Serialize, Deserialize, ToSchema)]
 struct Advice {
     /// English, 1 to 2000 characters.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     en: String,
     /// Simplified Chinese, 1 to 2000 characters.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     zh: String,
 }
 

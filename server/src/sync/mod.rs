@@ -34,9 +34,11 @@ pub const PULL_LIMIT: i64 = 1000;
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
     pub device_id: Uuid,
+    /// `cursor` of the sync before; none for the first.
     #[serde(default)]
+    #[schema(pattern = r"^c[0-9]{1,18}\.[0-9a-f]{32}$")]
     pub since: Option<String>,
-    #[schema(value_type = Vec<crate::http::openapi::SyncMutation>)]
+    #[schema(value_type = Vec<crate::http::openapi::SyncMutation>, max_items = 500)]
     pub mutations: Vec<Value>,
 }
 
