@@ -10,6 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Serialize, de::DeserializeOwned};
+use serde_json::value::RawValue;
 
 use crate::store::StoreError;
 
@@ -203,37 +204,57 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Json(mut value) = Json::<serde_json::Value>::from_request(req, state).await?;
-        integral_floats_as_integers(&mut value);
-        serde_path_to_error::deserialize(value)
-            .map(Self)
-            .map_err(|e| ApiError::Unprocessable {
+        // axum's checks (content type, size, JSON syntax), nothing built yet.
+        let Json(raw) = Json::<Box<RawValue>>::from_request(req, state).await?;
+        let unreadable =
+            |e: serde_path_to_error::Error<serde_json::Error>| ApiError::Unprocessable {
                 fields: BTreeMap::from([(
                     "body".to_owned(),
                     format!("Failed to deserialize the JSON body into the target type: {e}"),
                 )]),
-            })
+            };
+        let as_sent =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(raw.get()));
+        match as_sent {
+            Ok(body) => Ok(Self(body)),
+            // Only a body that does not read as sent is read again with its
+            // integral numbers as integers: one that reads is never changed
+            // (sync keeps and hashes each mutation as the client wrote it).
+            Err(first) => {
+                let mut value: serde_json::Value = serde_json::from_str(raw.get())
+                    .map_err(|e| ApiError::Internal(format!("checked JSON did not parse: {e}")))?;
+                if integral_floats_as_integers(&mut value) {
+                    serde_path_to_error::deserialize(value)
+                        .map(Self)
+                        .map_err(unreadable)
+                } else {
+                    Err(unreadable(first))
+                }
+            }
+        }
     }
 }
 
 /// JSON has one number type: `3.0` is the integer 3 (JSON Schema says so
-/// too, and clients in languages with only doubles send it). serde would
-/// refuse it for an integer field, so integral numbers within i64 become
-/// integers before the body is read; other numbers stay as sent.
-fn integral_floats_as_integers(value: &mut serde_json::Value) {
+/// too, and clients in languages with only doubles send it), but serde
+/// refuses it for an integer field. Integral numbers within i64 become
+/// integers; other numbers stay as sent. Whether anything changed.
+fn integral_floats_as_integers(value: &mut serde_json::Value) -> bool {
     match value {
-        serde_json::Value::Number(n) if n.is_f64() => {
-            if let Some(f) = n.as_f64()
-                && f.fract() == 0.0
-                && f >= i64::MIN as f64
-                && f < i64::MAX as f64
-            {
+        serde_json::Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
                 *n = serde_json::Number::from(f as i64);
+                true
             }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
-        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
-        _ => {}
+            _ => false,
+        },
+        serde_json::Value::Array(items) => items.iter_mut().fold(false, |changed, item| {
+            integral_floats_as_integers(item) | changed
+        }),
+        serde_json::Value::Object(map) => map.values_mut().fold(false, |changed, item| {
+            integral_floats_as_integers(item) | changed
+        }),
+        _ => false,
     }
 }
 
@@ -356,6 +377,45 @@ mod tests {
         assert_eq!(status, StatusCode::NO_CONTENT);
     }
 
+    #[tokio::test]
+    async fn a_body_that_reads_as_sent_is_not_changed() {
+        #[derive(Deserialize)]
+        struct Batch {
+            year: i32,
+            raw: serde_json::Value,
+        }
+        let app = Router::new().route(
+            "/",
+            post(|ApiJson(b): ApiJson<Batch>| async move { Json(json_of(b.year, b.raw)) }),
+        );
+        fn json_of(year: i32, raw: serde_json::Value) -> serde_json::Value {
+            serde_json::json!({"year": year, "raw": raw.to_string()})
+        }
+        for (body, year, raw) in [
+            // Reads as sent: the raw part keeps its `5.0`.
+            (r#"{"year": 2012, "raw": {"v": 5.0}}"#, 2012, r#"{"v":5.0}"#),
+            // Reads only with 2012.0 as an integer.
+            (r#"{"year": 2012.0, "raw": {"v": 5.0}}"#, 2012, r#"{"v":5}"#),
+        ] {
+            let response = app
+                .clone()
+                .oneshot(
+                    Request::post("/")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(Body::from(body))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{body}");
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let got: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(got, serde_json::json!({"year": year, "raw": raw}), "{body}");
+        }
+    }
+
     #[test]
     fn integral_numbers_read_as_integers() {
         #[derive(Deserialize, Debug, PartialEq)]
@@ -365,7 +425,7 @@ mod tests {
             weight: f64,
         }
         let mut value = serde_json::json!({"year": 2012.0, "days": [3.0, -7.0], "weight": 41.0});
-        integral_floats_as_integers(&mut value);
+        assert!(integral_floats_as_integers(&mut value));
         let read: Numbers = serde_json::from_value(value).unwrap();
         assert_eq!(
             read,
@@ -377,7 +437,7 @@ mod tests {
         );
         for kept in [serde_json::json!(2.5), serde_json::json!(1e300)] {
             let mut value = kept.clone();
-            integral_floats_as_integers(&mut value);
+            assert!(!integral_floats_as_integers(&mut value));
             assert_eq!(value, kept);
         }
     }

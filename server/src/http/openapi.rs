@@ -155,180 +155,100 @@ fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
 
 /// OpenAPI links: from an operation that makes (or lists) a resource to those
 /// that read and change it, so clients and tools can follow them.
-struct ApiLink {
+struct LinkSource {
     from: &'static str,
     status: &'static str,
-    name: &'static str,
-    to: &'static str,
-    /// Each parameter of `to` and the runtime expression that fills it.
-    parameters: &'static [(&'static str, &'static str)],
+    /// Where the answer holds the resource's id (a runtime expression).
+    id: &'static str,
+    /// Each link's name, the operation it leads to and its parameter that
+    /// takes the id.
+    to: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const LINKS: &[ApiLink] = &[
-    ApiLink {
+const LINKS: &[LinkSource] = &[
+    LinkSource {
         from: "create_participant",
         status: "201",
-        name: "entries",
-        to: "list_entries",
-        parameters: &[("id", "$response.body#/participant/id")],
+        id: "$response.body#/participant/id",
+        to: &[
+            ("entries", "list_entries", "id"),
+            ("labs", "list_labs", "id"),
+            ("new_lab", "create_lab", "id"),
+            ("summary", "participant_summary", "id"),
+            ("guardian_invitation", "invite_guardian", "id"),
+            ("export", "export", "participant_id"),
+        ],
     },
-    ApiLink {
-        from: "create_participant",
-        status: "201",
-        name: "labs",
-        to: "list_labs",
-        parameters: &[("id", "$response.body#/participant/id")],
-    },
-    ApiLink {
-        from: "create_participant",
-        status: "201",
-        name: "new_lab",
-        to: "create_lab",
-        parameters: &[("id", "$response.body#/participant/id")],
-    },
-    ApiLink {
-        from: "create_participant",
-        status: "201",
-        name: "summary",
-        to: "participant_summary",
-        parameters: &[("id", "$response.body#/participant/id")],
-    },
-    ApiLink {
-        from: "create_participant",
-        status: "201",
-        name: "guardian_invitation",
-        to: "invite_guardian",
-        parameters: &[("id", "$response.body#/participant/id")],
-    },
-    ApiLink {
-        from: "create_participant",
-        status: "201",
-        name: "export",
-        to: "export",
-        parameters: &[("participant_id", "$response.body#/participant/id")],
-    },
-    ApiLink {
+    LinkSource {
         from: "create_lab",
         status: "201",
-        name: "history",
-        to: "lab_history",
-        parameters: &[("id", "$response.body#/id")],
+        id: "$response.body#/id",
+        to: &[
+            ("history", "lab_history", "id"),
+            ("correct", "correct_lab", "id"),
+            ("void", "void_lab", "id"),
+        ],
     },
-    ApiLink {
-        from: "create_lab",
-        status: "201",
-        name: "correct",
-        to: "correct_lab",
-        parameters: &[("id", "$response.body#/id")],
-    },
-    ApiLink {
-        from: "create_lab",
-        status: "201",
-        name: "void",
-        to: "void_lab",
-        parameters: &[("id", "$response.body#/id")],
-    },
-    ApiLink {
+    LinkSource {
         from: "create_site",
         status: "201",
-        name: "update",
-        to: "update_site",
-        parameters: &[("id", "$response.body#/id")],
+        id: "$response.body#/id",
+        to: &[
+            ("update", "update_site", "id"),
+            ("contacts", "get_site_contacts", "id"),
+            ("set_contacts", "put_site_contacts", "id"),
+        ],
     },
-    ApiLink {
-        from: "create_site",
-        status: "201",
-        name: "contacts",
-        to: "get_site_contacts",
-        parameters: &[("id", "$response.body#/id")],
-    },
-    ApiLink {
-        from: "create_site",
-        status: "201",
-        name: "set_contacts",
-        to: "put_site_contacts",
-        parameters: &[("id", "$response.body#/id")],
-    },
-    ApiLink {
+    LinkSource {
         from: "sync",
         status: "200",
-        name: "history",
-        to: "entry_history",
-        parameters: &[("id", "$response.body#/results/0/entry_id")],
+        id: "$response.body#/results/0/entry_id",
+        to: &[("history", "entry_history", "id")],
     },
-    ApiLink {
+    LinkSource {
         from: "list_alerts",
         status: "200",
-        name: "alert",
-        to: "get_alert",
-        parameters: &[("id", "$response.body#/items/0/id")],
+        id: "$response.body#/items/0/id",
+        to: &[
+            ("alert", "get_alert", "id"),
+            ("acknowledge", "acknowledge_alert", "id"),
+            ("report", "report_alert", "id"),
+        ],
     },
-    ApiLink {
-        from: "list_alerts",
-        status: "200",
-        name: "acknowledge",
-        to: "acknowledge_alert",
-        parameters: &[("id", "$response.body#/items/0/id")],
-    },
-    ApiLink {
-        from: "list_alerts",
-        status: "200",
-        name: "report",
-        to: "report_alert",
-        parameters: &[("id", "$response.body#/items/0/id")],
-    },
-    ApiLink {
+    LinkSource {
         from: "list_participants",
         status: "200",
-        name: "entries",
-        to: "list_entries",
-        parameters: &[("id", "$response.body#/items/0/id")],
+        id: "$response.body#/items/0/id",
+        to: &[
+            ("entries", "list_entries", "id"),
+            ("labs", "list_labs", "id"),
+            ("summary", "participant_summary", "id"),
+        ],
     },
-    ApiLink {
-        from: "list_participants",
-        status: "200",
-        name: "labs",
-        to: "list_labs",
-        parameters: &[("id", "$response.body#/items/0/id")],
-    },
-    ApiLink {
-        from: "list_participants",
-        status: "200",
-        name: "summary",
-        to: "participant_summary",
-        parameters: &[("id", "$response.body#/items/0/id")],
-    },
-    ApiLink {
+    LinkSource {
         from: "list_labs",
         status: "200",
-        name: "history",
-        to: "lab_history",
-        parameters: &[("id", "$response.body#/items/0/id")],
+        id: "$response.body#/items/0/id",
+        to: &[("history", "lab_history", "id")],
     },
-    ApiLink {
+    LinkSource {
         from: "list_sites",
         status: "200",
-        name: "contacts",
-        to: "get_site_contacts",
-        parameters: &[("id", "$response.body#/items/0/id")],
+        id: "$response.body#/items/0/id",
+        to: &[("contacts", "get_site_contacts", "id")],
     },
 ];
 
 // Written into the JSON: utoipa 5.5 serialises a link's `operation_id` in
 // snake case, which no tool reads.
 fn add_links(doc: &mut serde_json::Value) {
-    for ApiLink {
+    for LinkSource {
         from,
         status,
-        name,
+        id,
         to,
-        parameters,
     } in LINKS
     {
-        let parameters: serde_json::Map<String, serde_json::Value> = parameters
-            .iter()
-            .map(|(p, v)| ((*p).to_owned(), serde_json::Value::from(*v)))
-            .collect();
         let response = doc["paths"]
             .as_object_mut()
             .into_iter()
@@ -337,17 +257,18 @@ fn add_links(doc: &mut serde_json::Value) {
             .flat_map(|item| item.values_mut())
             .find(|op| op["operationId"] == *from)
             .and_then(|op| op.pointer_mut(&format!("/responses/{status}")));
-        match response {
-            Some(response) => {
-                response["links"][*name] =
-                    serde_json::json!({"operationId": to, "parameters": parameters});
-            }
+        let Some(response) = response else {
             // tests/tests/openapi.rs checks that every link is in the document.
-            None => tracing::error!(
+            tracing::error!(
                 from,
                 status,
                 "an OpenAPI link names an answer that is not documented"
-            ),
+            );
+            continue;
+        };
+        for (name, operation, parameter) in *to {
+            response["links"][*name] =
+                serde_json::json!({"operationId": operation, "parameters": {*parameter: id}});
         }
     }
 }
