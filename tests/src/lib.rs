@@ -146,6 +146,19 @@ pub async fn raw_execute(db: &TestDb, sql: &str) -> Result<u64, sqlx::Error> {
     }
 }
 
+/// One number from the test database behind the server's back (a count, a
+/// counter).
+pub async fn raw_scalar_i64(db: &TestDb, sql: &str) -> Result<i64, sqlx::Error> {
+    use sqlx::Connection;
+    if db.url.is_postgres() {
+        let mut conn = sqlx::PgConnection::connect(&db.raw_url).await?;
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(&db.raw_url).await?;
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await
+    }
+}
+
 pub async fn open_store(db: &TestDb) -> Arc<dyn Store> {
     store::open(&db.url).await.expect("open store")
 }

@@ -15,6 +15,7 @@ mod outcomes;
 mod process;
 mod real_study;
 mod roster;
+mod security;
 mod settings;
 mod store;
 mod sync;

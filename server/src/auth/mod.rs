@@ -7,7 +7,7 @@ pub mod tokens;
 
 use std::sync::Arc;
 
-use app::domain::account::{UserProfile, normalize_username};
+use app::domain::account::{USERNAME_MAX_CHARS, UserProfile, normalize_username};
 use chrono::Utc;
 use secrecy::SecretString;
 use serde_json::json;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::{
     audit::{AuditContext, AuditEvent},
     password::{self, Verdict},
-    store::{Session, Store, StoreError, User, UserLinks},
+    store::{AttemptStart, Session, Store, StoreError, User, UserLinks},
 };
 use tokens::{
     REFRESH_IDLE_LIFETIME, REFRESH_RETRY_GRACE, TokenKeys, new_refresh_token, refresh_hash,
@@ -135,6 +135,57 @@ pub async fn login(
     start_session(auth, store, &user, &context).await
 }
 
+/// Counts an attempt on `keys` before anything is checked (see
+/// [`Store::begin_attempt`]): the attempt's id, to forget it if it succeeds.
+/// A refused attempt writes one audit row per key and window (`refused` is
+/// 1), and only bumps a counter after that, so a flood adds nothing.
+async fn count_attempt(
+    store: &dyn Store,
+    keys: &[String],
+    refused_event: AuditEvent,
+    context: &AuditContext,
+) -> Result<String, AuthError> {
+    let now = Utc::now().timestamp_millis();
+    match store
+        .begin_attempt(keys, now, throttle::WINDOW_MS, throttle::retry_after)
+        .await?
+    {
+        AttemptStart::Counted { attempt_id } => Ok(attempt_id),
+        AttemptStart::Refused {
+            key,
+            retry_after_secs,
+            refused,
+        } => {
+            if refused == 1 {
+                let mut event = refused_event;
+                event.reason = Some(format!(
+                    "{key} waits {retry_after_secs} s; further refusals in this window are counted, not logged"
+                ));
+                store.record_audit(context, &event).await?;
+            } else if u64::try_from(refused).is_ok_and(u64::is_power_of_two) {
+                tracing::warn!(%key, refused, "attempts refused by the throttle");
+            }
+            Err(AuthError::Throttled { retry_after_secs })
+        }
+    }
+}
+
+/// A username as the sign-in forms take it. An over-long one cannot belong
+/// to an account and is refused before anything (the audit trail included)
+/// sees it; a short one that breaks the other rules is looked up (and fails)
+/// like any unknown name, so what reaches an audit row is at most
+/// [`USERNAME_MAX_CHARS`] characters.
+fn username_of(raw: &str) -> Result<String, AuthError> {
+    let name = raw.trim().to_lowercase();
+    if name.chars().count() > USERNAME_MAX_CHARS {
+        return Err(AuthError::Invalid(std::collections::BTreeMap::from([(
+            "username".to_owned(),
+            format!("a username has at most {USERNAME_MAX_CHARS} characters"),
+        )])));
+    }
+    Ok(normalize_username(&name).unwrap_or(name))
+}
+
 /// Throttling, then the password: the user, the password and whether its
 /// hash should be redone.
 async fn check_password(
@@ -143,20 +194,15 @@ async fn check_password(
     password: SecretString,
     context: &AuditContext,
 ) -> Result<(User, (SecretString, bool)), AuthError> {
-    let now = Utc::now();
-    // A username that cannot exist is looked up (and fails) like any other.
-    let username = normalize_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
+    let username = username_of(username)?;
     let keys = throttle_keys(&username, context);
-    for key in &keys {
-        let since = now.timestamp_millis() - throttle::WINDOW_MS;
-        let failures = store.login_failures_since(key, since).await?;
-        if let Some(retry_after_secs) = throttle::retry_after(&failures, now.timestamp_millis()) {
-            let mut event = AuditEvent::new("auth.throttled", "username", &username);
-            event.reason = Some(format!("{key} waits {retry_after_secs} s"));
-            store.record_audit(context, &event).await?;
-            return Err(AuthError::Throttled { retry_after_secs });
-        }
-    }
+    let attempt = count_attempt(
+        store,
+        &keys,
+        AuditEvent::new("auth.throttled", "username", &username),
+        context,
+    )
+    .await?;
 
     let user = store.user_by_username(&username).await?;
     let verdict = password::verify(
@@ -166,12 +212,11 @@ async fn check_password(
     .await?;
     let (user, needs_rehash) = match (user, verdict) {
         (Some(user), Verdict::Right { needs_rehash }) if user.disabled_at.is_none() => {
+            store.forget_attempt(&attempt).await?;
             (user, needs_rehash)
         }
         (user, _) => {
-            store
-                .add_login_failure(&keys, now.timestamp_millis())
-                .await?;
+            // The counted attempt stays: it is the failure.
             let event = match &user {
                 Some(user) => AuditEvent::new("auth.login_failed", "user", user.id),
                 None => AuditEvent::new("auth.login_failed", "username", &username),
@@ -181,6 +226,54 @@ async fn check_password(
         }
     };
     Ok((user, (password, needs_rehash)))
+}
+
+/// Changes a signed-in user's password after checking the current one,
+/// which is throttled and audited like a sign-in (a stolen session must not
+/// become a way to guess it); their other sessions end.
+pub async fn change_password(
+    store: &dyn Store,
+    user: &User,
+    session_id: Uuid,
+    current: SecretString,
+    new: SecretString,
+    context: &AuditContext,
+) -> Result<(), AuthError> {
+    use secrecy::ExposeSecret;
+
+    if let Err(why) = password::check_new(new.expose_secret()) {
+        return Err(AuthError::Invalid(std::collections::BTreeMap::from([(
+            "new_password".to_owned(),
+            why,
+        )])));
+    }
+    let keys = throttle_keys(&user.username, context);
+    let attempt = count_attempt(
+        store,
+        &keys,
+        AuditEvent::new("auth.throttled", "user", user.id),
+        context,
+    )
+    .await?;
+    let verdict = password::verify(current, Some(user.password_hash.clone())).await?;
+    if verdict == Verdict::Wrong {
+        store
+            .record_audit(
+                context,
+                &AuditEvent::new("auth.password_change_failed", "user", user.id),
+            )
+            .await?;
+        return Err(AuthError::Invalid(std::collections::BTreeMap::from([(
+            "current_password".to_owned(),
+            "this is not your current password".to_owned(),
+        )])));
+    }
+    store.forget_attempt(&attempt).await?;
+    let hash = password::hash(new).await?;
+    store
+        .change_password(user.id, &hash, Some(session_id), context)
+        .await?;
+    Ok(())
 }
 
 /// A staff sign-in needs a current TOTP code (which also confirms a new
@@ -196,6 +289,19 @@ async fn second_factor(
         .staff_mfa(user.id)
         .await?
         .filter(|s| !s.secret_hex.is_empty());
+    // A code is counted before it is checked, like a password.
+    let attempt = match code {
+        Some(_) => Some(
+            count_attempt(
+                store,
+                &throttle_keys(&user.username, context),
+                AuditEvent::new("auth.throttled", "user", user.id),
+                context,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let accepted = match (&setup, code) {
         (Some(setup), Some(code)) => {
             let secret =
@@ -222,14 +328,10 @@ async fn second_factor(
         _ => false,
     };
     if accepted {
+        if let Some(attempt) = attempt {
+            store.forget_attempt(&attempt).await?;
+        }
         return Ok(());
-    }
-    if code.is_some() {
-        // A wrong code counts like a wrong password.
-        let keys = throttle_keys(&user.username, context);
-        store
-            .add_login_failure(&keys, Utc::now().timestamp_millis())
-            .await?;
     }
     store
         .record_audit(
@@ -467,18 +569,6 @@ pub async fn enroll(
 
     use crate::{enrollment, store::NewUser};
 
-    let now_ms = Utc::now().timestamp_millis();
-    let throttle_key = format!(
-        "enroll:{}",
-        context.client_addr.as_deref().unwrap_or("unknown")
-    );
-    let failures = store
-        .login_failures_since(&throttle_key, now_ms - throttle::WINDOW_MS)
-        .await?;
-    if let Some(retry_after_secs) = throttle::retry_after(&failures, now_ms) {
-        return Err(AuthError::Throttled { retry_after_secs });
-    }
-
     let mut fields = BTreeMap::new();
     let username = normalize_username(&form.username)
         .map_err(|e| fields.insert("username".to_owned(), e.to_string()))
@@ -504,6 +594,20 @@ pub async fn enroll(
         return Err(AuthError::Invalid(fields));
     };
 
+    // Counted before the code is tried, per address: guessing codes from
+    // one place is slow, however many requests run at once.
+    let throttle_key = format!(
+        "enroll:{}",
+        context.client_addr.as_deref().unwrap_or("unknown")
+    );
+    let attempt = count_attempt(
+        store,
+        std::slice::from_ref(&throttle_key),
+        AuditEvent::new("enrollment.throttled", "enrollment_code", "unknown"),
+        context,
+    )
+    .await?;
+    let now_ms = Utc::now().timestamp_millis();
     let user = NewUser {
         id: Uuid::now_v7(),
         username,
@@ -517,7 +621,6 @@ pub async fn enroll(
         .await?
         .is_none()
     {
-        store.add_login_failure(&[throttle_key], now_ms).await?;
         let mut event = AuditEvent::new("enrollment.failed", "enrollment_code", "unknown");
         event.reason = Some("unknown, used or expired code".into());
         store.record_audit(context, &event).await?;
@@ -527,6 +630,7 @@ pub async fn enroll(
                 .to_owned(),
         )])));
     }
+    store.forget_attempt(&attempt).await?;
     let user = store
         .user_by_id(user.id)
         .await?

@@ -20,11 +20,7 @@ use super::{
     auth::AuthUser,
     error::{self, ApiError, ApiJson},
 };
-use crate::{
-    password::{self, Verdict},
-    policy,
-    state::AppState,
-};
+use crate::{auth, policy, state::AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -146,6 +142,8 @@ struct PasswordChange {
         (status = 403, description = "`csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
         (status = 422, description = "`validation_failed`: a weak new password or a wrong current one", body = error::Body),
+        (status = 429, description = "`too_many_requests`: too many wrong passwords", body = error::Body,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn change_password(
@@ -153,32 +151,15 @@ async fn change_password(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    if let Err(why) = password::check_new(&body.new_password) {
-        return Err(ApiError::Unprocessable {
-            fields: BTreeMap::from([("new_password".to_owned(), why)]),
-        });
-    }
-    let verdict = password::verify(
+    auth::change_password(
+        state.store.as_ref(),
+        &user.user,
+        user.session_id,
         SecretString::from(body.current_password),
-        Some(user.user.password_hash.clone()),
+        SecretString::from(body.new_password),
+        &user.context,
     )
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if verdict == Verdict::Wrong {
-        return Err(ApiError::Unprocessable {
-            fields: BTreeMap::from([(
-                "current_password".to_owned(),
-                "this is not your current password".to_owned(),
-            )]),
-        });
-    }
-    let hash = password::hash(SecretString::from(body.new_password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    state
-        .store
-        .change_password(user.user.id, &hash, Some(user.session_id), &user.context)
-        .await?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -149,10 +149,22 @@ pub trait Store: Send + Sync + 'static {
         event: &AuditEvent,
     ) -> Result<(), StoreError>;
 
-    async fn add_login_failure(&self, keys: &[String], at_ms: i64) -> Result<(), StoreError>;
+    /// Counts an attempt on every key before it is checked, in one step
+    /// with the decision whether the keys may try now (`rule` over each
+    /// key's counted attempts of the last `window_ms`), so that parallel
+    /// attempts cannot all pass the check before any of them is counted.
+    /// A counted attempt stays a failure unless [`Store::forget_attempt`]
+    /// takes it back; a refused one only bumps its key's window counter.
+    async fn begin_attempt(
+        &self,
+        keys: &[String],
+        now_ms: i64,
+        window_ms: i64,
+        rule: ThrottleRule,
+    ) -> Result<AttemptStart, StoreError>;
 
-    /// When the failures of `key` since `since_ms` happened, oldest first.
-    async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<Vec<i64>, StoreError>;
+    /// Takes back a counted attempt that succeeded.
+    async fn forget_attempt(&self, attempt_id: &str) -> Result<(), StoreError>;
 
     async fn site(&self, id: uuid::Uuid) -> Result<Option<Site>, StoreError>;
 

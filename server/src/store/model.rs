@@ -485,3 +485,21 @@ pub struct LabVersion {
     pub received_at: DateTime<Utc>,
     pub reason: Option<String>,
 }
+
+/// How long a throttle key must wait, from the times (ms) of its counted
+/// attempts in the window and the time now; `None`: it may try.
+pub type ThrottleRule = fn(&[i64], i64) -> Option<u64>;
+
+/// What [`super::Store::begin_attempt`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptStart {
+    /// Counted: go on and check it.
+    Counted { attempt_id: String },
+    /// Refused without a check: `key` must wait; `refused` attempts of that
+    /// key have been refused in this window, this one included.
+    Refused {
+        key: String,
+        retry_after_secs: u64,
+        refused: i64,
+    },
+}

@@ -15,11 +15,11 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
-    AlertEventRow, AlertRecord, AlertStatus, Backend, CodeKind, Contact, Delivery, DeliveryOutcome,
-    DeliveryStatus, DemoStudy, DiaryActivity, EntryQuery, EntryVersion, LabVersion,
-    NewEnrollmentCode, NewUser, Participant, PasswordHash, RefreshToken, SeedOutcome, Session,
-    Site, StaffMfa, Store, StoreError, Study, StudyDetails, SyncBatch, SyncOutcome, User,
-    UserLinks, events,
+    AlertEventRow, AlertRecord, AlertStatus, AttemptStart, Backend, CodeKind, Contact, Delivery,
+    DeliveryOutcome, DeliveryStatus, DemoStudy, DiaryActivity, EntryQuery, EntryVersion,
+    LabVersion, NewEnrollmentCode, NewUser, Participant, PasswordHash, RefreshToken, SeedOutcome,
+    Session, Site, StaffMfa, Store, StoreError, Study, StudyDetails, SyncBatch, SyncOutcome,
+    ThrottleRule, User, UserLinks, events,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -719,28 +719,88 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn add_login_failure(&self, keys: &[String], at_ms: i64) -> Result<(), StoreError> {
+    async fn begin_attempt(
+        &self,
+        keys: &[String],
+        now_ms: i64,
+        window_ms: i64,
+        rule: ThrottleRule,
+    ) -> Result<AttemptStart, StoreError> {
+        let mut keys = keys.to_vec();
+        keys.sort();
+        keys.dedup();
         let mut tx = self.pool.begin().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO login_failures (throttle_key, failed_at_ms) VALUES ($1, $2)")
+        // One attempt per key at a time: the lock lasts until commit.
+        for key in &keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(key)
-                .bind(at_ms)
                 .execute(&mut *tx)
                 .await?;
         }
+        let since = now_ms - window_ms;
+        for key in &keys {
+            sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1 AND failed_at_ms < $2")
+                .bind(key)
+                .bind(since)
+                .execute(&mut *tx)
+                .await?;
+            let counted: Vec<i64> = sqlx::query_scalar(
+                "SELECT failed_at_ms FROM login_failures WHERE throttle_key = $1 ORDER BY failed_at_ms",
+            )
+            .bind(key)
+            .fetch_all(&mut *tx)
+            .await?;
+            if let Some(retry_after_secs) = rule(&counted, now_ms) {
+                let window_start = now_ms - now_ms.rem_euclid(window_ms);
+                sqlx::query(
+                    "DELETE FROM throttle_windows WHERE throttle_key = $1 AND window_start_ms < $2",
+                )
+                .bind(key)
+                .bind(window_start)
+                .execute(&mut *tx)
+                .await?;
+                let refused: i64 = sqlx::query_scalar(
+                    "INSERT INTO throttle_windows (throttle_key, window_start_ms, refused)
+                     VALUES ($1, $2, 1)
+                     ON CONFLICT (throttle_key, window_start_ms)
+                     DO UPDATE SET refused = throttle_windows.refused + 1
+                     RETURNING refused",
+                )
+                .bind(key)
+                .bind(window_start)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                return Ok(AttemptStart::Refused {
+                    key: key.clone(),
+                    retry_after_secs,
+                    refused,
+                });
+            }
+        }
+        let attempt_id = Uuid::now_v7().to_string();
+        for key in &keys {
+            sqlx::query(
+                "INSERT INTO login_failures (throttle_key, failed_at_ms, attempt_id) VALUES ($1, $2, $3)",
+            )
+            .bind(key)
+            .bind(now_ms)
+            .bind(&attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(AttemptStart::Counted { attempt_id })
     }
 
-    async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT failed_at_ms FROM login_failures WHERE throttle_key = $1 AND failed_at_ms >= $2
-             ORDER BY failed_at_ms",
-        )
-        .bind(key)
-        .bind(since_ms)
-        .fetch_all(&self.pool)
-        .await?)
+    async fn forget_attempt(&self, attempt_id: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn site(&self, id: Uuid) -> Result<Option<Site>, StoreError> {

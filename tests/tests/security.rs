@@ -1,0 +1,235 @@
+//! The attacks of the security review (issue 13), each performed against a
+//! running server on both backends: every test here failed before its fix.
+
+use ediary_tests::{
+    Db, TestApp, TestSite, demo_password, error_code, on_both_backends, raw_execute,
+    raw_scalar_i64, spawn_app, spawn_app_with,
+};
+use futures_util::future::join_all;
+use serde_json::json;
+use server::{audit::AuditContext, demo};
+
+async fn demo_app(db: Db) -> TestApp {
+    let app = spawn_app(db).await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    app
+}
+
+/// How much the database holds that an anonymous request could have
+/// written: audit rows (with their text), throttle rows.
+async fn footprint(app: &TestApp) -> (usize, usize) {
+    let rows = app.store.audit_page(0, 100_000).await.unwrap();
+    let bytes = rows.iter().map(|r| format!("{r:?}").len()).sum();
+    (rows.len(), bytes)
+}
+
+async fn statuses(responses: Vec<reqwest::Response>) -> Vec<u16> {
+    let mut out = Vec::new();
+    for response in responses {
+        out.push(response.status().as_u16());
+    }
+    out.sort_unstable();
+    out
+}
+
+fn count(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|&&s| s == status).count()
+}
+
+async fn an_over_long_username_writes_nothing(db: Db) {
+    let app = demo_app(db).await;
+    let before = footprint(&app).await;
+    let long = "a".repeat(200_000);
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/session",
+        "/api/v1/auth/mfa/setup",
+    ] {
+        let response = app
+            .post_json(path, &json!({"username": long, "password": "whatever123"}))
+            .await;
+        assert_eq!(
+            error_code(response).await,
+            (422, "validation_failed".into()),
+            "{path}"
+        );
+    }
+    let enroll = app
+        .post_json(
+            "/api/v1/enroll",
+            &json!({"code": "K7QX-M3TR-HAWC", "username": long,
+                    "password": "family password 1", "display_name": "X"}),
+        )
+        .await;
+    assert_eq!(error_code(enroll).await.0, 422);
+    assert_eq!(footprint(&app).await, before);
+}
+
+/// Once a key waits, further attempts add no audit row: the throttle counts
+/// them per key and window, and each anonymous row stays small.
+async fn a_throttled_flood_writes_one_row_per_key(db: Db) {
+    let app = demo_app(db).await;
+    let body = json!({"username": "demo.teen", "password": "wrong password!"});
+    for _ in 0..5 {
+        let response = app.post_json("/api/v1/auth/login", &body).await;
+        assert_eq!(response.status(), 401);
+    }
+    let (rows_before, _) = footprint(&app).await;
+    for _ in 0..40 {
+        let response = app.post_json("/api/v1/auth/login", &body).await;
+        assert_eq!(response.status(), 429);
+    }
+    let rows = app.store.audit_page(0, 100_000).await.unwrap();
+    let throttled = rows.iter().filter(|r| r.action == "auth.throttled").count();
+    assert_eq!(throttled, 1, "one row for the first refusal of the window");
+    assert_eq!(rows.len(), rows_before + 1);
+    for row in rows.iter().filter(|r| r.actor_role == "anonymous") {
+        let size = format!("{row:?}").len();
+        assert!(size < 700, "{size} bytes: {row:?}");
+    }
+    // Both keys (account and address) wait; the first one refuses each.
+    let refused = raw_scalar_i64(&app.db, "SELECT MAX(refused) FROM throttle_windows")
+        .await
+        .unwrap();
+    assert_eq!(refused, 40, "every refusal is counted");
+}
+
+/// 64 wrong passwords at once for one account: at most the throttle's
+/// allowance is checked, the rest wait.
+async fn parallel_wrong_passwords_verify_at_most_the_allowance(db: Db) {
+    let app = demo_app(db).await;
+    let body = json!({"username": "demo.teen", "password": "wrong password!"});
+    let burst = (0..64).map(|_| app.post_json("/api/v1/auth/login", &body));
+    let statuses = statuses(join_all(burst).await).await;
+    let checked = count(&statuses, 401);
+    assert!(
+        (1..=server::auth::throttle::LIMIT).contains(&checked),
+        "{checked} checked: {statuses:?}"
+    );
+    assert_eq!(checked + count(&statuses, 429), 64, "{statuses:?}");
+    let failed = app
+        .store
+        .audit_page(0, 100_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == "auth.login_failed")
+        .count();
+    assert_eq!(failed, checked);
+}
+
+/// The same for second-factor codes: the right password, 64 wrong codes.
+async fn parallel_wrong_codes_verify_at_most_the_allowance(db: Db) {
+    let app = spawn_app_with(db, &TestSite::new(), true).await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    let username = "demo.investigator";
+    let password = demo_password(username);
+    let setup = app
+        .post_json(
+            "/api/v1/auth/mfa/setup",
+            &json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(setup.status(), 200);
+    let body = json!({"username": username, "password": password, "totp": "000000"});
+    let burst = (0..64).map(|_| app.post_json("/api/v1/auth/login", &body));
+    let mut checked = 0;
+    let mut waited = 0;
+    for response in join_all(burst).await {
+        match error_code(response).await {
+            (401, code) if code == "mfa_required" => checked += 1,
+            (429, _) => waited += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        checked <= server::auth::throttle::LIMIT,
+        "{checked} codes checked"
+    );
+    assert_eq!(checked + waited, 64);
+}
+
+/// Enrolment codes guessed in parallel from one address.
+async fn parallel_enrolment_guesses_verify_at_most_the_allowance(db: Db) {
+    let app = demo_app(db).await;
+    let app = &app;
+    let burst = (0..64).map(|i| async move {
+        let body = json!({"code": "K7QX-M3TR-HAWC", "username": format!("guess.{i}"),
+                          "password": "family password 1", "display_name": "Guess"});
+        app.post_json("/api/v1/enroll", &body).await
+    });
+    let statuses = statuses(join_all(burst).await).await;
+    let checked = count(&statuses, 422);
+    assert!(
+        (1..=server::auth::throttle::LIMIT).contains(&checked),
+        "{statuses:?}"
+    );
+    assert_eq!(checked + count(&statuses, 429), 64, "{statuses:?}");
+}
+
+/// A stolen session cannot guess the current password at full speed: the
+/// change is throttled with the account's sign-ins and audited.
+async fn changing_the_password_is_throttled_and_audited(db: Db) {
+    let app = demo_app(db).await;
+    let teen = app.login("demo.teen", demo_password("demo.teen")).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let burst = (0..32).map(|_| {
+        app.client
+            .post(app.url("/api/v1/me/password"))
+            .bearer_auth(&teen)
+            .json(&json!({"current_password": "a wrong guess", "new_password": "a brand new password"}))
+            .send()
+    });
+    let statuses: Vec<u16> = {
+        let mut s: Vec<u16> = join_all(burst)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().status().as_u16())
+            .collect();
+        s.sort_unstable();
+        s
+    };
+    let checked = count(&statuses, 422);
+    assert!(
+        (1..=server::auth::throttle::LIMIT).contains(&checked),
+        "{statuses:?}"
+    );
+    assert_eq!(checked + count(&statuses, 429), 32, "{statuses:?}");
+    let rows = app.store.audit_page(0, 100_000).await.unwrap();
+    let failed = rows
+        .iter()
+        .filter(|r| r.action == "auth.password_change_failed")
+        .count();
+    assert_eq!(failed, checked);
+    // After the window the right password changes it.
+    raw_execute(
+        &app.db,
+        "UPDATE login_failures SET failed_at_ms = failed_at_ms - 960000",
+    )
+    .await
+    .unwrap();
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/me/password",
+            &teen,
+            Some(json!({"current_password": demo_password("demo.teen"), "new_password": "a brand new password"})),
+        )
+        .await;
+    assert_eq!(status, 204);
+}
+
+on_both_backends!(
+    an_over_long_username_writes_nothing,
+    a_throttled_flood_writes_one_row_per_key,
+    parallel_wrong_passwords_verify_at_most_the_allowance,
+    parallel_wrong_codes_verify_at_most_the_allowance,
+    parallel_enrolment_guesses_verify_at_most_the_allowance,
+    changing_the_password_is_throttled_and_audited,
+);
