@@ -225,6 +225,106 @@ async fn changing_the_password_is_throttled_and_audited(db: Db) {
     assert_eq!(status, 204);
 }
 
+/// Free text that a spreadsheet would run as a formula is written inert in
+/// every CSV the server makes (OWASP's rule), and reads back as text.
+async fn exported_formulas_are_inert(db: Db) {
+    use std::io::{Cursor, Read};
+
+    let app = demo_app(db).await;
+    let teen = app.login("demo.teen", demo_password("demo.teen")).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let investigator = app
+        .login("demo.investigator", demo_password("demo.investigator"))
+        .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, me) = app
+        .call(reqwest::Method::GET, "/api/v1/me", &teen, None)
+        .await;
+    let p = me["participant_ids"][0].as_str().unwrap().to_owned();
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(30)).to_rfc3339();
+    let formula = "=HYPERLINK(\"http://evil.example/\",\"open\")";
+    let reading = uuid::Uuid::now_v7();
+    let dose = uuid::Uuid::now_v7();
+    let mutations = json!([
+        {"id": reading, "participant_id": p, "entry_id": reading, "op": "create", "kind": "glucose",
+         "recorded_at": chrono::Utc::now().to_rfc3339(),
+         "data": {"measured_at": at, "value": 6.1, "unit": "mmol/L", "context": "fasting",
+                  "source": "meter", "note": formula}},
+        {"id": dose, "participant_id": p, "entry_id": dose, "op": "create", "kind": "insulin",
+         "recorded_at": chrono::Utc::now().to_rfc3339(),
+         "data": {"administered_at": at, "units": 2, "insulin_type": "rapid", "purpose": "meal",
+                  "product": "@SUM(1+1)"}},
+    ]);
+    let (status, answer) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/sync",
+            &teen,
+            Some(json!({"device_id": uuid::Uuid::new_v4(), "since": null, "mutations": mutations})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let mut amended = mutations[0]["data"].clone();
+    amended["value"] = json!(6.2);
+    let amend = json!([{"id": uuid::Uuid::now_v7(), "participant_id": p, "entry_id": reading,
+        "op": "amend", "kind": "glucose", "base_version": 1, "reason": "+cmd|' /C calc'!A0",
+        "recorded_at": chrono::Utc::now().to_rfc3339(), "data": amended}]);
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/sync",
+            &teen,
+            Some(json!({"device_id": uuid::Uuid::new_v4(), "since": null, "mutations": amend})),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let mut cells = Vec::new();
+    for format in ["csv", "sdtm"] {
+        let response = app
+            .client
+            .get(app.url(&format!(
+                "/api/v1/export?format={format}&participant_id={p}"
+            )))
+            .bearer_auth(&investigator)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let bytes = response.bytes().await.unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            file.read_to_string(&mut text).unwrap();
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text.as_bytes());
+            for record in reader.records() {
+                cells.extend(record.unwrap().iter().map(str::to_owned));
+            }
+        }
+    }
+    for cell in &cells {
+        assert!(
+            !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                && !(cell.starts_with('-') && cell.parse::<f64>().is_err()),
+            "a live formula: {cell:?}"
+        );
+    }
+    for text in [formula, "@SUM(1+1)", "+cmd|' /C calc'!A0"] {
+        let quoted = format!("'{text}");
+        assert!(
+            cells.iter().any(|c| c.eq_ignore_ascii_case(&quoted)),
+            "{quoted} is missing"
+        );
+    }
+}
+
 on_both_backends!(
     an_over_long_username_writes_nothing,
     a_throttled_flood_writes_one_row_per_key,
@@ -232,4 +332,5 @@ on_both_backends!(
     parallel_wrong_codes_verify_at_most_the_allowance,
     parallel_enrolment_guesses_verify_at_most_the_allowance,
     changing_the_password_is_throttled_and_audited,
+    exported_formulas_are_inert,
 );

@@ -13,6 +13,11 @@ use crate::store::{EntryVersion, LabVersion, Participant, Store};
 
 /// (file, column, meaning) for every column of every file.
 pub const DICTIONARY: &[(&str, &str, &str)] = &[
+    (
+        "*",
+        "(any text)",
+        "a cell that would begin with =, +, -, @, a tab or a carriage return begins with an apostrophe (') instead, so that a spreadsheet shows it as text and never runs it as a formula; plain numbers such as -1.5 are written as they are",
+    ),
     ("*", "study_id", "the participant's study id"),
     ("*", "participant_id", "the participant's UUID"),
     ("*", "entry_id / lab_id", "the record's UUID"),
@@ -367,8 +372,74 @@ pub(super) fn write_rows<W: std::io::Write, S: AsRef<[u8]>>(
 ) -> Result<(), ExportError> {
     let mut writer = ::csv::Writer::from_writer(to);
     for row in rows {
-        writer.write_record(row)?;
+        writer.write_record(row.iter().map(|cell| inert(cell.as_ref())))?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// A cell as a spreadsheet may open it without running anything: text that
+/// starts like a formula (OWASP's list: `=`, `+`, `-`, `@`, tab, carriage
+/// return) gets a leading apostrophe. Participants type notes, symptoms and
+/// reasons; an investigator opens the file in Excel.
+fn inert(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if risky && !is_plain_number(cell) {
+        let mut quoted = Vec::with_capacity(cell.len() + 1);
+        quoted.push(b'\'');
+        quoted.extend_from_slice(cell);
+        std::borrow::Cow::Owned(quoted)
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// `-12` or `-1.5`: a number, which no spreadsheet reads as a formula.
+fn is_plain_number(cell: &[u8]) -> bool {
+    let digits = cell.strip_prefix(b"-").unwrap_or(cell);
+    let (whole, fraction) = match digits.iter().position(|&b| b == b'.') {
+        Some(dot) => (&digits[..dot], Some(&digits[dot + 1..])),
+        None => (digits, None),
+    };
+    !whole.is_empty()
+        && whole.iter().all(u8::is_ascii_digit)
+        && fraction.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formula_cells_are_inert_and_numbers_are_not_touched() {
+        let cases: [(&str, &str); 14] = [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+2", "'+1+2"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("\rcmd", "'\rcmd"),
+            ("-", "'-"),
+            ("-.5", "'-.5"),
+            ("-1.", "'-1."),
+            ("-1.5", "-1.5"),
+            ("-12", "-12"),
+            ("5.5", "5.5"),
+            ("felt shaky", "felt shaky"),
+            ("", ""),
+        ];
+        for (cell, expected) in cases {
+            assert_eq!(
+                inert(cell.as_bytes()).as_ref(),
+                expected.as_bytes(),
+                "{cell:?}"
+            );
+        }
+    }
 }
