@@ -105,6 +105,16 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
+    /// Whether the row's content may hold health data: it concerns a
+    /// participant or one of their records (entries, labs, alerts).
+    pub fn concerns_health(&self) -> bool {
+        self.on_behalf_of.is_some()
+            || matches!(
+                self.entity_type.as_str(),
+                "participant" | "entry" | "lab" | "alert"
+            )
+    }
+
     /// The row that follows `prev_hash` at position `seq`.
     pub fn new(
         seq: i64,

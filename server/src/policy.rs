@@ -133,6 +133,26 @@ pub fn may_read_audit(actor: &Actor, subject: AuditSubject) -> bool {
     }
 }
 
+/// How much of an audit row a reader gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditDetail {
+    Full,
+    /// Who, when, what kind of change and which record, without the
+    /// values, notes and reasons the change held.
+    WithoutHealthData,
+}
+
+/// Admins run the server, not the trial: they see no health data, in the
+/// audit trail either. Investigators (of the row's site, checked by
+/// [`may_read_audit`]) see it all.
+pub fn audit_detail(actor: &Actor, row_concerns_health: bool) -> AuditDetail {
+    if actor.role == Role::Investigator || !row_concerns_health {
+        AuditDetail::Full
+    } else {
+        AuditDetail::WithoutHealthData
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{NaiveDate, Utc};
@@ -149,6 +169,24 @@ mod tests {
             weight_kg: None,
             user_id: None,
             enrolled_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn admins_read_audit_rows_about_health_without_their_content() {
+        let none = UserLinks {
+            site_ids: vec![],
+            participant_ids: vec![],
+        };
+        let cases = [
+            (Role::Admin, true, AuditDetail::WithoutHealthData),
+            (Role::Admin, false, AuditDetail::Full),
+            (Role::Investigator, true, AuditDetail::Full),
+            (Role::Investigator, false, AuditDetail::Full),
+        ];
+        for (role, health, expected) in cases {
+            let actor = Actor { role, links: &none };
+            assert_eq!(audit_detail(&actor, health), expected, "{role} {health}");
         }
     }
 

@@ -6,7 +6,7 @@ use ediary_tests::{
     raw_scalar_i64, spawn_app, spawn_app_with,
 };
 use futures_util::future::join_all;
-use serde_json::json;
+use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 
 async fn demo_app(db: Db) -> TestApp {
@@ -15,6 +15,37 @@ async fn demo_app(db: Db) -> TestApp {
         .await
         .unwrap();
     app
+}
+
+/// A demo account's access token.
+async fn token(app: &TestApp, username: &str) -> String {
+    app.login(username, demo_password(username)).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The teen's participant id, after syncing `mutations` (each made with
+/// [`create`]) as the teen.
+async fn sync_as(app: &TestApp, token: &str, mutations: Value) -> Value {
+    let (status, answer) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/sync",
+            token,
+            Some(json!({"device_id": uuid::Uuid::new_v4(), "since": null, "mutations": mutations})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        answer["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "applied"),
+        "{answer:#}"
+    );
+    answer
 }
 
 /// How much the database holds that an anonymous request could have
@@ -325,6 +356,101 @@ async fn exported_formulas_are_inert(db: Db) {
     }
 }
 
+/// Admins see who changed what and when, but no health data, whichever id
+/// they ask the trail of (the participant, an entry, a lab).
+async fn admins_read_the_audit_trail_without_health_data(db: Db) {
+    let app = demo_app(db).await;
+    let teen = token(&app, "demo.teen").await;
+    let investigator = token(&app, "demo.investigator").await;
+    let admin =
+        ediary_tests::staff_token(&app, "test.admin", app::domain::account::Role::Admin, &[]).await;
+    let (_, me) = app
+        .call(reqwest::Method::GET, "/api/v1/me", &teen, None)
+        .await;
+    let p = me["participant_ids"][0].as_str().unwrap().to_owned();
+    let entry = uuid::Uuid::now_v7();
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(30)).to_rfc3339();
+    let data = json!({"measured_at": at, "value": 13.7, "unit": "mmol/L", "context": "fasting",
+                      "source": "meter", "note": "ate cake at the party"});
+    sync_as(
+        &app,
+        &teen,
+        json!([{"id": entry, "participant_id": p, "entry_id": entry, "op": "create",
+        "kind": "glucose", "recorded_at": chrono::Utc::now().to_rfc3339(), "data": data}]),
+    )
+    .await;
+    let mut fixed = data.clone();
+    fixed["value"] = json!(12.7);
+    sync_as(&app, &teen, json!([{"id": uuid::Uuid::now_v7(), "participant_id": p, "entry_id": entry,
+        "op": "amend", "kind": "glucose", "base_version": 1, "reason": "typed the wrong number after cake",
+        "recorded_at": chrono::Utc::now().to_rfc3339(), "data": fixed}])).await;
+    let (status, lab) = app
+        .call(reqwest::Method::POST, &format!("/api/v1/participants/{p}/labs"), &investigator,
+              Some(json!({"visit": "baseline", "taken_at": "2026-11-14", "kind": "hba1c", "value": 8.25, "unit": "%"})))
+        .await;
+    assert_eq!(status, 201, "{lab}");
+    let lab_id = lab["id"].as_str().unwrap().to_owned();
+
+    for id in [p.clone(), entry.to_string(), lab_id] {
+        let path = format!("/api/v1/audit?entity_id={id}");
+        let (status, trail) = app.call(reqwest::Method::GET, &path, &admin, None).await;
+        assert_eq!(status, 200, "{trail}");
+        let items = trail["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{id}");
+        for row in items {
+            assert_eq!(row["redacted"], true, "{row}");
+            assert!(
+                row["before"].is_null() && row["after"].is_null() && row["reason"].is_null(),
+                "{row}"
+            );
+            assert!(
+                row["action"].is_string()
+                    && row["occurred_at"].is_string()
+                    && row["hash"].is_string()
+            );
+        }
+        let text = trail.to_string();
+        for secret in ["cake", "13.7", "12.7", "8.25", "DEMO-001"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    // The site's investigator sees it all (a participant's trail holds their diary).
+    let (status, full) = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/audit?entity_id={p}"),
+            &investigator,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        full["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["redacted"] == false)
+    );
+    assert!(full.to_string().contains("ate cake at the party"));
+    // An admin still reads an account's trail whole: no health data there.
+    let user = app
+        .store
+        .user_by_username("demo.teen")
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, account) = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/audit?entity_id={}", user.id),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(account["items"][0]["action"], "user.create");
+    assert_eq!(account["items"][0]["redacted"], false);
+}
+
 on_both_backends!(
     an_over_long_username_writes_nothing,
     a_throttled_flood_writes_one_row_per_key,
@@ -333,4 +459,5 @@ on_both_backends!(
     parallel_enrolment_guesses_verify_at_most_the_allowance,
     changing_the_password_is_throttled_and_audited,
     exported_formulas_are_inert,
+    admins_read_the_audit_trail_without_health_data,
 );

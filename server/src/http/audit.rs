@@ -1,5 +1,5 @@
 //! `GET /api/v1/audit?entity_id=`: the audit trail of a record, for
-//! investigators (their sites) and admins.
+//! investigators (their sites) and admins (without health data).
 
 use std::collections::BTreeMap;
 
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     audit::AuditRow,
-    policy::{self, AuditSubject},
+    policy::{self, AuditDetail, AuditSubject},
     state::AppState,
 };
 
@@ -67,11 +67,18 @@ struct AuditEntry {
     device_id: Option<String>,
     /// SHA-256 of this row chained to the one before, hex.
     hash: String,
+    /// True when `before`, `after` and `reason` are withheld: the row is
+    /// about a participant's health data and the reader is an admin.
+    redacted: bool,
 }
 
-impl From<AuditRow> for AuditEntry {
-    fn from(row: AuditRow) -> Self {
-        let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+impl AuditEntry {
+    fn new(row: AuditRow, detail: AuditDetail) -> Self {
+        let redacted = detail == AuditDetail::WithoutHealthData;
+        let parse = |text: Option<String>| {
+            text.filter(|_| !redacted)
+                .and_then(|t| serde_json::from_str(&t).ok())
+        };
         Self {
             seq: row.seq,
             id: row.id,
@@ -84,11 +91,12 @@ impl From<AuditRow> for AuditEntry {
             entity_id: row.entity_id,
             before: parse(row.before_value),
             after: parse(row.after_value),
-            reason: row.reason,
+            reason: row.reason.filter(|_| !redacted),
             client_addr: row.client_addr,
             user_agent: row.user_agent,
             device_id: row.device_id,
             hash: row.hash,
+            redacted,
         }
     }
 }
@@ -102,7 +110,9 @@ struct AuditPage {
 }
 
 /// The audit trail of a record (a participant's includes their diary),
-/// for its site's investigators and for admins.
+/// for its site's investigators and for admins. Admins see no health data:
+/// rows about a participant come to them without `before`, `after` and
+/// `reason` (`redacted` is true).
 #[utoipa::path(
     get,
     path = "/v1/audit",
@@ -175,7 +185,13 @@ async fn list(
         rows.last().map(|r| r.seq.to_string())
     });
     Ok(Json(AuditPage {
-        items: rows.into_iter().map(Into::into).collect(),
+        items: rows
+            .into_iter()
+            .map(|row| {
+                let detail = policy::audit_detail(&user.actor(), row.concerns_health());
+                AuditEntry::new(row, detail)
+            })
+            .collect(),
         next_cursor: next_cursor.flatten(),
     }))
 }
