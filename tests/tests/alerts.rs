@@ -81,6 +81,25 @@ impl EventReader {
             }
         }
     }
+
+    /// Whether the server ends the stream within `limit` with no further
+    /// alert event.
+    pub async fn ends_without_alerts(mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Ok(Ok(Some(chunk))) => {
+                    if String::from_utf8_lossy(&chunk).contains("event: alert") {
+                        return false;
+                    }
+                }
+                Ok(Ok(None)) => return true,
+                // A broken connection ends it too; a timeout does not.
+                Ok(Err(_)) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
 }
 
 struct World {
@@ -802,11 +821,57 @@ async fn thresholds_are_the_studys(db: Db) {
     assert_eq!(status, 403);
 }
 
+/// A reader whose account is disabled or whose session ends hears no
+/// further alert: the open stream ends at the next look.
+async fn a_revoked_reader_hears_no_more_alerts(db: Db) {
+    let w = world(db, AlertSettings::default()).await;
+    let second = staff(&w.app, "dr.second", Role::Investigator, &[w.demo_site]).await;
+    let signed_out = staff(&w.app, "dr.third", Role::Investigator, &[w.demo_site]).await;
+    let mut disabled = EventReader::open(&w.app, &second, None).await;
+    let mut ended = EventReader::open(&w.app, &signed_out, None).await;
+    let mut kept = EventReader::open(&w.app, &w.investigator, None).await;
+    w.sync(&[hypo(w.child, true, json!(["glucagon"]))]).await;
+    for reader in [&mut disabled, &mut ended, &mut kept] {
+        assert!(reader.next(Duration::from_secs(5)).await.is_some());
+    }
+
+    let user = w
+        .app
+        .store
+        .user_by_username("dr.second")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, body) = call(
+        &w.app,
+        reqwest::Method::POST,
+        &format!("/api/v1/users/{}/disable", user.id),
+        &w.admin,
+        Some(json!({"reason": "left the study team"})),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    let (status, _) = call(
+        &w.app,
+        reqwest::Method::POST,
+        "/api/v1/auth/logout",
+        &signed_out,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    w.sync(&[hypo(w.child, true, json!(["glucagon"]))]).await;
+    assert!(kept.next(Duration::from_secs(5)).await.is_some());
+    assert!(disabled.ends_without_alerts(Duration::from_secs(5)).await);
+    assert!(ended.ends_without_alerts(Duration::from_secs(5)).await);
+}
+
 on_both_backends!(
     thresholds_are_the_studys,
     severe_event_on_every_channel,
     rules_duplicates_and_actions,
     escalation,
     missed_diary,
-    failed_deliveries_are_shown
+    failed_deliveries_are_shown,
+    a_revoked_reader_hears_no_more_alerts,
 );

@@ -309,6 +309,8 @@ async fn stream(
     let source = Source {
         store: state.store.clone(),
         alerts: state.alerts.clone(),
+        user_id: user.user.id,
+        session_id: user.session_id,
         sites: scope,
         after,
         buffer: VecDeque::new(),
@@ -317,6 +319,17 @@ async fn stream(
         loop {
             if let Some(event) = s.buffer.pop_front() {
                 return Some((Ok(event), s));
+            }
+            // The reader's right to hear is what it was when the stream
+            // began, or the stream ends: a disabled account, an ended
+            // session or a lost site link stops it at the next look.
+            match s.still_entitled().await {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(error) => {
+                    tracing::error!(%error, "alert stream stopped");
+                    return None;
+                }
             }
             match s
                 .store
@@ -354,9 +367,46 @@ async fn stream(
 struct Source {
     store: Arc<dyn Store>,
     alerts: Arc<crate::alerts::Alerts>,
+    user_id: Uuid,
+    session_id: Uuid,
     sites: Option<Vec<Uuid>>,
     after: i64,
     buffer: VecDeque<Event>,
+}
+
+impl Source {
+    /// Whether the session is still open, the account enabled and its
+    /// sites those the stream began with.
+    async fn still_entitled(&self) -> Result<bool, crate::store::StoreError> {
+        let session_open = self
+            .store
+            .session(self.session_id)
+            .await?
+            .is_some_and(|s| s.revoked_at.is_none() && s.user_id == self.user_id);
+        if !session_open {
+            return Ok(false);
+        }
+        let Some(user) = self
+            .store
+            .user_by_id(self.user_id)
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+        else {
+            return Ok(false);
+        };
+        let links = self.store.user_links(user.id).await?;
+        let scope = policy::alert_scope(&policy::Actor {
+            role: user.role,
+            links: &links,
+        });
+        let sorted = |sites: &Option<Vec<Uuid>>| {
+            sites.clone().map(|mut v| {
+                v.sort_unstable();
+                v
+            })
+        };
+        Ok(scope.is_some_and(|now| sorted(&now) == sorted(&self.sites)))
+    }
 }
 
 async fn latest_event(store: &dyn Store) -> Result<i64, ApiError> {
