@@ -451,6 +451,145 @@ async fn admins_read_the_audit_trail_without_health_data(db: Db) {
     assert_eq!(account["items"][0]["redacted"], false);
 }
 
+/// The browser session of a demo account: its cookies (as one `Cookie`
+/// header) and its CSRF token.
+async fn browser_session(app: &TestApp, username: &str) -> (String, String) {
+    let response = app
+        .post_json(
+            "/api/v1/auth/session",
+            &json!({"username": username, "password": demo_password(username)}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let jar: Vec<String> = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|line| line.split(';').next().unwrap_or_default().to_owned())
+        .collect();
+    let body: Value = response.json().await.unwrap();
+    (
+        jar.join("; "),
+        body["csrf_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A page elsewhere makes the browser call a server function with the
+/// investigator's cookies: refused, nothing changes. The app's own calls
+/// (same origin, or with the token) go through; so does a sign-in from the
+/// app's page, but not one from another site (login CSRF).
+async fn server_functions_refuse_calls_from_elsewhere(db: Db) {
+    let app = demo_app(db).await;
+    let guardian = token(&app, "demo.guardian").await;
+    let (_, me) = app
+        .call(reqwest::Method::GET, "/api/v1/me", &guardian, None)
+        .await;
+    let child = me["participant_ids"][0].as_str().unwrap().to_owned();
+    let hypo = uuid::Uuid::now_v7();
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(20)).to_rfc3339();
+    sync_as(
+        &app,
+        &guardian,
+        json!([{"id": hypo, "participant_id": child, "entry_id": hypo, "op": "create",
+        "kind": "hypo", "recorded_at": chrono::Utc::now().to_rfc3339(),
+        "data": {"occurred_at": at, "symptoms": ["confused"], "needed_assistance": true,
+                 "lost_consciousness": false, "seizure": false, "treatments": ["glucagon"]}}]),
+    )
+    .await;
+    let investigator = token(&app, "demo.investigator").await;
+    let (_, open) = app
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/alerts?status=open",
+            &investigator,
+            None,
+        )
+        .await;
+    let alert = open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rule"] == "severe_hypoglycemia")
+        .unwrap_or_else(|| panic!("{open}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (cookies, _) = browser_session(&app, "demo.investigator").await;
+    let form = [
+        ("id", alert.clone()),
+        ("note", "called the family".to_owned()),
+    ];
+    let attempt = |origin: Option<String>, token: Option<String>| {
+        let mut request = app
+            .client
+            .post(app.url("/rpc/acknowledge"))
+            .header(reqwest::header::COOKIE, &cookies)
+            .form(&form);
+        if let Some(origin) = origin {
+            request = request.header(reqwest::header::ORIGIN, origin);
+        }
+        if let Some(token) = token {
+            request = request.header("x-csrf-token", token);
+        }
+        request.send()
+    };
+    for (origin, token) in [
+        (None, None),
+        (Some("https://evil.example"), None),
+        (Some("null"), None),
+        (None, Some("0".repeat(64))),
+    ] {
+        let response = attempt(origin.map(str::to_owned), token).await.unwrap();
+        assert_eq!(
+            error_code(response).await,
+            (403, "csrf_failed".into()),
+            "{origin:?}"
+        );
+    }
+    let (_, still) = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/alerts/{alert}"),
+            &investigator,
+            None,
+        )
+        .await;
+    assert_eq!(still["status"], "open", "{still}");
+
+    // The app's own call: its origin, as a browser sends it.
+    let origin = app.address.clone();
+    assert_eq!(
+        attempt(Some(origin.clone()), None).await.unwrap().status(),
+        200
+    );
+    let (_, done) = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/alerts/{alert}"),
+            &investigator,
+            None,
+        )
+        .await;
+    assert_eq!(done["status"], "acknowledged", "{done}");
+
+    // Login CSRF: a sign-in posted from another site is refused.
+    let sign_in = |origin: &str| {
+        app.client
+            .post(app.url("/rpc/sign_in"))
+            .header(reqwest::header::ORIGIN, origin)
+            .form(&[
+                ("username", "demo.teen"),
+                ("password", demo_password("demo.teen")),
+            ])
+            .send()
+    };
+    let refused = sign_in("https://evil.example").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(refused.headers().get(reqwest::header::SET_COOKIE).is_none());
+    assert_eq!(sign_in(&origin).await.unwrap().status(), 200);
+}
+
 on_both_backends!(
     an_over_long_username_writes_nothing,
     a_throttled_flood_writes_one_row_per_key,
@@ -460,4 +599,5 @@ on_both_backends!(
     changing_the_password_is_throttled_and_audited,
     exported_formulas_are_inert,
     admins_read_the_audit_trail_without_health_data,
+    server_functions_refuse_calls_from_elsewhere,
 );

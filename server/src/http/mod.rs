@@ -18,6 +18,7 @@ mod pages;
 pub mod participants;
 mod review;
 mod roster;
+mod rpc_guard;
 pub mod sessions;
 pub mod sites;
 pub mod study;
@@ -72,6 +73,10 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rpc_guard::require_the_app,
+        ))
         .layer(middleware::from_fn_with_state(
             state.hashed_files.clone(),
             headers::cache_control,
