@@ -135,6 +135,10 @@ pub struct ServeArgs {
     /// Key that signs alert webhooks (HMAC-SHA256), shared with the receivers.
     #[arg(long, env = "EDIARY_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub webhook_secret: Option<SecretString>,
+    /// Let webhooks go to http and to loopback, link-local or private
+    /// addresses (an on-premises receiver); refused by default (SSRF).
+    #[arg(long, env = "EDIARY_WEBHOOK_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
 }
 
 fn parse_secret(raw: &str) -> Result<SecretString, String> {
@@ -390,8 +394,14 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
         webhook_secret: args.webhook_secret.clone(),
         smtp_url: args.smtp_url.clone(),
         email_from: args.alert_from.clone(),
+        webhook_allow_private: args.webhook_allow_private,
         wake: tokio::sync::Notify::new(),
     });
+    if args.webhook_allow_private {
+        tracing::warn!(
+            "webhooks may go to http and to private addresses (EDIARY_WEBHOOK_ALLOW_PRIVATE): only for receivers on the site's own network"
+        );
+    }
     // Emails and webhooks from the outbox; dropped with the runtime.
     let dispatcher = tokio::spawn(crate::alerts::dispatcher::run(
         store.clone(),

@@ -152,6 +152,7 @@ async fn world(db: Db, settings: AlertSettings) -> World {
             webhook_secret: Some(SecretString::from(HOOK_SECRET)),
             smtp_url: Some(SecretString::from(mail.url())),
             email_from: "Diary <alerts@example.org>".into(),
+            webhook_allow_private: true,
             wake: tokio::sync::Notify::new(),
         },
     )

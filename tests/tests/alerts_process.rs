@@ -24,6 +24,8 @@ async fn start(db_url: &str, dir: &std::path::Path, site: &TestSite, smtp: &str)
         &[
             ("EDIARY_SMTP_URL", smtp),
             ("EDIARY_WEBHOOK_SECRET", HOOK_SECRET),
+            // The test's receiver listens on loopback.
+            ("EDIARY_WEBHOOK_ALLOW_PRIVATE", "1"),
         ],
     )
     .await

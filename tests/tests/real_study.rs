@@ -113,6 +113,8 @@ async fn from_nothing_to_the_first_alert(db: Db) {
         &[
             ("EDIARY_SMTP_URL", &mail.url()),
             ("EDIARY_WEBHOOK_SECRET", "hook-secret"),
+            // The test's receiver listens on loopback.
+            ("EDIARY_WEBHOOK_ALLOW_PRIVATE", "1"),
         ],
     )
     .await;

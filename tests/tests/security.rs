@@ -590,6 +590,204 @@ async fn server_functions_refuse_calls_from_elsewhere(db: Db) {
     assert_eq!(sign_in(&origin).await.unwrap().status(), 200);
 }
 
+/// A server whose dispatcher delivers alerts, webhooks to private targets
+/// allowed or not, with the demo study.
+async fn alerting_app(db: Db, allow_private: bool) -> TestApp {
+    let app = ediary_tests::spawn_app_with_alerts(
+        db,
+        server::alerts::Alerts {
+            webhook_secret: Some(secrecy::SecretString::from("hook-secret")),
+            webhook_allow_private: allow_private,
+            ..Default::default()
+        },
+    )
+    .await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    app
+}
+
+/// A receiver that answers every request with a redirect to `to`.
+async fn redirector(to: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let to = to.clone();
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 8192];
+                let _ = socket.read(&mut buffer).await;
+                let answer = format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}/hook")
+}
+
+/// A severe event of the demo child, raised through sync; its alert's id.
+async fn raise_severe_alert(app: &TestApp) -> String {
+    let guardian = token(app, "demo.guardian").await;
+    let (_, me) = app
+        .call(reqwest::Method::GET, "/api/v1/me", &guardian, None)
+        .await;
+    let child = me["participant_ids"][0].as_str().unwrap().to_owned();
+    let hypo = uuid::Uuid::now_v7();
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(20)).to_rfc3339();
+    sync_as(
+        app,
+        &guardian,
+        json!([{"id": hypo, "participant_id": child, "entry_id": hypo, "op": "create",
+        "kind": "hypo", "recorded_at": chrono::Utc::now().to_rfc3339(),
+        "data": {"occurred_at": at, "symptoms": ["confused"], "needed_assistance": true,
+                 "lost_consciousness": false, "seizure": false, "treatments": ["glucagon"]}}]),
+    )
+    .await;
+    let investigator = token(app, "demo.investigator").await;
+    let (_, open) = app
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/alerts?status=open",
+            &investigator,
+            None,
+        )
+        .await;
+    open["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+/// The alert's deliveries once none is pending any more (or after 10 s).
+async fn settled_deliveries(app: &TestApp, alert: &str) -> Vec<Value> {
+    let investigator = token(app, "demo.investigator").await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, detail) = app
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v1/alerts/{alert}"),
+                &investigator,
+                None,
+            )
+            .await;
+        let deliveries = detail["deliveries"].as_array().cloned().unwrap_or_default();
+        let settled = !deliveries.is_empty()
+            && deliveries.iter().all(|d| {
+                d["delivered_at"].is_string()
+                    || d["failed_at"].is_string()
+                    || d["last_error"].is_string()
+            });
+        if settled || tokio::time::Instant::now() > deadline {
+            return deliveries;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Webhooks cannot be pointed at the server's own network: refused when
+/// saved (loopback, link-local, private, plain http), refused again at
+/// delivery (a target stored before, or a name that now points inside),
+/// never redirected; investigators see a masked host and a generic error.
+async fn webhooks_cannot_reach_inner_addresses(db: Db) {
+    let app = alerting_app(db, false).await;
+    let admin =
+        ediary_tests::staff_token(&app, "test.admin", app::domain::account::Role::Admin, &[]).await;
+    let site = app
+        .store
+        .site_by_code(demo::SITE_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let sink = ediary_tests::sinks::hook_sink(0).await;
+    for target in [
+        sink.url(),
+        format!("https://127.0.0.1:{}/hook", sink.port),
+        "https://localhost/hook".to_owned(),
+        "https://[::1]/hook".to_owned(),
+        "https://169.254.169.254/latest/meta-data/".to_owned(),
+        "https://10.0.0.8/".to_owned(),
+        "https://[::ffff:192.168.1.1]/".to_owned(),
+        "https://0.0.0.0/".to_owned(),
+        "http://93.184.216.34/hook".to_owned(),
+    ] {
+        let (status, body) = app
+            .call(
+                reqwest::Method::PUT,
+                &format!("/api/v1/sites/{site}/contacts"),
+                &admin,
+                Some(json!({"contacts": [{"level": 0, "channel": "webhook", "target": target}]})),
+            )
+            .await;
+        assert_eq!(status, 422, "{target}: {body}");
+    }
+
+    // A private target that got into the database another way (saved
+    // before this check existed) is refused at delivery time.
+    app.store
+        .set_site_contacts(
+            site,
+            &[server::store::Contact {
+                level: 0,
+                channel: server::store::Channel::Webhook,
+                target: format!("http://127.0.0.1:{}/hook?token=s3cret", sink.port),
+            }],
+            &AuditContext::command_line(),
+        )
+        .await
+        .unwrap();
+    let alert = raise_severe_alert(&app).await;
+    let deliveries = settled_deliveries(&app, &alert).await;
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    let delivery = &deliveries[0];
+    assert!(delivery["delivered_at"].is_null(), "{delivery}");
+    assert_eq!(delivery["target"], "12•••.0.0.1", "{delivery}");
+    assert!(!delivery.to_string().contains("s3cret"));
+    assert!(
+        sink.received().is_empty(),
+        "the private receiver was reached"
+    );
+}
+
+/// With private targets allowed (on-premises), a receiver's redirect is
+/// still not followed, and the error staff see says nothing of the network.
+async fn webhook_redirects_are_not_followed(db: Db) {
+    let app = alerting_app(db, true).await;
+    let admin =
+        ediary_tests::staff_token(&app, "test.admin", app::domain::account::Role::Admin, &[]).await;
+    let site = app
+        .store
+        .site_by_code(demo::SITE_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let inner = ediary_tests::sinks::hook_sink(0).await;
+    let hop = redirector(inner.url()).await;
+    let (status, body) = app
+        .call(reqwest::Method::PUT, &format!("/api/v1/sites/{site}/contacts"), &admin,
+              Some(json!({"contacts": [{"level": 0, "channel": "webhook", "target": hop},
+                                       {"level": 0, "channel": "webhook", "target": "http://127.0.0.1:9/closed"}]})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let alert = raise_severe_alert(&app).await;
+    let deliveries = settled_deliveries(&app, &alert).await;
+    assert_eq!(deliveries.len(), 2, "{deliveries:?}");
+    for delivery in &deliveries {
+        assert!(delivery["delivered_at"].is_null(), "{delivery}");
+        let error = delivery["last_error"].as_str().unwrap_or_default();
+        assert!(
+            error == "webhook answered 307 Temporary Redirect"
+                || error == "the webhook could not be reached",
+            "{error}"
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(inner.received().is_empty(), "the redirect was followed");
+}
+
 on_both_backends!(
     an_over_long_username_writes_nothing,
     a_throttled_flood_writes_one_row_per_key,
@@ -600,4 +798,6 @@ on_both_backends!(
     exported_formulas_are_inert,
     admins_read_the_audit_trail_without_health_data,
     server_functions_refuse_calls_from_elsewhere,
+    webhooks_cannot_reach_inner_addresses,
+    webhook_redirects_are_not_followed,
 );

@@ -50,8 +50,14 @@ fn backoff(attempts: i64) -> chrono::Duration {
 
 /// Runs until the task is dropped.
 pub async fn run(store: Arc<dyn Store>, alerts: Arc<Alerts>) {
+    // No redirects (a public receiver could send the request on to an
+    // inner address), and names resolved through the same check as saving.
     let http = match reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(super::targets::CheckedResolver {
+            allow_private: alerts.webhook_allow_private,
+        }))
         .build()
     {
         Ok(client) => client,
@@ -147,6 +153,14 @@ async fn deliver(
                 .webhook_secret
                 .as_ref()
                 .ok_or("no webhook secret is configured (EDIARY_WEBHOOK_SECRET)")?;
+            // Checked again now: the target or what its name points to may
+            // have changed since it was saved.
+            if let Err(error) =
+                super::targets::check(&delivery.target, alerts.webhook_allow_private).await
+            {
+                tracing::warn!(delivery = %delivery.id, %error, "webhook target refused");
+                return Err(format!("the webhook target is not allowed: {error}"));
+            }
             let body = format!(r#"{{"type":"alert","alert":{}}}"#, delivery.body);
             let timestamp = Utc::now().timestamp();
             let response = http
@@ -161,7 +175,12 @@ async fn deliver(
                 .body(body)
                 .send()
                 .await
-                .map_err(|e| format!("webhook request failed: {e}"))?;
+                .map_err(|e| {
+                    // Staff see that it failed; why (which may describe the
+                    // network behind the server) goes to the log only.
+                    tracing::warn!(delivery = %delivery.id, error = %e, "webhook request failed");
+                    "the webhook could not be reached".to_owned()
+                })?;
             if response.status().is_success() {
                 Ok(())
             } else {

@@ -4,6 +4,7 @@
 //! the transaction that stores an entry version.
 
 pub mod dispatcher;
+pub mod targets;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,9 @@ pub struct Alerts {
     /// `smtp://`, `smtps://` ... (`EDIARY_SMTP_URL`).
     pub smtp_url: Option<secrecy::SecretString>,
     pub email_from: String,
+    /// Webhooks may go to http and to loopback or private addresses
+    /// (`EDIARY_WEBHOOK_ALLOW_PRIVATE=1`: on-premises receivers, tests).
+    pub webhook_allow_private: bool,
     /// Woken after a write that may have changed alerts: the dispatcher and
     /// the live streams of this process look at once (others poll).
     pub wake: tokio::sync::Notify,
@@ -116,6 +120,7 @@ impl Default for Alerts {
             webhook_secret: None,
             smtp_url: None,
             email_from: "T1D eDiary <alerts@localhost>".into(),
+            webhook_allow_private: false,
             wake: tokio::sync::Notify::new(),
         }
     }

@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{
     alerts::AlertView,
+    alerts::targets,
     policy,
     state::AppState,
     store::{AlertRecord, AlertStatus, Channel, Contact, Store},
@@ -159,7 +160,15 @@ async fn one(
     Path(id): Path<Uuid>,
 ) -> Result<Json<AlertView>, ApiError> {
     let mut alert = visible(&state, &user, id).await?;
-    alert.deliveries = Some(state.store.alert_deliveries(id).await?);
+    alert.deliveries = Some(
+        state
+            .store
+            .alert_deliveries(id)
+            .await?
+            .into_iter()
+            .map(crate::store::DeliveryStatus::for_staff)
+            .collect(),
+    );
     Ok(Json(alert))
 }
 
@@ -420,7 +429,7 @@ struct ContactView {
     level: i64,
     /// `email` or `webhook`.
     channel: String,
-    /// An email address, or an https:// URL.
+    /// An email address, or an https:// URL of a public receiver.
     target: String,
 }
 
@@ -511,14 +520,16 @@ async fn put_contacts(
         let target = c.target.trim();
         match Channel::parse(&c.channel) {
             Some(Channel::Email) if target.parse::<lettre::Address>().is_ok() => {}
-            Some(Channel::Webhook)
-                if url::Url::parse(target)
-                    .is_ok_and(|u| u.scheme() == "https" || u.scheme() == "http") => {}
-            Some(_) => {
-                fields.insert(
-                    format!("contacts[{i}].target"),
-                    "an email address, or a webhook URL".into(),
-                );
+            Some(Channel::Email) => {
+                fields.insert(format!("contacts[{i}].target"), "an email address".into());
+            }
+            Some(Channel::Webhook) => {
+                if let Err(why) = targets::check(target, state.alerts.webhook_allow_private).await {
+                    fields.insert(
+                        format!("contacts[{i}].target"),
+                        format!("an https URL of a public receiver: {why}"),
+                    );
+                }
             }
             None => {
                 fields.insert(format!("contacts[{i}].channel"), "email or webhook".into());
@@ -575,7 +586,7 @@ pub(super) fn contact_schema() -> (&'static str, serde_json::Value) {
                 contact("email", json!({"type": "string", "format": "email", "maxLength": 254})),
                 contact("webhook", json!({
                     "type": "string", "format": "uri", "pattern": "^https?://[^\\s/?#]+",
-                    "description": "An http(s) URL",
+                    "description": "An https URL whose host resolves to public addresses only (http and private addresses only with EDIARY_WEBHOOK_ALLOW_PRIVATE=1)",
                 })),
             ],
         }),

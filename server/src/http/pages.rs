@@ -432,6 +432,7 @@ impl WebInbox {
             failed_deliveries: deliveries
                 .into_iter()
                 .filter(|d| d.failed_at.is_some())
+                .map(crate::store::DeliveryStatus::for_staff)
                 .map(|d| {
                     format!(
                         "{} to {} ({})",
