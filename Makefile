@@ -39,7 +39,7 @@ help:
 # What is needed beyond Rust, as "command:Debian package" pairs; a package is
 # installed when its command is missing.
 RUN_NEEDS := wasm-strip:wabt brotli:brotli
-TEST_NEEDS := pg_ctlcluster:postgresql chromium:chromium node:nodejs npm:npm python3:python3 faketime:faketime
+TEST_NEEDS := pg_ctlcluster:postgresql chromium:chromium node:nodejs npm:npm python3:python3 faketime:faketime nginx:nginx openssl:openssl
 
 define install_missing
 	@missing=""; \

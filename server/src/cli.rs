@@ -107,6 +107,10 @@ pub struct ServeArgs {
     /// [default: http://<addr>].
     #[arg(long, env = "EDIARY_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies (CIDRs or addresses, comma-separated) whose
+    /// X-Forwarded-For and X-Forwarded-Proto are believed; nobody's by default.
+    #[arg(long, env = "EDIARY_TRUSTED_PROXIES", value_parser = parse_proxies, default_value = "")]
+    pub trusted_proxies: crate::http::forwarded::TrustedProxies,
     /// Seed the demo study on first start and print its sign-ins.
     #[arg(long, env = "EDIARY_DEMO")]
     pub demo: bool,
@@ -139,6 +143,10 @@ pub struct ServeArgs {
     /// addresses (an on-premises receiver); refused by default (SSRF).
     #[arg(long, env = "EDIARY_WEBHOOK_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
     pub webhook_allow_private: bool,
+}
+
+fn parse_proxies(raw: &str) -> Result<crate::http::forwarded::TrustedProxies, String> {
+    raw.parse()
 }
 
 fn parse_secret(raw: &str) -> Result<SecretString, String> {
@@ -383,6 +391,7 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
     if let Some(url) = &args.public_url {
         state.public_url = url.trim_end_matches('/').into();
     }
+    state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
     // The study's thresholds live in the database (admins change them).
     let settings = store
         .alert_settings()

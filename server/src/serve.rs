@@ -52,6 +52,7 @@ pub fn app_state(
         hashed_files: Arc::new(hashed_files),
         phone_bundle,
         alerts: Arc::new(crate::alerts::Alerts::default()),
+        trusted_proxies: Arc::default(),
     }
 }
 

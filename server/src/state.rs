@@ -21,6 +21,8 @@ pub struct AppState {
     /// (`phone-<hash>`), found at start; `None` when it was not built.
     pub phone_bundle: Option<String>,
     pub alerts: Arc<Alerts>,
+    /// Peers whose `X-Forwarded-*` headers are believed (`--trusted-proxies`).
+    pub trusted_proxies: Arc<crate::http::forwarded::TrustedProxies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

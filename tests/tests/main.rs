@@ -13,6 +13,7 @@ mod mutation_fuzz;
 mod openapi;
 mod outcomes;
 mod process;
+mod proxy;
 mod real_study;
 mod roster;
 mod security;

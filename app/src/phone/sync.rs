@@ -58,7 +58,8 @@ pub struct Synced {
     pub pulled: usize,
 }
 
-/// The double-submit CSRF token the server set as a readable cookie.
+/// The double-submit CSRF token the server set as a readable cookie
+/// (`__Host-ediary_csrf` over https, `ediary_csrf` over plain http).
 pub(crate) fn csrf_token() -> String {
     let cookies = leptos::prelude::document()
         .dyn_into::<web_sys::HtmlDocument>()
@@ -68,7 +69,7 @@ pub(crate) fn csrf_token() -> String {
     cookies
         .split(';')
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == "ediary_csrf")
+        .find(|(name, _)| matches!(*name, "__Host-ediary_csrf" | "ediary_csrf"))
         .map(|(_, value)| value.to_owned())
         .unwrap_or_default()
 }

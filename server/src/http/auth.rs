@@ -1,12 +1,12 @@
 //! `/api/v1/auth/*` and `/api/v1/me`, and the [`AuthUser`] extractor that
 //! every signed-in route uses.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use app::domain::account::UserProfile;
 use axum::{
     Json,
-    extract::{ConnectInfo, FromRequestParts, State},
+    extract::{FromRequestParts, State},
     http::{HeaderMap, Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::{
     cookies,
     error::{self, ApiError, ApiJson},
+    forwarded::ClientInfo,
 };
 use crate::{
     audit::AuditContext,
@@ -72,7 +73,7 @@ impl From<AuthError> for ApiError {
 
 /// Who is asking and from where, for the audit trail. Header values are
 /// bounded so a client cannot fill the log.
-pub(crate) fn request_context(headers: &HeaderMap, peer: Option<SocketAddr>) -> AuditContext {
+pub(crate) fn request_context(headers: &HeaderMap, client: Option<IpAddr>) -> AuditContext {
     let text = |name: &str, max: usize| {
         headers
             .get(name)
@@ -82,17 +83,15 @@ pub(crate) fn request_context(headers: &HeaderMap, peer: Option<SocketAddr>) -> 
     AuditContext {
         actor_id: None,
         actor_role: "anonymous".into(),
-        client_addr: peer.map(|p| p.ip().to_string()),
+        client_addr: client.map(|ip| ip.to_string()),
         user_agent: text(header::USER_AGENT.as_str(), 256),
         device_id: text("x-device-id", 64),
     }
 }
 
-pub(crate) fn peer(parts: &Parts) -> Option<SocketAddr> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| *addr)
+/// The client's address: the TCP peer, or what a trusted proxy forwards.
+pub(crate) fn peer(parts: &Parts) -> Option<IpAddr> {
+    ClientInfo::from_parts(parts).ip
 }
 
 /// The audit context of an anonymous request.
@@ -275,9 +274,9 @@ struct BrowserSession {
     expires_in: i64,
 }
 
-fn browser_session(request: &HeaderMap, grant: Grant) -> Response {
+fn browser_session(client: ClientInfo, grant: Grant) -> Response {
     let csrf = cookies::new_csrf_token();
-    let set = cookies::set_session(request, &grant, &csrf);
+    let set = cookies::set_session(client.https, &grant, &csrf);
     let mut response = Json(BrowserSession {
         user: grant.user,
         csrf_token: csrf,
@@ -311,7 +310,7 @@ fn browser_session(request: &HeaderMap, grant: Grant) -> Response {
 async fn browser_sign_in(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,
-    headers: HeaderMap,
+    client: ClientInfo,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let grant = auth::login(
@@ -323,7 +322,7 @@ async fn browser_sign_in(
         &context,
     )
     .await?;
-    Ok(browser_session(&headers, grant))
+    Ok(browser_session(client, grant))
 }
 
 /// Renews the browser's cookies from its refresh cookie (no body; the
@@ -343,6 +342,7 @@ async fn browser_sign_in(
 async fn browser_refresh(
     State(state): State<AppState>,
     RequestContext(context): RequestContext,
+    client: ClientInfo,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if !cookies::csrf_ok(&headers) {
@@ -353,7 +353,7 @@ async fn browser_refresh(
         message: "Your session has ended. Sign in again.".into(),
     })?;
     let grant = auth::refresh(&state.auth, state.store.as_ref(), &token, &context).await?;
-    Ok(browser_session(&headers, grant))
+    Ok(browser_session(client, grant))
 }
 
 /// Ends the session the access token belongs to, and so its refresh token
@@ -373,7 +373,7 @@ async fn browser_refresh(
 async fn logout(
     user: AuthUser,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    client: ClientInfo,
 ) -> Result<Response, ApiError> {
     state
         .store
@@ -381,7 +381,7 @@ async fn logout(
         .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     // A browser's cookies go too; other clients ignore these headers.
-    for value in cookies::clear_session(&headers) {
+    for value in cookies::clear_session(client.https) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)

@@ -1,6 +1,9 @@
-//! The browser app's session: tokens in HttpOnly, SameSite=Strict cookies
-//! (Secure except on localhost), with a double-submit CSRF token that the
-//! app sends back in `X-CSRF-Token` on every state-changing request.
+//! The browser app's session: tokens in HttpOnly, SameSite=Strict cookies,
+//! with a double-submit CSRF token that the app sends back in
+//! `X-CSRF-Token` on every state-changing request. Over https (as the
+//! browser reached us: see `forwarded`) they are `Secure` and carry the
+//! `__Host-` prefix (`__Secure-` for the refresh cookie, whose path is
+//! narrower), so no other site on the domain can set or shadow them.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite, time::Duration as CookieDuration};
@@ -19,26 +22,32 @@ pub fn new_csrf_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
-/// A cookie of the request, by name.
+/// A cookie of the request, by name: the prefixed one (set over https)
+/// first, then the plain one.
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
+    let cookies: Vec<Cookie<'_>> = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
+        .collect();
+    ["__Host-", "__Secure-", ""].iter().find_map(|prefix| {
+        cookies
+            .iter()
+            .find(|c| c.name().strip_prefix(prefix) == Some(name))
+            .map(|c| c.value().to_owned())
+    })
 }
 
-/// Plain HTTP is only acceptable when the browser talks to this machine.
-fn secure(headers: &HeaderMap) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    !matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+/// The name a cookie is set under: `__Host-` needs Secure and path `/`,
+/// `__Secure-` only Secure.
+fn prefixed(name: &str, path: &str, secure: bool) -> String {
+    match (secure, path) {
+        (false, _) => name.to_owned(),
+        (true, "/") => format!("__Host-{name}"),
+        (true, _) => format!("__Secure-{name}"),
+    }
 }
 
 fn build(
@@ -49,7 +58,7 @@ fn build(
     max_age: CookieDuration,
     secure: bool,
 ) -> Option<HeaderValue> {
-    let cookie = Cookie::build((name, value))
+    let cookie = Cookie::build((prefixed(name, path, secure), value))
         .http_only(http_only)
         .same_site(SameSite::Strict)
         .secure(secure)
@@ -59,9 +68,9 @@ fn build(
     HeaderValue::from_str(&cookie.to_string()).ok()
 }
 
-/// The Set-Cookie headers that start or renew a browser session.
-pub fn set_session(request: &HeaderMap, grant: &Grant, csrf: &str) -> Vec<HeaderValue> {
-    let secure = secure(request);
+/// The Set-Cookie headers that start or renew a browser session; `secure`
+/// when the browser came over https.
+pub fn set_session(secure: bool, grant: &Grant, csrf: &str) -> Vec<HeaderValue> {
     let access = CookieDuration::seconds(tokens::ACCESS_LIFETIME.num_seconds());
     let refresh = CookieDuration::seconds(tokens::REFRESH_IDLE_LIFETIME.num_seconds());
     [
@@ -89,8 +98,7 @@ pub fn set_session(request: &HeaderMap, grant: &Grant, csrf: &str) -> Vec<Header
 }
 
 /// The Set-Cookie headers that end a browser session.
-pub fn clear_session(request: &HeaderMap) -> Vec<HeaderValue> {
-    let secure = secure(request);
+pub fn clear_session(secure: bool) -> Vec<HeaderValue> {
     let gone = CookieDuration::ZERO;
     [
         build(ACCESS, String::new(), true, "/", gone, secure),
@@ -148,9 +156,35 @@ mod tests {
     }
 
     #[test]
-    fn secure_except_on_localhost() {
-        assert!(!secure(&headers(&[("host", "127.0.0.1:3000")])));
-        assert!(!secure(&headers(&[("host", "localhost")])));
-        assert!(secure(&headers(&[("host", "diary.example.org")])));
+    fn prefixed_over_https() {
+        let grant = Grant {
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+            expires_in: 900,
+            user: app::domain::account::UserProfile {
+                id: uuid::Uuid::nil(),
+                username: "u".into(),
+                display_name: "U".into(),
+                role: app::domain::account::Role::Participant,
+                site_ids: vec![],
+                participant_ids: vec![],
+            },
+        };
+        let text = |secure| {
+            set_session(secure, &grant, "c")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let https = text(true);
+        assert!(https[0].starts_with("__Host-ediary_access=a") && https[0].contains("Secure"));
+        assert!(https[1].starts_with("__Secure-ediary_refresh=r"));
+        assert!(https[2].starts_with("__Host-ediary_csrf=c"));
+        let http = text(false);
+        assert!(http[0].starts_with("ediary_access=a") && !http[0].contains("Secure"));
+        // Either name reads back.
+        let h = headers(&[("cookie", "__Host-ediary_access=x; ediary_csrf=t")]);
+        assert_eq!(get(&h, ACCESS).as_deref(), Some("x"));
+        assert_eq!(get(&h, CSRF).as_deref(), Some("t"));
     }
 }

@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod entries;
 pub mod error;
 mod export;
+pub mod forwarded;
 pub mod headers;
 pub mod health;
 mod labs;
@@ -76,6 +77,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rpc_guard::require_the_app,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            forwarded::client_info,
         ))
         .layer(middleware::from_fn_with_state(
             state.hashed_files.clone(),

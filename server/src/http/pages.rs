@@ -32,6 +32,7 @@ use secrecy::SecretString;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::forwarded::ClientInfo;
 use super::{auth::AuthUser, cookies, error::ApiError, participants};
 use crate::{
     auth::{self, AuthError, Grant},
@@ -82,7 +83,10 @@ fn web_session(request: &Parts, grant: &Grant) -> (SignedIn, Vec<HeaderValue>) {
         role: grant.user.role,
     };
     let csrf = cookies::new_csrf_token();
-    (user, cookies::set_session(&request.headers, grant, &csrf))
+    (
+        user,
+        cookies::set_session(ClientInfo::from_parts(request).https, grant, &csrf),
+    )
 }
 
 fn signed_in(user: &User) -> SignedIn {
@@ -218,7 +222,9 @@ impl SessionService for WebSessions {
                     .map_err(|e| app_error(e.into()))?;
             }
         }
-        Ok(cookies::clear_session(&request.headers))
+        Ok(cookies::clear_session(
+            ClientInfo::from_parts(request).https,
+        ))
     }
 
     async fn who_am_i(&self, request: &Parts) -> Result<Option<SignedIn>, AppError> {
