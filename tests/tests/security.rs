@@ -788,6 +788,47 @@ async fn webhook_redirects_are_not_followed(db: Db) {
     assert!(inner.received().is_empty(), "the redirect was followed");
 }
 
+/// Every free-text field has a limit: a 200 kB insulin product or reason
+/// (even on a create, where the reason is optional) is rejected and stored
+/// nowhere.
+async fn free_text_is_bounded(db: Db) {
+    let app = demo_app(db).await;
+    let teen = token(&app, "demo.teen").await;
+    let (_, me) = app
+        .call(reqwest::Method::GET, "/api/v1/me", &teen, None)
+        .await;
+    let p = me["participant_ids"][0].as_str().unwrap().to_owned();
+    let before = footprint(&app).await;
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
+    let huge = "x".repeat(200_000);
+    let dose = uuid::Uuid::now_v7();
+    let reading = uuid::Uuid::now_v7();
+    let mutations = json!([
+        {"id": dose, "participant_id": p, "entry_id": dose, "op": "create", "kind": "insulin",
+         "recorded_at": chrono::Utc::now().to_rfc3339(),
+         "data": {"administered_at": at, "units": 2, "insulin_type": "rapid", "purpose": "meal", "product": huge}},
+        {"id": reading, "participant_id": p, "entry_id": reading, "op": "create", "kind": "glucose",
+         "reason": huge, "recorded_at": chrono::Utc::now().to_rfc3339(),
+         "data": {"measured_at": at, "value": 6.1, "unit": "mmol/L", "context": "fasting", "source": "meter"}},
+    ]);
+    let (status, answer) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/sync",
+            &teen,
+            Some(json!({"device_id": uuid::Uuid::new_v4(), "since": null, "mutations": mutations})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(
+        results.iter().all(|r| r["status"] == "rejected"),
+        "{answer:#}"
+    );
+    assert_eq!(footprint(&app).await, before);
+}
+
 on_both_backends!(
     an_over_long_username_writes_nothing,
     a_throttled_flood_writes_one_row_per_key,
@@ -800,4 +841,5 @@ on_both_backends!(
     server_functions_refuse_calls_from_elsewhere,
     webhooks_cannot_reach_inner_addresses,
     webhook_redirects_are_not_followed,
+    free_text_is_bounded,
 );

@@ -110,7 +110,9 @@ pub struct InsulinData {
     pub units: f64,
     pub insulin_type: InsulinType,
     pub purpose: InsulinPurpose,
+    /// The product's name, such as "insulin aspart": at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(max_length = 100))]
     pub product: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -179,6 +181,7 @@ pub struct Checked {
 }
 
 const NOTE_MAX_CHARS: usize = 2000;
+const PRODUCT_MAX_CHARS: usize = 100;
 const SYMPTOMS_MAX: usize = 20;
 
 impl EntryData {
@@ -253,6 +256,15 @@ impl EntryData {
             EntryData::Insulin(i) => {
                 if let Err(e) = insulin::check_units(i.units) {
                     errors.insert("data.units".into(), e.to_string());
+                }
+                if i.product
+                    .as_deref()
+                    .is_some_and(|p| p.chars().count() > PRODUCT_MAX_CHARS)
+                {
+                    errors.insert(
+                        "data.product".into(),
+                        format!("a product name may have at most {PRODUCT_MAX_CHARS} characters"),
+                    );
                 }
                 None
             }
@@ -440,6 +452,13 @@ mod tests {
             let errors = check(Kind::Glucose, bad.clone()).unwrap_err();
             assert!(errors.contains_key(path), "{bad}: {errors:?}");
         }
+        let long_product = json!({"administered_at": "2026-11-24T07:30:00+08:00", "units": 2,
+            "insulin_type": "rapid", "purpose": "meal", "product": "p".repeat(101)});
+        assert!(
+            check(Kind::Insulin, long_product)
+                .unwrap_err()
+                .contains_key("data.product")
+        );
         let hypo = json!({"occurred_at": "2026-11-24T03:00:00+08:00", "symptoms": ["a", 3], "needed_assistance": true,
                           "lost_consciousness": false, "seizure": false, "treatments": []});
         assert!(

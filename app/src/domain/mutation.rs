@@ -258,22 +258,21 @@ fn check_rules(m: &Mutation) -> Result<(), Rejection> {
         }
         Op::Void => {}
     }
-    if m.op != Op::Create {
-        match m.reason.as_deref().map(str::trim) {
-            None | Some("") => {
-                errors.insert(
-                    "reason".into(),
-                    "required: say why the entry changes".into(),
-                );
-            }
-            Some(r) if r.chars().count() > REASON_MAX_CHARS => {
-                errors.insert(
-                    "reason".into(),
-                    format!("at most {REASON_MAX_CHARS} characters"),
-                );
-            }
-            Some(_) => {}
+    match m.reason.as_deref().map(str::trim) {
+        None | Some("") if m.op != Op::Create => {
+            errors.insert(
+                "reason".into(),
+                "required: say why the entry changes".into(),
+            );
         }
+        // Bounded on every op: a create's reason is stored too.
+        Some(r) if r.chars().count() > REASON_MAX_CHARS => {
+            errors.insert(
+                "reason".into(),
+                format!("at most {REASON_MAX_CHARS} characters"),
+            );
+        }
+        _ => {}
     }
     if let Some(data) = &m.data
         && data.kind() != m.kind
@@ -432,6 +431,11 @@ mod tests {
         assert_eq!(fields_of(&void), vec!["reason"]);
         let void = with(void, "reason", json!("entered twice"));
         assert_eq!(decode(&void).1.unwrap().data, None);
+        // Free text is bounded on every op, a create's optional reason too.
+        let long = "x".repeat(1001);
+        for m in [glucose_create(), void] {
+            assert_eq!(fields_of(&with(m, "reason", json!(long))), vec!["reason"]);
+        }
     }
 
     #[test]
