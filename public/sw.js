@@ -1,8 +1,11 @@
 // The offline shell: pages, the WASM, JS and CSS stay usable with no
 // network. Package files carry a content hash in their names, so a new
 // release brings new names; whatever the latest page no longer references is
-// dropped. Data (/api, /rpc) always goes to the network.
-const CACHE = 'ediary-shell-v1';
+// dropped. Data (/api, /rpc) always goes to the network, and so do the
+// staff pages: they carry health data (a roster, a participant's page) and
+// must not outlive the session on a shared computer. (v2: v1 kept them;
+// activating this worker deletes that cache.)
+const CACHE = 'ediary-shell-v2';
 const SHELL = ['/', '/diary', '/favicon.svg', '/icon.svg', '/manifest.webmanifest'];
 
 // The /pkg/ files a page's HTML refers to (the main bundle's
@@ -108,13 +111,16 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
-  // Pages and other files: the network first, the cache when offline.
+  // The shell's pages and files: the network first, the cache when offline.
+  // Any other page (the staff pages) only from the network, never kept;
+  // offline, the sign-in page stands in.
+  const shell = SHELL.includes(url.pathname);
   event.respondWith(
     fetch(request)
       .then((response) => {
-        if (response.ok) event.waitUntil(remember(request, response.clone()).catch(() => {}));
+        if (shell && response.ok) event.waitUntil(remember(request, response.clone()).catch(() => {}));
         return response;
       })
-      .catch(async () => (await caches.match(request, { ignoreSearch: true })) || (await caches.match('/')) || Response.error()),
+      .catch(async () => (shell && (await caches.match(request, { ignoreSearch: true }))) || (await caches.match('/')) || Response.error()),
   );
 });

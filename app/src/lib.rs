@@ -31,7 +31,7 @@ use crate::pages::{
 };
 
 /// The service worker's cache (`CACHE` in public/sw.js): emptied at sign-out.
-pub const OFFLINE_CACHE: &str = "ediary-shell-v1";
+pub const OFFLINE_CACHE: &str = "ediary-shell-v2";
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

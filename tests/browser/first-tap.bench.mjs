@@ -68,7 +68,7 @@ try {
       // Let the service worker take over and fill its cache, then come back.
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
       await page.waitForFunction(
-        async () => (await (await caches.open('ediary-shell-v1')).keys()).some((r) => /phone_bg\.wasm$/.test(r.url)),
+        async () => (await (await caches.open('ediary-shell-v2')).keys()).some((r) => /phone_bg\.wasm$/.test(r.url)),
         null,
         { timeout: 60_000, polling: 250 },
       );

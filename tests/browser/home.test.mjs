@@ -445,7 +445,7 @@ test('after one visit the app starts with no network, and can be installed', asy
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   let emptied = false;
   for (let i = 0; i < 50 && !emptied; i += 1) {
-    emptied = !(await page.evaluate(() => caches.keys())).includes('ediary-shell-v1');
+    emptied = !(await page.evaluate(() => caches.keys())).includes('ediary-shell-v2');
     if (!emptied) await page.waitForTimeout(100);
   }
   assert.ok(emptied, 'the offline cache is gone after signing out');
@@ -529,6 +529,23 @@ test('an investigator sorts and filters the roster, reviews a participant and en
   await page.getByText('Enter the result as a number.').waitFor();
   await axe('participant');
   await page.screenshot({ path: 'artifacts/participant-1280x900.png', fullPage: true });
+
+  // Staff pages carry health data: the service worker keeps none of them,
+  // loaded straight from the address bar or not.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.goto(`${base}/participants`);
+  await page.getByRole('heading', { name: 'Participants' }).waitFor();
+  await page.goto(`${base}/inbox`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.waitForTimeout(1000);
+  const kept = await page.evaluate(async () => {
+    const paths = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+    }
+    return paths;
+  });
+  assert.ok(!kept.some((p) => /^\/(participants|inbox|study)/.test(p)), kept.join(' '));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -313,7 +313,10 @@ impl Phone {
                 SyncState::Idle
             }
             Err(sync::SyncError::Offline) => SyncState::Offline,
-            Err(sync::SyncError::SignedOut) => SyncState::SignedOut,
+            Err(sync::SyncError::SignedOut) => {
+                self.session_ended();
+                SyncState::SignedOut
+            }
             Err(e) => {
                 leptos::logging::warn!("sync: {e}");
                 SyncState::Failed
@@ -395,6 +398,7 @@ impl Phone {
             }
             Err(e) => {
                 self.sync.set(if e == AppError::SignInFirst {
+                    self.session_ended();
                     SyncState::SignedOut
                 } else {
                     SyncState::Offline
@@ -430,6 +434,23 @@ impl Phone {
                 && let Ok(at) = DateTime::parse_from_rfc3339(&at)
             {
                 phone.last_sync.set(Some(at));
+            }
+        });
+    }
+
+    /// The server says the session is over (ended on another device,
+    /// expired, the account disabled): the server's data kept on this phone
+    /// and the offline copies of its pages go, as at sign-out; the outbox
+    /// stays for the next sign-in.
+    fn session_ended(&self) {
+        let me = self.me();
+        leptos::task::spawn_local(async move {
+            if let Ok(local) = local::local().await {
+                let cursor = me.map(|m| format!("cursor:{m}")).unwrap_or_default();
+                let _ = local.forget_server_data(&[KEY_PROFILE, &cursor]).await;
+            }
+            if let Ok(caches) = window().caches() {
+                let _ = caches.delete(crate::OFFLINE_CACHE);
             }
         });
     }
