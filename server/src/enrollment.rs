@@ -45,6 +45,18 @@ pub fn hash(canonical: &str) -> String {
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
+/// A staff member's recovery code as stored: HMAC-SHA256 keyed with their
+/// account id, so one table of precomputed hashes cannot serve for every
+/// account, and the same code of two people never looks alike.
+pub fn recovery_hash(user: uuid::Uuid, canonical: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(user.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(b"recovery-code:");
+    mac.update(canonical.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// The link a phone's camera opens: the app's enrolment page with the code.
 pub fn link(public_url: &str, code: &str) -> String {
     format!("{}/enroll?code={code}", public_url.trim_end_matches('/'))

@@ -829,6 +829,64 @@ async fn free_text_is_bounded(db: Db) {
     assert_eq!(footprint(&app).await, before);
 }
 
+/// Recovery codes are stored salted with the account: the plain SHA-256 of
+/// a code (what one precomputed table would hold for everyone) is nowhere
+/// in the database, and the codes still work.
+async fn recovery_codes_are_stored_salted(db: Db) {
+    let app = spawn_app_with(db, &TestSite::new(), true).await;
+    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+        .await
+        .unwrap();
+    let username = "demo.investigator";
+    let password = demo_password(username);
+    let setup: Value = app
+        .post_json(
+            "/api/v1/auth/mfa/setup",
+            &json!({"username": username, "password": password}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<String> = serde_json::from_value(setup["recovery_codes"].clone()).unwrap();
+    for code in &codes {
+        let plain = server::enrollment::hash(code);
+        let found = raw_scalar_i64(
+            &app.db,
+            &format!("SELECT COUNT(*) FROM recovery_codes WHERE code_hash = '{plain}'"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found, 0, "{code} is stored unsalted");
+    }
+    // Confirm the set-up with a TOTP code, then a recovery code signs in.
+    let secret = totp_rs::Secret::Encoded(setup["secret"].as_str().unwrap().to_owned())
+        .to_bytes()
+        .unwrap();
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        secret,
+        None,
+        String::new(),
+    )
+    .unwrap();
+    let login = |code: String| {
+        let body = json!({"username": username, "password": password, "totp": code});
+        let app = &app;
+        async move { app.post_json("/api/v1/auth/login", &body).await.status() }
+    };
+    assert_eq!(login(totp.generate_current().unwrap()).await, 200);
+    assert_eq!(login(codes[0].clone()).await, 200);
+    assert_eq!(
+        login(codes[0].clone()).await,
+        401,
+        "a recovery code works once"
+    );
+}
+
 on_both_backends!(
     an_over_long_username_writes_nothing,
     a_throttled_flood_writes_one_row_per_key,
@@ -842,4 +900,5 @@ on_both_backends!(
     webhooks_cannot_reach_inner_addresses,
     webhook_redirects_are_not_followed,
     free_text_is_bounded,
+    recovery_codes_are_stored_salted,
 );

@@ -313,13 +313,16 @@ async fn second_factor(
                 Some(step) => store.accept_totp_step(user.id, step, context).await?,
                 None => match crate::enrollment::normalize(code) {
                     Some(recovery) if setup.confirmed => {
-                        store
-                            .use_recovery_code(
-                                user.id,
-                                &crate::enrollment::hash(&recovery),
-                                context,
-                            )
-                            .await?
+                        let salted = crate::enrollment::recovery_hash(user.id, &recovery);
+                        // Codes made before they were salted are plain SHA-256.
+                        store.use_recovery_code(user.id, &salted, context).await?
+                            || store
+                                .use_recovery_code(
+                                    user.id,
+                                    &crate::enrollment::hash(&recovery),
+                                    context,
+                                )
+                                .await?
                     }
                     _ => false,
                 },
@@ -376,7 +379,7 @@ pub async fn setup_mfa(
         .collect();
     let hashes: Vec<String> = recovery_codes
         .iter()
-        .map(|c| crate::enrollment::hash(c))
+        .map(|c| crate::enrollment::recovery_hash(user.id, c))
         .collect();
     if !store
         .begin_mfa_setup(user.id, &hex::encode(&secret), &hashes, &context)
