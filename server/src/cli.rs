@@ -111,6 +111,9 @@ pub struct ServeArgs {
     /// X-Forwarded-For and X-Forwarded-Proto are believed; nobody's by default.
     #[arg(long, env = "EDIARY_TRUSTED_PROXIES", value_parser = parse_proxies, default_value = "")]
     pub trusted_proxies: crate::http::forwarded::TrustedProxies,
+    /// Sync requests a minute one account may make (a quarter of it at once).
+    #[arg(long, env = "EDIARY_SYNC_REQUESTS_PER_MINUTE", default_value_t = crate::http::rate_limit::DEFAULT_SYNCS_PER_MINUTE)]
+    pub sync_requests_per_minute: u32,
     /// Seed the demo study on first start and print its sign-ins.
     #[arg(long, env = "EDIARY_DEMO")]
     pub demo: bool,
@@ -392,6 +395,10 @@ async fn serve_command(args: ServeArgs) -> Result<(), CliError> {
         state.public_url = url.trim_end_matches('/').into();
     }
     state.trusted_proxies = std::sync::Arc::new(args.trusted_proxies.clone());
+    if let Some(rate) = std::num::NonZeroU32::new(args.sync_requests_per_minute) {
+        state.sync_rate_limit =
+            std::sync::Arc::new(crate::http::rate_limit::SyncRateLimit::per_minute(rate));
+    }
     // The study's thresholds live in the database (admins change them).
     let settings = store
         .alert_settings()

@@ -53,6 +53,7 @@ pub fn app_state(
         phone_bundle,
         alerts: Arc::new(crate::alerts::Alerts::default()),
         trusted_proxies: Arc::default(),
+        sync_rate_limit: Arc::default(),
     }
 }
 

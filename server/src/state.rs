@@ -23,6 +23,8 @@ pub struct AppState {
     pub alerts: Arc<Alerts>,
     /// Peers whose `X-Forwarded-*` headers are believed (`--trusted-proxies`).
     pub trusted_proxies: Arc<crate::http::forwarded::TrustedProxies>,
+    /// Sync requests per account (`--sync-requests-per-minute`).
+    pub sync_rate_limit: Arc<crate::http::rate_limit::SyncRateLimit>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

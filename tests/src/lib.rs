@@ -321,6 +321,11 @@ async fn spawn(
     let auth = Auth::new(&SecretString::from(TEST_SECRET), staff_mfa);
     let mut state = serve::app_state(store.clone(), auth, &site_config, addr);
     state.hashed_files = Arc::new(site.hashes.clone());
+    // The suites that model phones sync far faster than a phone does; the
+    // limit itself is tested against the real binary (security.rs).
+    state.sync_rate_limit = Arc::new(server::http::rate_limit::SyncRateLimit::per_minute(
+        std::num::NonZeroU32::new(10_000_000).expect("non-zero"),
+    ));
     let dispatcher = alerts.map(|alerts| {
         state.alerts = Arc::new(alerts);
         tokio::spawn(server::alerts::dispatcher::run(

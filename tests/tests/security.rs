@@ -887,6 +887,74 @@ async fn recovery_codes_are_stored_salted(db: Db) {
     );
 }
 
+/// One account syncing in a loop (a stolen token, a broken client) is held
+/// to its rate with 429 and Retry-After; other accounts go on. The real
+/// binary at 60 syncs a minute (15 at once).
+async fn a_sync_loop_is_rate_limited_per_account(db: Db) {
+    let test_db = ediary_tests::fresh_db(db).await;
+    let site = TestSite::new();
+    let server = ediary_tests::ServerProcess::start(
+        &test_db.raw_url,
+        test_db.dir.path(),
+        &site,
+        &[("EDIARY_SYNC_REQUESTS_PER_MINUTE", "60")],
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let token = |username: &'static str| {
+        let client = client.clone();
+        let base = server.base.clone();
+        async move {
+            let login: Value = client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({"username": username, "password": demo_password(username)}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            login["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let (teen, guardian) = (token("demo.teen").await, token("demo.guardian").await);
+    let sync = |token: String| {
+        let client = client.clone();
+        let url = format!("{}/api/v1/sync", server.base);
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"device_id": uuid::Uuid::new_v4(), "since": null, "mutations": []}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut limited = None;
+    for _ in 0..30 {
+        let response = sync(teen.clone()).await;
+        if response.status() == 429 {
+            limited = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), 200);
+    }
+    let limited = limited.expect("30 syncs in a row were never limited");
+    let retry: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(error_code(limited).await, (429, "too_many_requests".into()));
+    assert_eq!(
+        sync(guardian).await.status(),
+        200,
+        "another account is not held up"
+    );
+}
+
 on_both_backends!(
     an_over_long_username_writes_nothing,
     a_throttled_flood_writes_one_row_per_key,
@@ -901,4 +969,5 @@ on_both_backends!(
     webhook_redirects_are_not_followed,
     free_text_is_bounded,
     recovery_codes_are_stored_salted,
+    a_sync_loop_is_rate_limited_per_account,
 );

@@ -67,6 +67,8 @@ impl From<SyncError> for ApiError {
         (status = 403, description = "`forbidden` (staff do not sync) or `csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`: more than 500 mutations, or a body over 8 MiB", body = error::Body),
         (status = 422, description = "`validation_failed`: the envelope (`device_id`, `since`, `mutations`) is wrong", body = error::Body),
+        (status = 429, description = "`too_many_requests`: this account syncs faster than the server allows", body = error::Body,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn sync_handler(
@@ -75,6 +77,10 @@ async fn sync_handler(
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<sync::SyncAnswer>, ApiError> {
     let participants = policy::sync_scope(&user.actor()).ok_or(ApiError::Forbidden)?;
+    state
+        .sync_rate_limit
+        .check(user.user.id)
+        .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })?;
     let sender = Sender {
         user_id: user.user.id,
         role: user.user.role,

@@ -17,6 +17,7 @@ pub mod openapi;
 mod outcomes;
 mod pages;
 pub mod participants;
+pub mod rate_limit;
 mod review;
 mod roster;
 mod rpc_guard;
