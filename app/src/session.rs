@@ -60,11 +60,17 @@ pub struct MfaSetupView {
 }
 
 #[server(prefix = "/rpc", endpoint = "set_up_mfa")]
-pub async fn set_up_mfa(username: String, password: String) -> Result<MfaSetupView, AppError> {
+pub async fn set_up_mfa(
+    username: String,
+    password: String,
+    setup_code: Option<String>,
+) -> Result<MfaSetupView, AppError> {
     let (service, parts, response) = ssr::request()?;
     ssr::answer(
         &response,
-        service.set_up_mfa(&parts, username, password).await,
+        service
+            .set_up_mfa(&parts, username, password, setup_code)
+            .await,
     )
 }
 
@@ -138,11 +144,13 @@ pub mod ssr {
             password: String,
         ) -> Result<(SignedIn, Vec<HeaderValue>), AppError>;
 
+        /// After a reset, `setup_code` is the code `ediary user reset-mfa` printed.
         async fn set_up_mfa(
             &self,
             request: &Parts,
             username: String,
             password: String,
+            setup_code: Option<String>,
         ) -> Result<super::MfaSetupView, AppError>;
 
         async fn sessions(&self, request: &Parts) -> Result<Vec<super::DeviceSession>, AppError>;

@@ -291,16 +291,21 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     .user_by_username(&username)
                     .await?
                     .ok_or_else(|| CliError::Failed(format!("there is no account {username:?}")))?;
-                let reset = store
-                    .reset_mfa(user.id, args.reason.trim(), &AuditContext::command_line())
-                    .await?;
-                Ok::<_, CliError>(reset)
+                let code = crate::auth::reset_mfa(
+                    store.as_ref(),
+                    &user,
+                    args.reason.trim(),
+                    &AuditContext::command_line(),
+                )
+                .await
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+                Ok::<_, CliError>(code)
             }
             .await;
             store.close().await;
-            if result? {
+            if let Some(code) = result? {
                 println!(
-                    "Two-factor sign-in of {username:?} is reset; they set it up again at their next sign-in."
+                    "Two-factor sign-in of {username:?} is reset and their sessions ended. To set it up again they need their password and this one-time set-up code; give it to them in person or by phone, never by email:\n\n    {code}\n"
                 );
             } else {
                 println!("{username:?} has no two-factor sign-in set up: nothing to reset.");

@@ -12,6 +12,7 @@ mod mfa;
 mod mutation_fuzz;
 mod openapi;
 mod outcomes;
+mod pg_roles;
 mod process;
 mod proxy;
 mod real_study;

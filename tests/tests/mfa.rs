@@ -98,22 +98,37 @@ async fn staff_set_up_and_use_a_second_factor(db: Db) {
 
     // A lost phone: the admin resets the second factor; old codes stop, set-up starts again.
     let user = app.store.user_by_username(username).await.unwrap().unwrap();
-    assert!(
-        app.store
-            .reset_mfa(user.id, "phone lost", &AuditContext::command_line())
-            .await
-            .unwrap()
-    );
+    let setup_code = server::auth::reset_mfa(
+        app.store.as_ref(),
+        &user,
+        "phone lost",
+        &AuditContext::command_line(),
+    )
+    .await
+    .unwrap()
+    .expect("a set-up code");
     // (The wrong codes above count towards throttling; start this part afresh.)
     raw_execute(&app.db, "DELETE FROM login_failures")
         .await
         .unwrap();
     assert_eq!(login(Some(recovery[5].clone())).await.status(), 401);
     assert_eq!(login(Some(totp.generate(now() + 60))).await.status(), 401);
+    // The password alone no longer starts a set-up: the code from the reset
+    // (handed over in person) is needed too, typed any way.
+    for code in [None, Some("K7QX-M3TR-HAWC")] {
+        let refused = app
+            .post_json(
+                "/api/v1/auth/mfa/setup",
+                &json!({"username": username, "password": password, "setup_code": code}),
+            )
+            .await;
+        assert_eq!(error_code(refused).await, (422, "validation_failed".into()));
+    }
     let fresh: Value = app
         .post_json(
             "/api/v1/auth/mfa/setup",
-            &json!({"username": username, "password": password}),
+            &json!({"username": username, "password": password,
+                    "setup_code": setup_code.to_lowercase().replace('-', " ")}),
         )
         .await
         .json()

@@ -11,12 +11,14 @@ use crate::{
 pub fn MfaSetup() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let setup_code = RwSignal::new(String::new());
     let set_up = ServerAction::<session::SetUpMfa>::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         set_up.dispatch(session::SetUpMfa {
             username: username.get(),
             password: password.get(),
+            setup_code: Some(setup_code.get()).filter(|c| !c.trim().is_empty()),
         });
     };
     let done = move || set_up.value().get().and_then(Result::ok);
@@ -39,6 +41,8 @@ pub fn MfaSetup() -> impl IntoView {
                     <input id="mfa_username" name="username" type="text" autocomplete="username" autocapitalize="none" bind:value=username />
                     <label for="mfa_password">"Password"</label>
                     <input id="mfa_password" name="password" type="password" autocomplete="current-password" bind:value=password />
+                    <label for="mfa_setup_code">"Set-up code (only after your admin reset it)"</label>
+                    <input id="mfa_setup_code" name="setup_code" type="text" autocomplete="one-time-code" autocapitalize="characters" bind:value=setup_code />
                     <p class="notice" role="status" aria-live="polite">{message}</p>
                     <button type="submit" class="button primary" disabled=move || set_up.pending().get()>"Continue"</button>
                 </form>

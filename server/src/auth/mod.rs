@@ -355,11 +355,13 @@ pub struct MfaSetup {
 }
 
 /// Starts (or restarts, while unconfirmed) a staff member's TOTP set-up,
-/// after checking their password. The first accepted code confirms it.
+/// after checking their password, and after a reset the set-up code that
+/// `ediary user reset-mfa` printed. The first accepted code confirms it.
 pub async fn setup_mfa(
     store: &dyn Store,
     username: &str,
     password: SecretString,
+    setup_code: Option<&str>,
     context: &AuditContext,
 ) -> Result<MfaSetup, AuthError> {
     let (user, _) = check_password(store, username, password, context).await?;
@@ -371,6 +373,36 @@ pub async fn setup_mfa(
         actor_role: user.role.to_string(),
         ..context.clone()
     };
+    if let Some(expected) = store
+        .staff_mfa(user.id)
+        .await?
+        .and_then(|m| m.setup_code_hash)
+    {
+        // Counted like a password: the code is short enough to guess at.
+        let attempt = count_attempt(
+            store,
+            &throttle_keys(&user.username, &context),
+            AuditEvent::new("auth.throttled", "user", user.id),
+            &context,
+        )
+        .await?;
+        let given = setup_code
+            .and_then(crate::enrollment::normalize)
+            .map(|code| crate::enrollment::recovery_hash(user.id, &code));
+        if given.as_deref() != Some(expected.as_str()) {
+            store
+                .record_audit(
+                    &context,
+                    &AuditEvent::new("mfa.setup_code_refused", "user", user.id),
+                )
+                .await?;
+            return Err(AuthError::Invalid(std::collections::BTreeMap::from([(
+                "setup_code".to_owned(),
+                "after a reset, the set-up code your admin gave you".to_owned(),
+            )])));
+        }
+        store.forget_attempt(&attempt).await?;
+    }
     let secret = mfa::new_secret();
     let totp = mfa::totp(&secret, &user.username)
         .ok_or_else(|| AuthError::Internal("TOTP set-up failed".into()))?;
@@ -394,6 +426,23 @@ pub async fn setup_mfa(
         otpauth_url,
         recovery_codes,
     })
+}
+
+/// Clears a staff member's second factor (a lost phone) and ends their
+/// sessions; the set-up code a new set-up needs, to be handed to them in
+/// person (`None`: they had none set up).
+pub async fn reset_mfa(
+    store: &dyn Store,
+    user: &User,
+    reason: &str,
+    context: &AuditContext,
+) -> Result<Option<String>, AuthError> {
+    let code = crate::enrollment::new_code();
+    let hash = crate::enrollment::recovery_hash(user.id, &code);
+    Ok(store
+        .reset_mfa(user.id, reason, &hash, context)
+        .await?
+        .then_some(code))
 }
 
 /// The user and session behind an access token, if both are still valid:

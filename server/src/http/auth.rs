@@ -175,6 +175,9 @@ async fn login(
 struct MfaSetupRequest {
     username: String,
     password: String,
+    /// After `ediary user reset-mfa`: the one-time code it printed.
+    #[schema(max_length = 64)]
+    setup_code: Option<String>,
 }
 
 /// A new authenticator set-up, shown this once.
@@ -219,6 +222,7 @@ async fn mfa_setup(
         state.store.as_ref(),
         &body.username,
         SecretString::from(body.password),
+        body.setup_code.as_deref(),
         &context,
     )
     .await?;

@@ -210,7 +210,15 @@ mod tests {
     fn believes_only_trusted_peers() {
         let trusted: TrustedProxies = "10.0.0.0/8".parse().unwrap();
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
-        let cases: [(&str, &[(&'static str, &str)], &str, Option<IpAddr>, bool); 9] = [
+        // Peer, headers, public URL, then the client and https seen.
+        type Case<'a> = (
+            &'a str,
+            &'a [(&'static str, &'a str)],
+            &'a str,
+            Option<IpAddr>,
+            bool,
+        );
+        let cases: [Case; 9] = [
             // Untrusted peer: its headers are ignored.
             (
                 "203.0.113.9",

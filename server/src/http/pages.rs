@@ -146,12 +146,14 @@ impl SessionService for WebSessions {
         request: &Parts,
         username: String,
         password: String,
+        setup_code: Option<String>,
     ) -> Result<MfaSetupView, AppError> {
         let context = super::auth::request_context(&request.headers, super::auth::peer(request));
         let setup = auth::setup_mfa(
             self.0.store.as_ref(),
             &username,
             SecretString::from(password),
+            setup_code.as_deref(),
             &context,
         )
         .await

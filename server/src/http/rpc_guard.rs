@@ -98,7 +98,9 @@ mod tests {
 
     #[test]
     fn origins() {
-        let cases: [(Option<&str>, Option<&str>, Option<&str>, bool); 9] = [
+        // Origin, Host, Sec-Fetch-Site, then whether it is this server.
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, bool);
+        let cases: [Case; 9] = [
             (
                 Some("http://127.0.0.1:3000"),
                 Some("127.0.0.1:3000"),

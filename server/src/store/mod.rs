@@ -314,10 +314,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Clears a staff member's second factor (a lost phone): the next
     /// sign-in starts a new set-up; recovery codes retire, sessions end.
+    /// Clears a staff member's second factor and ends their sessions; the
+    /// next set-up needs the code whose hash is `setup_code_hash`.
     async fn reset_mfa(
         &self,
         user: uuid::Uuid,
         reason: &str,
+        setup_code_hash: &str,
         context: &AuditContext,
     ) -> Result<bool, StoreError>;
 

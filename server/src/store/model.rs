@@ -179,6 +179,8 @@ pub struct StaffMfa {
     pub secret_hex: String,
     pub confirmed: bool,
     pub last_step: i64,
+    /// Set by a reset: the hash of the code a new set-up needs.
+    pub setup_code_hash: Option<String>,
 }
 
 impl fmt::Debug for StaffMfa {

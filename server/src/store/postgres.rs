@@ -40,9 +40,32 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await?;
+        // Migrating needs the owner's rights; a server that runs as a
+        // data-only role (so it cannot drop the append-only triggers) finds
+        // nothing to do and goes on. Pending migrations are applied, and
+        // fail plainly without those rights.
+        if pending_migrations(&pool).await {
+            MIGRATOR.run(&pool).await?;
+        }
         Ok(Self { pool })
     }
+}
+
+/// Whether a migration of this build is not yet applied (or the ledger
+/// cannot be read, which `MIGRATOR.run` then explains).
+async fn pending_migrations(pool: &PgPool) -> bool {
+    let applied: Vec<i64> =
+        match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await
+        {
+            Ok(versions) => versions,
+            Err(_) => return true,
+        };
+    MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .any(|m| !applied.contains(&m.version))
 }
 
 fn id(row: &PgRow, column: &str) -> Result<Uuid, sqlx::Error> {
@@ -1132,7 +1155,7 @@ impl Store for PgStore {
     }
 
     async fn staff_mfa(&self, user: Uuid) -> Result<Option<StaffMfa>, StoreError> {
-        let row = sqlx::query("SELECT secret_hex, confirmed_at IS NOT NULL AS confirmed, last_step FROM staff_mfa WHERE user_id = $1")
+        let row = sqlx::query("SELECT secret_hex, confirmed_at IS NOT NULL AS confirmed, last_step, setup_code_hash FROM staff_mfa WHERE user_id = $1")
             .bind(user)
             .fetch_optional(&self.pool)
             .await?;
@@ -1142,6 +1165,7 @@ impl Store for PgStore {
                     secret_hex: r.try_get("secret_hex")?,
                     confirmed: r.try_get("confirmed")?,
                     last_step: r.try_get("last_step")?,
+                    setup_code_hash: r.try_get("setup_code_hash")?,
                 })
             })
             .transpose()?)
@@ -1164,7 +1188,7 @@ impl Store for PgStore {
         match confirmed {
             Some(true) => return Ok(false),
             Some(false) => {
-                sqlx::query("UPDATE staff_mfa SET secret_hex = $1, created_at = $2, last_step = 0 WHERE user_id = $3")
+                sqlx::query("UPDATE staff_mfa SET secret_hex = $1, created_at = $2, last_step = 0, setup_code_hash = NULL WHERE user_id = $3")
                     .bind(secret_hex)
                     .bind(now)
                     .bind(user)
@@ -1273,12 +1297,14 @@ impl Store for PgStore {
         &self,
         user: Uuid,
         reason: &str,
+        setup_code_hash: &str,
         context: &AuditContext,
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query("UPDATE staff_mfa SET confirmed_at = NULL, secret_hex = '', last_step = 0 WHERE user_id = $1")
+        let changed = sqlx::query("UPDATE staff_mfa SET confirmed_at = NULL, secret_hex = '', last_step = 0, setup_code_hash = $2 WHERE user_id = $1")
             .bind(user)
+            .bind(setup_code_hash)
             .execute(&mut *tx)
             .await?
             .rows_affected();

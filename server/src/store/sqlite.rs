@@ -1245,7 +1245,7 @@ impl Store for SqliteStore {
     }
 
     async fn staff_mfa(&self, user: Uuid) -> Result<Option<StaffMfa>, StoreError> {
-        let row = sqlx::query("SELECT secret_hex, confirmed_at IS NOT NULL AS confirmed, last_step FROM staff_mfa WHERE user_id = $1")
+        let row = sqlx::query("SELECT secret_hex, confirmed_at IS NOT NULL AS confirmed, last_step, setup_code_hash FROM staff_mfa WHERE user_id = $1")
             .bind(user.hyphenated())
             .fetch_optional(&self.pool)
             .await?;
@@ -1255,6 +1255,7 @@ impl Store for SqliteStore {
                     secret_hex: r.try_get("secret_hex")?,
                     confirmed: r.try_get("confirmed")?,
                     last_step: r.try_get("last_step")?,
+                    setup_code_hash: r.try_get("setup_code_hash")?,
                 })
             })
             .transpose()?)
@@ -1277,7 +1278,7 @@ impl Store for SqliteStore {
         match confirmed {
             Some(true) => return Ok(false),
             Some(false) => {
-                sqlx::query("UPDATE staff_mfa SET secret_hex = $1, created_at = $2, last_step = 0 WHERE user_id = $3")
+                sqlx::query("UPDATE staff_mfa SET secret_hex = $1, created_at = $2, last_step = 0, setup_code_hash = NULL WHERE user_id = $3")
                     .bind(secret_hex)
                     .bind(now)
                     .bind(user.hyphenated())
@@ -1386,12 +1387,14 @@ impl Store for SqliteStore {
         &self,
         user: Uuid,
         reason: &str,
+        setup_code_hash: &str,
         context: &AuditContext,
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query("UPDATE staff_mfa SET confirmed_at = NULL, secret_hex = '', last_step = 0 WHERE user_id = $1")
+        let changed = sqlx::query("UPDATE staff_mfa SET confirmed_at = NULL, secret_hex = '', last_step = 0, setup_code_hash = $2 WHERE user_id = $1")
             .bind(user.hyphenated())
+            .bind(setup_code_hash)
             .execute(&mut *tx)
             .await?
             .rows_affected();
