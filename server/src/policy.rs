@@ -91,9 +91,20 @@ pub fn site_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
     }
 }
 
-/// Which sites' alerts the actor sees and acts on: those of its sites.
+/// Which sites' alerts the actor sees and acts on: an investigator's own
+/// sites. Admins get none: an alert names a participant and their event,
+/// which is health data (the authorization matrix test holds this).
 pub fn alert_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
-    site_scope(actor)
+    match actor.role {
+        Role::Investigator => site_scope(actor),
+        Role::Admin | Role::Participant | Role::Guardian => None,
+    }
+}
+
+/// Staff read the study's settings (visit schedule, alert thresholds,
+/// outcome settings): admins change them, investigators work by them.
+pub fn may_read_study_settings(actor: &Actor) -> bool {
+    actor.role.is_staff()
 }
 
 /// Whether an alert of `site` is within the actor's alert scope.

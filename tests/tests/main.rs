@@ -4,6 +4,7 @@ mod accounts;
 mod alerts;
 mod alerts_process;
 mod auth;
+mod authorization;
 mod browser_session;
 mod crash;
 mod exports;

@@ -249,7 +249,8 @@ struct WebWorkspace(AppState);
 pub(super) fn from_api(error: ApiError) -> AppError {
     match error {
         ApiError::Unauthorized { .. } => AppError::SignInFirst,
-        ApiError::Forbidden | ApiError::Csrf => AppError::NotAllowed,
+        // Not found is how the API hides what the caller may not see.
+        ApiError::Forbidden | ApiError::Csrf | ApiError::NotFound => AppError::NotAllowed,
         ApiError::Unprocessable { fields } => AppError::Invalid(fields.into_iter().collect()),
         ApiError::Conflict(message) => AppError::Invalid(vec![("study_id".into(), message)]),
         ApiError::TooManyRequests { retry_after_secs } => AppError::Throttled(retry_after_secs),

@@ -59,7 +59,7 @@ async fn get_outcome_settings(
     user: AuthUser,
     State(state): State<AppState>,
 ) -> Result<Json<OutcomeSettings>, ApiError> {
-    if policy::alert_scope(&user.actor()).is_none() {
+    if !policy::may_read_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     Ok(Json(OutcomeSettings {
@@ -234,7 +234,7 @@ async fn get_visits(
     user: AuthUser,
     State(state): State<AppState>,
 ) -> Result<Json<VisitSchedule>, ApiError> {
-    if policy::alert_scope(&user.actor()).is_none() {
+    if !policy::may_read_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     Ok(Json(VisitSchedule {
@@ -321,7 +321,7 @@ async fn get_alert_settings(
     user: AuthUser,
     State(state): State<AppState>,
 ) -> Result<Json<AlertThresholds>, ApiError> {
-    if policy::alert_scope(&user.actor()).is_none() {
+    if !policy::may_read_study_settings(&user.actor()) {
         return Err(ApiError::Forbidden);
     }
     Ok(Json(state.store.alert_settings().await?.into()))
