@@ -1,6 +1,8 @@
 -- An attempt is counted before it is checked (issue 13): the row carries the
--- attempt's id so a success can take it back; NULL for rows made before.
+-- attempt's id so a success can take it back (NULL for rows made before),
+-- and stays pending until the check fails.
 ALTER TABLE login_failures ADD COLUMN attempt_id TEXT;
+ALTER TABLE login_failures ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE;
 
 CREATE INDEX login_failures_attempt ON login_failures (attempt_id);
 

@@ -217,6 +217,7 @@ async fn check_password(
         }
         (user, _) => {
             // The counted attempt stays: it is the failure.
+            store.fail_attempt(&attempt).await?;
             let event = match &user {
                 Some(user) => AuditEvent::new("auth.login_failed", "user", user.id),
                 None => AuditEvent::new("auth.login_failed", "username", &username),
@@ -257,6 +258,7 @@ pub async fn change_password(
     .await?;
     let verdict = password::verify(current, Some(user.password_hash.clone())).await?;
     if verdict == Verdict::Wrong {
+        store.fail_attempt(&attempt).await?;
         store
             .record_audit(
                 context,
@@ -330,10 +332,12 @@ async fn second_factor(
         }
         _ => false,
     };
+    match attempt {
+        Some(attempt) if accepted => store.forget_attempt(&attempt).await?,
+        Some(attempt) => store.fail_attempt(&attempt).await?,
+        None => {}
+    }
     if accepted {
-        if let Some(attempt) = attempt {
-            store.forget_attempt(&attempt).await?;
-        }
         return Ok(());
     }
     store
@@ -390,6 +394,7 @@ pub async fn setup_mfa(
             .and_then(crate::enrollment::normalize)
             .map(|code| crate::enrollment::recovery_hash(user.id, &code));
         if given.as_deref() != Some(expected.as_str()) {
+            store.fail_attempt(&attempt).await?;
             store
                 .record_audit(
                     &context,
@@ -673,6 +678,7 @@ pub async fn enroll(
         .await?
         .is_none()
     {
+        store.fail_attempt(&attempt).await?;
         let mut event = AuditEvent::new("enrollment.failed", "enrollment_code", "unknown");
         event.reason = Some("unknown, used or expired code".into());
         store.record_audit(context, &event).await?;

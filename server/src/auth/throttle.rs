@@ -8,10 +8,25 @@ pub const LIMIT: usize = 10;
 /// From this many failures on, each further attempt waits twice as long.
 const BACKOFF_FROM: usize = 5;
 
-/// How many seconds to wait before the next attempt, if any. The wait grows
-/// with the failures but never outlasts the window: nobody is locked out
-/// for good.
-pub fn retry_after(failures_ms: &[i64], now_ms: i64) -> Option<u64> {
+/// How many seconds to wait before the next attempt, if any, given the
+/// failures of the window and the attempts being checked right now. The
+/// wait grows with the failures but never outlasts the window: nobody is
+/// locked out for good. Attempts in flight count towards the limit (so a
+/// parallel burst gets no more checks than the limit) but not towards the
+/// back-off, which follows failures only: a few people signing in at once
+/// from one address wait a second at most.
+pub fn retry_after(failures_ms: &[i64], pending: usize, now_ms: i64) -> Option<u64> {
+    if let Some(wait) = after_failures(failures_ms, now_ms) {
+        return Some(wait);
+    }
+    let recent = failures_ms
+        .iter()
+        .filter(|&&t| t > now_ms - WINDOW_MS)
+        .count();
+    (recent + pending >= LIMIT).then_some(1)
+}
+
+fn after_failures(failures_ms: &[i64], now_ms: i64) -> Option<u64> {
     let mut recent: Vec<i64> = failures_ms
         .iter()
         .copied()
@@ -63,14 +78,33 @@ mod tests {
             ),
         ];
         for (ages, expected) in cases {
-            assert_eq!(retry_after(&failures(ages), NOW), expected, "{ages:?}");
+            assert_eq!(retry_after(&failures(ages), 0, NOW), expected, "{ages:?}");
+        }
+    }
+
+    #[test]
+    fn attempts_in_flight_count_towards_the_limit_only() {
+        let cases: [(&[i64], usize, Option<u64>); 5] = [
+            (&[], 9, None),
+            (&[], 10, Some(1)),
+            (&[100, 200, 300], 7, Some(1)),
+            (&[100, 200, 300], 6, None),
+            // The back-off follows failures, whatever is in flight.
+            (&[1, 2, 3, 4, 5], 0, Some(1)),
+        ];
+        for (ages, pending, expected) in cases {
+            assert_eq!(
+                retry_after(&failures(ages), pending, NOW),
+                expected,
+                "{ages:?} {pending}"
+            );
         }
     }
 
     #[test]
     fn never_longer_than_the_window() {
         let many: Vec<i64> = (0..500).map(|i| NOW - i * 10).collect();
-        let wait = retry_after(&many, NOW).unwrap();
+        let wait = retry_after(&many, 0, NOW).unwrap();
         assert!(wait <= (WINDOW_MS / 1000) as u64, "{wait}");
     }
 }

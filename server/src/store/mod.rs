@@ -166,6 +166,9 @@ pub trait Store: Send + Sync + 'static {
     /// Takes back a counted attempt that succeeded.
     async fn forget_attempt(&self, attempt_id: &str) -> Result<(), StoreError>;
 
+    /// Records that a counted attempt failed (it was pending until now).
+    async fn fail_attempt(&self, attempt_id: &str) -> Result<(), StoreError>;
+
     async fn site(&self, id: uuid::Uuid) -> Result<Option<Site>, StoreError>;
 
     /// Every lab version of every participant of `sites` (for the roster).

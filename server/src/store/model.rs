@@ -502,9 +502,10 @@ pub struct LabVersion {
     pub reason: Option<String>,
 }
 
-/// How long a throttle key must wait, from the times (ms) of its counted
-/// attempts in the window and the time now; `None`: it may try.
-pub type ThrottleRule = fn(&[i64], i64) -> Option<u64>;
+/// How long a throttle key must wait, from the times (ms) of its failed
+/// attempts in the window, how many of its attempts are being checked now,
+/// and the time now; `None`: it may try.
+pub type ThrottleRule = fn(&[i64], usize, i64) -> Option<u64>;
 
 /// What [`super::Store::begin_attempt`] decided.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -857,13 +857,15 @@ impl Store for SqliteStore {
                 .bind(since)
                 .execute(&mut *tx)
                 .await?;
-            let counted: Vec<i64> = sqlx::query_scalar(
-                "SELECT failed_at_ms FROM login_failures WHERE throttle_key = $1 ORDER BY failed_at_ms",
+            let counted: Vec<(i64, bool)> = sqlx::query_as(
+                "SELECT failed_at_ms, pending FROM login_failures WHERE throttle_key = $1 ORDER BY failed_at_ms",
             )
             .bind(key)
             .fetch_all(&mut *tx)
             .await?;
-            if let Some(retry_after_secs) = rule(&counted, now_ms) {
+            let failed: Vec<i64> = counted.iter().filter(|c| !c.1).map(|c| c.0).collect();
+            let pending = counted.len() - failed.len();
+            if let Some(retry_after_secs) = rule(&failed, pending, now_ms) {
                 let window_start = now_ms - now_ms.rem_euclid(window_ms);
                 sqlx::query(
                     "DELETE FROM throttle_windows WHERE throttle_key = $1 AND window_start_ms < $2",
@@ -894,7 +896,7 @@ impl Store for SqliteStore {
         let attempt_id = Uuid::now_v7().to_string();
         for key in &keys {
             sqlx::query(
-                "INSERT INTO login_failures (throttle_key, failed_at_ms, attempt_id) VALUES ($1, $2, $3)",
+                "INSERT INTO login_failures (throttle_key, failed_at_ms, attempt_id, pending) VALUES ($1, $2, $3, TRUE)",
             )
             .bind(key)
             .bind(now_ms)
@@ -904,6 +906,16 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(AttemptStart::Counted { attempt_id })
+    }
+
+    async fn fail_attempt(&self, attempt_id: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE login_failures SET pending = FALSE WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn forget_attempt(&self, attempt_id: &str) -> Result<(), StoreError> {
