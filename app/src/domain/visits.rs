@@ -21,7 +21,7 @@ pub struct Visit {
     pub code: String,
     #[cfg_attr(
         feature = "ssr",
-        schema(min_length = 1, max_length = 100, pattern = r"\S")
+        schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")
     )]
     pub name: String,
     /// Days after enrolment, later than the visit before.

@@ -175,7 +175,7 @@ async fn one(
 #[derive(Deserialize, ToSchema)]
 struct NoteBody {
     /// What was done (1 to 2000 characters).
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
     note: String,
 }
 

@@ -110,7 +110,7 @@ struct LabCorrection {
 struct LabRemoval {
     #[schema(minimum = 1, maximum = 9_007_199_254_740_991_i64)]
     base_version: i64,
-    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 1000, pattern = r"[^\s\u0085]")]
     reason: String,
 }
 
@@ -442,7 +442,7 @@ pub(super) fn input_schemas() -> [(&'static str, serde_json::Value); 3] {
         LabKind::Other,
     ];
     let text =
-        |max: usize| json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "\\S"});
+        |max: usize| json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "[^\\s\\u0085]"});
     let variant = |kind: LabKind, unit: Value, value: Value, extra: &[(&str, Value)]| {
         let mut properties = json!({
             "visit": {"$ref": "#/components/schemas/VisitCode"},

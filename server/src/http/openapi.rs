@@ -1,6 +1,10 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 document of the probes and the
 //! JSON API, generated from the code with utoipa.
 //!
+//! Text that must not be blank has the pattern `[^\s\u0085]` rather than
+//! `\S`: JSON Schema's `\s` (ECMAScript's) lacks U+0085, which Rust's
+//! `trim` removes, so "\u{85}" matched `\S` and was then refused as blank.
+//!
 //! Every module under `http/` returns a utoipa-axum [`OpenApiRouter`] and
 //! registers its handlers only with `.routes(routes!(handler))`, which adds
 //! the handler to the axum router and its `#[utoipa::path]` description to the

@@ -357,7 +357,7 @@ struct EnrollRequest {
     /// 8 to 256 characters, not among the most common passwords.
     #[schema(min_length = 8, max_length = 256)]
     password: String,
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"[^\s\u0085]")]
     display_name: String,
 }
 

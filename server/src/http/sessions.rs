@@ -167,7 +167,7 @@ async fn change_password(
 #[schema(as = DisableRequest)]
 struct Disable {
     /// Why, for the audit trail.
-    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 1000, pattern = r"[^\s\u0085]")]
     reason: String,
 }
 

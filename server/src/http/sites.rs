@@ -30,7 +30,7 @@ struct NewSite {
     /// 1 to 16 capital letters, digits or '-'.
     #[schema(pattern = r"^\s*[A-Z0-9-]{1,16}\s*$")]
     code: String,
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     name: String,
     /// An IANA time zone such as `Asia/Shanghai`.
     #[schema(value_type = super::openapi::TimeZone)]
@@ -67,7 +67,7 @@ impl From<Site> for SiteView {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SiteChange {
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     name: String,
     /// An IANA time zone such as `Asia/Shanghai`.
     #[schema(value_type = super::openapi::TimeZone)]

@@ -118,7 +118,7 @@ struct StudyView {
 #[serde(deny_unknown_fields)]
 struct StudyChange {
     /// 1 to 200 characters.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     name: String,
     /// Kept as it is when left out (`en` for a new study).
     default_language: Option<Language>,
@@ -391,10 +391,10 @@ async fn put_alert_settings(
 #[derive(Serialize, Deserialize, ToSchema)]
 struct Advice {
     /// English, 1 to 2000 characters.
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
     en: String,
     /// Simplified Chinese, 1 to 2000 characters.
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\u0085]")]
     zh: String,
 }
 
