@@ -32,7 +32,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 struct AuditQuery {
     /// The id of the record whose trail to show.
-    #[param(required = true, min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     entity_id: Option<String>,
     /// 1 to 1000, 100 by default.
     #[param(minimum = 1, maximum = 1000)]

@@ -441,8 +441,7 @@ pub(super) fn input_schemas() -> [(&'static str, serde_json::Value); 3] {
         LabKind::CPeptideStimulated,
         LabKind::Other,
     ];
-    let text =
-        |max: usize| json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "[^\\s\\u0085]"});
+    let text = |max: usize| json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "[^\\s\\u0085]"});
     let variant = |kind: LabKind, unit: Value, value: Value, extra: &[(&str, Value)]| {
         let mut properties = json!({
             "visit": {"$ref": "#/components/schemas/VisitCode"},
