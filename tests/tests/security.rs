@@ -481,40 +481,8 @@ async fn browser_session(app: &TestApp, username: &str) -> (String, String) {
 /// app's page, but not one from another site (login CSRF).
 async fn server_functions_refuse_calls_from_elsewhere(db: Db) {
     let app = demo_app(db).await;
-    let guardian = token(&app, "demo.guardian").await;
-    let (_, me) = app
-        .call(reqwest::Method::GET, "/api/v1/me", &guardian, None)
-        .await;
-    let child = me["participant_ids"][0].as_str().unwrap().to_owned();
-    let hypo = uuid::Uuid::now_v7();
-    let at = (chrono::Utc::now() - chrono::Duration::minutes(20)).to_rfc3339();
-    sync_as(
-        &app,
-        &guardian,
-        json!([{"id": hypo, "participant_id": child, "entry_id": hypo, "op": "create",
-        "kind": "hypo", "recorded_at": chrono::Utc::now().to_rfc3339(),
-        "data": {"occurred_at": at, "symptoms": ["confused"], "needed_assistance": true,
-                 "lost_consciousness": false, "seizure": false, "treatments": ["glucagon"]}}]),
-    )
-    .await;
+    let alert = raise_severe_alert(&app).await;
     let investigator = token(&app, "demo.investigator").await;
-    let (_, open) = app
-        .call(
-            reqwest::Method::GET,
-            "/api/v1/alerts?status=open",
-            &investigator,
-            None,
-        )
-        .await;
-    let alert = open["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["rule"] == "severe_hypoglycemia")
-        .unwrap_or_else(|| panic!("{open}"))["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let (cookies, _) = browser_session(&app, "demo.investigator").await;
     let form = [
         ("id", alert.clone()),
@@ -656,7 +624,25 @@ async fn raise_severe_alert(app: &TestApp) -> String {
             None,
         )
         .await;
-    open["items"][0]["id"].as_str().unwrap().to_owned()
+    open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rule"] == "severe_hypoglycemia")
+        .unwrap_or_else(|| panic!("{open}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The demo site's id.
+async fn demo_site(app: &TestApp) -> uuid::Uuid {
+    app.store
+        .site_by_code(demo::SITE_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 /// The alert's deliveries once none is pending any more (or after 10 s).
@@ -694,13 +680,7 @@ async fn webhooks_cannot_reach_inner_addresses(db: Db) {
     let app = alerting_app(db, false).await;
     let admin =
         ediary_tests::staff_token(&app, "test.admin", app::domain::account::Role::Admin, &[]).await;
-    let site = app
-        .store
-        .site_by_code(demo::SITE_CODE)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let site = demo_site(&app).await;
     let sink = ediary_tests::sinks::hook_sink(0).await;
     for target in [
         sink.url(),
@@ -757,13 +737,7 @@ async fn webhook_redirects_are_not_followed(db: Db) {
     let app = alerting_app(db, true).await;
     let admin =
         ediary_tests::staff_token(&app, "test.admin", app::domain::account::Role::Admin, &[]).await;
-    let site = app
-        .store
-        .site_by_code(demo::SITE_CODE)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let site = demo_site(&app).await;
     let inner = ediary_tests::sinks::hook_sink(0).await;
     let hop = redirector(inner.url()).await;
     let (status, body) = app
