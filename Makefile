@@ -1,5 +1,5 @@
 # T1D eDiary: `make run` and `make test` on a fresh Debian machine with Rust.
-# Everything missing (wasm target, cargo-leptos, wasm-bindgen-cli, Debian
+# Everything missing (wasm target, wasm-bindgen-cli, Debian
 # packages, npm packages for the browser tests) is installed on the way.
 
 SHELL := /bin/bash
@@ -24,10 +24,11 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/ediary
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend phone-frontend style public migrations tools -type f 2>/dev/null)
 RELEASE_STAMP := $(CARGO_TARGET_DIR)/release/.ediary-site
 
-.PHONY: help run test deps-run deps-test tools build build-debug lint unit-and-integration test-clock schemathesis browser bench clean
+.PHONY: help run dev test deps-run deps-test tools tools-dev build build-debug lint unit-and-integration test-clock schemathesis browser bench clean
 
 help:
 	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
+	@echo "make dev    the same, rebuilt and restarted on every change (installs cargo-leptos)"
 	@echo "make test   formatting, clippy (ssr and hydrate), unit and integration tests on"
 	@echo "            SQLite and PostgreSQL, under faketime, schemathesis, browser tests"
 	@echo "make bench  start-up, sign-in, sync, study-scale and phone first-tap figures,"
@@ -70,18 +71,22 @@ deps-test:
 	  $$sudo apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }
 
+# What every build needs: the WASM target and wasm-bindgen-cli at exactly the
+# version of Cargo.lock (its JS must match the wasm-bindgen crate).
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" || \
-	  env -u CARGO_TARGET_DIR cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION) --features no_downloads
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || \
 	  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# cargo-leptos only for the watch loop of `make dev` (about 600 crates).
+tools-dev: tools
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" || \
+	  env -u CARGO_TARGET_DIR cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION) --features no_downloads
 
 ## Running ---------------------------------------------------------------------
 
 $(RELEASE_STAMP): $(SOURCES)
-	PATH="$(CURDIR)/tools/release-wasm:$$PATH" LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release --precompress
-	tools/phone-bundle.sh release $(RELEASE_SITE)
+	tools/build.sh release $(RELEASE_SITE)
 	@touch $@
 
 build: deps-run tools $(RELEASE_STAMP)
@@ -90,11 +95,18 @@ run: build
 	@mkdir -p data
 	EDIARY_STAFF_MFA=off LEPTOS_SITE_ROOT=$(RELEASE_SITE) $(RELEASE_BIN) serve --demo
 
+# Rebuilds and restarts on every change (cargo-leptos watch, debug build,
+# its own site folder and data folder).
+DEV_SITE := target/site-dev
+dev: deps-run tools-dev
+	tools/phone-bundle.sh debug $(DEV_SITE)
+	@mkdir -p data-dev
+	EDIARY_STAFF_MFA=off EDIARY_DEMO=true EDIARY_DATA_DIR=data-dev LEPTOS_SITE_ROOT=$(DEV_SITE) cargo leptos watch
+
 ## Testing ---------------------------------------------------------------------
 
 build-debug: deps-test tools
-	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build
-	tools/phone-bundle.sh debug $(DEBUG_SITE)
+	tools/build.sh debug $(DEBUG_SITE)
 
 lint: tools
 	cargo fmt --all -- --check

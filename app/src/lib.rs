@@ -7,6 +7,7 @@
 pub mod diary;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod inbox;
 pub mod pages;
 pub mod participants;
@@ -33,14 +34,24 @@ use crate::pages::{
 /// The service worker's cache (`CACHE` in public/sw.js): emptied at sign-out.
 pub const OFFLINE_CACHE: &str = "ediary-shell-v2";
 
+/// Empties the offline cache and waits until it is gone: a page left at once
+/// would abandon the deletion half-way.
+#[cfg(feature = "hydrate")]
+pub async fn forget_offline_pages() {
+    if let Ok(caches) = leptos::prelude::window().caches() {
+        let _ = wasm_bindgen_futures::JsFuture::from(caches.delete(OFFLINE_CACHE)).await;
+    }
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     ssr::set_security_policy();
 
+    let language = i18n::page_language();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.tag()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -74,6 +85,7 @@ fn page_scripts(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(i18n::Tr::pages(i18n::page_language()));
     // Effects run only in the browser: the mark tells tests (and anyone
     // debugging) that the WASM has taken over the page.
     Effect::new(|_| {
@@ -90,7 +102,8 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="T1D eDiary" />
         <Router>
-            <main class="page">
+            <Workspace />
+            <main class=move || if on_workspace() { "page workspace" } else { "page" }>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=SignIn />
                     <Route path=StaticSegment("enroll") view=Enroll />
@@ -107,6 +120,23 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Whether the current page is one of the staff workspace's.
+fn on_workspace() -> bool {
+    leptos_router::hooks::use_location()
+        .pathname
+        .with(|p| pages::staff_nav::is_workspace_path(p))
+}
+
+/// The staff navigation bar, on the workspace's pages only.
+#[component]
+fn Workspace() -> impl IntoView {
+    view! {
+        <Show when=on_workspace>
+            <pages::staff_nav::StaffNav />
+        </Show>
     }
 }
 

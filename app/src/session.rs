@@ -105,6 +105,40 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Switches the pages' language: remembered in this browser, and on the
+/// account when signed in. `language` is a tag ("en", "zh-CN").
+#[server(prefix = "/rpc", endpoint = "set_language")]
+pub async fn set_language(language: String) -> Result<(), AppError> {
+    let (service, parts, response) = ssr::request()?;
+    let chosen = crate::domain::language::Language::from_tag(&language).ok_or_else(|| {
+        AppError::Invalid(vec![(
+            "language".into(),
+            "The language must be one of en, zh-CN.".into(),
+        )])
+    });
+    // Through `answer`, so a refused tag is a 422 like any invalid field.
+    let language = ssr::answer(&response, chosen)?;
+    for cookie in ssr::answer(&response, service.set_language(&parts, language).await)? {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
+    Ok(())
+}
+
+/// What the staff pages' navigation bar shows about the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavInfo {
+    pub display_name: String,
+    pub role: Role,
+    /// Open alerts at the investigator's sites; `None` for other roles.
+    pub open_alerts: Option<i64>,
+}
+
+#[server(prefix = "/rpc", endpoint = "nav_info")]
+pub async fn load_nav_info() -> Result<Option<NavInfo>, AppError> {
+    let (service, parts, response) = ssr::request()?;
+    ssr::answer(&response, service.nav_info(&parts).await)
+}
+
 #[server(prefix = "/rpc", endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<SignedIn>, AppError> {
     let (service, parts, response) = ssr::request()?;
@@ -161,6 +195,17 @@ pub mod ssr {
         async fn sign_out(&self, request: &Parts) -> Result<Vec<HeaderValue>, AppError>;
 
         async fn who_am_i(&self, request: &Parts) -> Result<Option<SignedIn>, AppError>;
+
+        /// The navigation bar's facts; `None` when signed out.
+        async fn nav_info(&self, request: &Parts) -> Result<Option<super::NavInfo>, AppError>;
+
+        /// Saves the page language (on the account when signed in); the
+        /// cookie that remembers it in this browser.
+        async fn set_language(
+            &self,
+            request: &Parts,
+            language: crate::domain::language::Language,
+        ) -> Result<Vec<HeaderValue>, AppError>;
     }
 
     pub type Sessions = Arc<dyn SessionService>;

@@ -40,6 +40,7 @@ pub mod ssr {
 /// A banner on every screen of a demo study, so nobody mistakes it for a real trial.
 #[component]
 pub fn StudyBanner() -> impl IntoView {
+    let tr = crate::i18n::use_tr();
     let study = Resource::new(|| (), |_| load_study_info());
 
     view! {
@@ -49,13 +50,13 @@ pub fn StudyBanner() -> impl IntoView {
                     Ok(Some(info)) => {
                         view! {
                             <header class="study">
-                                <span class="study-name">{info.name}</span>
+                                <span class="study-name" translate="no">{info.name}</span>
                                 {info
                                     .is_demo
                                     .then(|| {
                                         view! {
                                             <span class="demo-badge" role="note">
-                                                "DEMO: made-up data, not for real participants"
+                                                {tr.t("banner-demo")}
                                             </span>
                                         }
                                     })}
@@ -67,7 +68,7 @@ pub fn StudyBanner() -> impl IntoView {
                     Err(error) => {
                         view! {
                             <p class="notice error" role="alert">
-                                {error.to_string()}
+                                {error.message(tr)}
                             </p>
                         }
                             .into_any()

@@ -346,11 +346,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn print_demo(outcome: SeedOutcome, base_url: &str) {
+    use std::io::Write;
+    // Written, not println!: a closed pipe (`ediary demo | head -1`) must not
+    // panic; the data is stored already.
+    let mut out = std::io::stdout().lock();
     if outcome == SeedOutcome::Seeded {
-        println!("Seeded the demo study.");
+        let _ = writeln!(out, "Seeded the demo study.");
     }
     for line in demo::login_lines(base_url) {
-        println!("{line}");
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
     }
 }
 

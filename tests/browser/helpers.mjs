@@ -94,7 +94,18 @@ export async function signIn(page, base, username, password) {
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^Signed in as / }).waitFor();
+  // Each role lands on its own page.
+  await page.waitForURL((url) => url.pathname !== '/', { timeout: 30_000 });
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 90_000 });
+}
+
+/// Signs out from the navigation bar of the workspace's pages (`/sessions`
+/// has it for every role).
+export async function signOut(page, base) {
+  await page.goto(`${base}/sessions`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 90_000 });
+  await page.getByRole('button', { name: 'Sign out' }).tap();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 }
 
 /// A JSON call to the API, with a bearer token when given.

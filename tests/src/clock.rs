@@ -32,7 +32,7 @@ pub fn site_timezone() -> Tz {
 /// Seeds the demo study, then moves its site to [`site_timezone`] when the
 /// run asks for another zone.
 pub async fn seed_demo(store: &dyn Store) {
-    demo::seed(store, &AuditContext::command_line())
+    demo::seed_study(store, &AuditContext::command_line())
         .await
         .expect("seed the demo study");
     let tz = site_timezone();

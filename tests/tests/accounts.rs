@@ -74,7 +74,7 @@ async fn enroll(app: &TestApp, code: &Value, username: &str) -> Value {
 
 async fn world(db: Db) -> World {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let demo_site = app

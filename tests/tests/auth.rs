@@ -12,7 +12,7 @@ use server::{audit::AuditContext, demo};
 
 async fn demo_app(db: Db) -> TestApp {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     app
@@ -263,7 +263,7 @@ async fn failed_sign_ins_are_throttled_but_never_for_good(db: Db) {
 
 async fn staff_need_a_second_factor_by_default(db: Db) {
     let app = spawn_app_with(db, &TestSite::new(), true).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let (username, password) = login_of("demo.investigator");

@@ -1300,6 +1300,11 @@ fn rpc_table() -> Vec<Rpc> {
         // Without a session there is nothing to end: fine.
         rpc("sign_out", [200; 8]).who("signout"),
         rpc("who_am_i", [200; 8]).read_only(),
+        // The pages' language: anyone (a cookie), on the account when signed in.
+        rpc("set_language", [200; 8]).form(&[("language", "en")]),
+        rpc("set_language", [422; 8]).form(&[("language", "tlh")]),
+        // The staff navigation bar: nothing (`None`) for whoever is signed out.
+        rpc("nav_info", [200; 8]).read_only(),
         rpc("study_info", [200; 8]).read_only(),
         rpc("diary_profile", [401, 200, 200, 200, 200, 200, 200, 200]).read_only(),
         // The investigator's workspace. Participants, guardians and admins

@@ -33,7 +33,7 @@ fn cookie_header(cookies: &HashMap<String, (String, String)>) -> String {
 
 async fn browser_sessions_live_in_cookies(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let password = demo_password("demo.teen");
@@ -161,7 +161,7 @@ async fn browser_sessions_live_in_cookies(db: Db) {
 /// (`proxy.rs` shows them Secure and `__Host-` behind nginx over https).
 async fn cookies_follow_the_real_scheme_not_the_host(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let password = demo_password("demo.teen");

@@ -71,16 +71,27 @@ async fn api_errors_have_the_contract_shape(db: Db) {
 
 async fn home_page_is_rendered_with_a_strict_policy(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(
+    demo::seed_study(
         app.store.as_ref(),
         &server::audit::AuditContext::command_line(),
     )
     .await
     .unwrap();
-    let response = app.get("/").await;
+    // The demo site's language when the browser states none, else the browser's.
+    let chinese = app.get("/").await.text().await.unwrap();
+    assert!(chinese.contains(r#"<html lang="zh-CN""#), "{chinese}");
+    assert!(chinese.contains("登录"), "{chinese}");
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
     let html = response.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en""#), "{html}");
     assert!(html.contains("Sign in"));
     // The demo study is marked as such on the page.
     assert!(html.contains(demo::STUDY_NAME), "{html}");
@@ -142,7 +153,7 @@ async fn server_function_reads_the_study(db: Db) {
             .unwrap(),
         serde_json::Value::Null
     );
-    demo::seed(
+    demo::seed_study(
         app.store.as_ref(),
         &server::audit::AuditContext::command_line(),
     )

@@ -7,6 +7,7 @@ mod auth;
 mod authorization;
 mod browser_session;
 mod crash;
+mod demo;
 mod exports;
 mod http;
 mod mfa;

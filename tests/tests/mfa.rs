@@ -14,7 +14,7 @@ fn now() -> u64 {
 
 async fn staff_set_up_and_use_a_second_factor(db: Db) {
     let app = spawn_app_with(db, &TestSite::new(), true).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let username = "demo.investigator";
@@ -168,7 +168,7 @@ async fn staff_set_up_and_use_a_second_factor(db: Db) {
 
 async fn wrong_codes_are_throttled(db: Db) {
     let app = spawn_app_with(db, &TestSite::new(), true).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let username = "demo.investigator";

@@ -668,7 +668,7 @@ fn demo_login(username: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_match_the_documented_schemas() {
     let app = spawn_app(Db::Sqlite).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let doc = document(&app).await;

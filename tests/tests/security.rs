@@ -11,7 +11,7 @@ use server::{audit::AuditContext, demo};
 
 async fn demo_app(db: Db) -> TestApp {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     app
@@ -154,7 +154,7 @@ async fn parallel_wrong_passwords_verify_at_most_the_allowance(db: Db) {
 /// The same for second-factor codes: the right password, 64 wrong codes.
 async fn parallel_wrong_codes_verify_at_most_the_allowance(db: Db) {
     let app = spawn_app_with(db, &TestSite::new(), true).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let username = "demo.investigator";
@@ -570,7 +570,7 @@ async fn alerting_app(db: Db, allow_private: bool) -> TestApp {
         },
     )
     .await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     app
@@ -808,7 +808,7 @@ async fn free_text_is_bounded(db: Db) {
 /// in the database, and the codes still work.
 async fn recovery_codes_are_stored_salted(db: Db) {
     let app = spawn_app_with(db, &TestSite::new(), true).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let username = "demo.investigator";

@@ -10,7 +10,7 @@ use server::{audit::AuditContext, demo};
 
 async fn settings_change_and_are_audited(db: Db) {
     let app = spawn_app(db).await;
-    demo::seed(app.store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(app.store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let admin = staff_token(&app, "test.admin", Role::Admin, &[]).await;

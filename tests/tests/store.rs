@@ -64,13 +64,13 @@ async fn demo_study_seeds_once(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
     assert_eq!(
-        demo::seed(store.as_ref(), &AuditContext::command_line())
+        demo::seed_study(store.as_ref(), &AuditContext::command_line())
             .await
             .unwrap(),
         SeedOutcome::Seeded
     );
     assert_eq!(
-        demo::seed(store.as_ref(), &AuditContext::command_line())
+        demo::seed_study(store.as_ref(), &AuditContext::command_line())
             .await
             .unwrap(),
         SeedOutcome::AlreadyThere
@@ -101,7 +101,7 @@ async fn demo_refuses_a_real_study_database(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
     store.create_site(&site("QD"), &cli()).await.unwrap();
-    let err = demo::seed(store.as_ref(), &AuditContext::command_line())
+    let err = demo::seed_study(store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("database of its own"), "{err}");
@@ -157,7 +157,7 @@ async fn sites_and_users(db: Db) {
 async fn backup(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
-    demo::seed(store.as_ref(), &AuditContext::command_line())
+    demo::seed_study(store.as_ref(), &AuditContext::command_line())
         .await
         .unwrap();
     let target = test_db.dir.path().join("backup.db");
@@ -196,7 +196,7 @@ async fn audit_chain_records_every_change(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
     assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 0);
-    demo::seed(store.as_ref(), &AuditContext::system("test"))
+    demo::seed_study(store.as_ref(), &AuditContext::system("test"))
         .await
         .unwrap();
     // The study, its site, four accounts, three participants, two guardian links.

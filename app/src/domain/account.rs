@@ -31,6 +31,16 @@ impl Role {
         }
     }
 
+    /// Where the person lands after signing in: families in their diary,
+    /// investigators at their participants, admins at the study settings.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Admin => "/study/settings",
+            Role::Investigator => "/participants",
+            Role::Participant | Role::Guardian => "/diary",
+        }
+    }
+
     /// Staff run the study; the others keep a diary.
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Admin | Role::Investigator)
@@ -109,6 +119,19 @@ pub fn check_password_length(password: &str) -> Result<(), PasswordError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_role_lands_on_its_own_page() {
+        let cases = [
+            (Role::Admin, "/study/settings"),
+            (Role::Investigator, "/participants"),
+            (Role::Participant, "/diary"),
+            (Role::Guardian, "/diary"),
+        ];
+        for (role, home) in cases {
+            assert_eq!(role.home(), home, "{role}");
+        }
+    }
 
     #[test]
     fn roles_round_trip() {

@@ -15,15 +15,16 @@ pub const PROFILE_ID: &str = "diary-profile";
 
 #[component]
 pub fn Diary() -> impl IntoView {
+    let tr = crate::i18n::use_tr();
     let profile = Resource::new_blocking(|| (), |_| load_diary_profile());
     view! {
         // The phone bundle replaces this; should the main bundle ever show
         // this page instead, a full load of it starts the phone app.
         <div id=PHONE_ROOT_ID class="phone-root">
             <p class="notice">
-                <a href="/diary" rel="external">"T1D eDiary · T1D 电子日记"</a>
+                <a href="/diary" rel="external">{tr.t("diary-open")}</a>
             </p>
-            <noscript>"T1D eDiary needs JavaScript. / T1D 电子日记需要启用 JavaScript。"</noscript>
+            <noscript>{tr.t("diary-needs-script")}</noscript>
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -2,19 +2,62 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
+    error::AppError,
+    i18n::{Tr, use_tr},
     inbox::{self, InboxAlert, inbox},
+    pages::participant::words::{self, Part, Rich},
     study::StudyBanner,
 };
+
+/// Which alerts the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    All,
+    Open,
+    Acknowledged,
+    /// Potentially serious events whose report to the sponsor is still due.
+    ToReport,
+}
+
+impl Filter {
+    const ALL: [Filter; 4] = [
+        Filter::All,
+        Filter::Open,
+        Filter::Acknowledged,
+        Filter::ToReport,
+    ];
+
+    fn keeps(self, alert: &InboxAlert) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Open => alert.status == "open",
+            Filter::Acknowledged => alert.status == "acknowledged",
+            Filter::ToReport => alert.report_due_at.is_some() && !alert.reported,
+        }
+    }
+
+    fn label(self, tr: Tr, n: usize) -> String {
+        let n = [("n", n.into())];
+        match self {
+            Filter::All => tr.t_with("inbox-filter-all", &n),
+            Filter::Open => tr.t_with("inbox-filter-open", &n),
+            Filter::Acknowledged => tr.t_with("inbox-filter-acknowledged", &n),
+            Filter::ToReport => tr.t_with("inbox-filter-to-report", &n),
+        }
+    }
+}
 
 /// For investigators: open alerts of their sites, arriving live (the page
 /// listens to the alert stream and sounds a tone), acknowledged with a note;
 /// potentially serious events count down their 24-hour reporting clock.
 #[component]
 pub fn Inbox() -> impl IntoView {
+    let tr = use_tr();
     // Bumped by the live stream and by actions: the list reloads.
     let changes = RwSignal::new(0u32);
     let fresh = RwSignal::new(false);
     let alerts = Resource::new(move || changes.get(), |_| inbox());
+    let filter = RwSignal::new(Filter::All);
     // The clock ticks for the countdowns.
     let now = RwSignal::new(chrono::Utc::now());
 
@@ -23,21 +66,17 @@ pub fn Inbox() -> impl IntoView {
 
     view! {
         <StudyBanner />
-        <section class="card">
-            <h1>"Alerts"</h1>
+        <section class="card wide staff-page inbox">
+            <h1>{tr.t("inbox-title")}</h1>
             <p class="notice alert-live" class:fresh=move || fresh.get() role="status" aria-live="assertive">
-                {move || if fresh.get() { "New alert" } else { "Live: new alerts appear here without reloading." }}
+                {move || if fresh.get() { tr.t("inbox-new") } else { tr.t("inbox-live") }}
             </p>
-            <Transition fallback=|| view! { <p class="notice">"Loading alerts…"</p> }>
+            <Transition fallback=move || view! { <p class="notice">{tr.t("inbox-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match alerts.await {
-                        Ok(list) if list.is_empty() => view! { <p class="notice">"No open alerts."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="alerts">
-                                {list.into_iter().map(|alert| view! { <AlertItem alert changes now /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="notice">{tr.t("inbox-empty")}</p> }.into_any(),
+                        Ok(list) => view! { <AlertList list filter changes now /> }.into_any(),
+                        Err(e) => view! { <p class="notice error" role="alert">{e.message(tr)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -45,29 +84,122 @@ pub fn Inbox() -> impl IntoView {
     }
 }
 
-fn rule_name(rule: &str) -> &'static str {
-    match rule {
-        "severe_hypoglycemia" => "Severe hypoglycemia",
-        "potentially_serious_event" => "Potentially serious event",
-        "level2_glucose" => "Glucose below 54 mg/dL (3.0 mmol/L)",
-        "repeated_level2" => "Repeated level-2 readings",
-        "missed_diary" => "Missed diary",
-        _ => "Alert",
+#[component]
+fn AlertList(
+    list: Vec<InboxAlert>,
+    filter: RwSignal<Filter>,
+    changes: RwSignal<u32>,
+    now: RwSignal<chrono::DateTime<chrono::Utc>>,
+) -> impl IntoView {
+    let tr = use_tr();
+    let counts: Vec<(Filter, usize)> = Filter::ALL
+        .iter()
+        .map(|f| (*f, list.iter().filter(|a| f.keeps(a)).count()))
+        .collect();
+    let list = StoredValue::new(list);
+    let shown = move || {
+        let show = filter.get();
+        list.with_value(|all| {
+            all.iter()
+                .filter(|a| show.keeps(a))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="inbox-filters" role="group" aria-label=tr.t("inbox-filter-label")>
+            {counts.into_iter().map(|(f, n)| view! {
+                <button
+                    type="button"
+                    class="button small"
+                    aria-pressed=move || if filter.get() == f { "true" } else { "false" }
+                    on:click=move |_| filter.set(f)
+                >
+                    {f.label(tr, n)}
+                </button>
+            }).collect_view()}
+        </div>
+        <div class="alerts-head" aria-hidden="true">
+            <span>{tr.t("inbox-col-participant")}</span>
+            <span>{tr.t("inbox-col-alert")}</span>
+            <span>{tr.t("inbox-col-level")}</span>
+            <span>{tr.t("inbox-col-created")}</span>
+            <span>{tr.t("inbox-col-clock")}</span>
+            <span>{tr.t("inbox-col-status")}</span>
+            <span>{tr.t("inbox-col-action")}</span>
+        </div>
+        {move || {
+            let rows = shown();
+            if rows.is_empty() {
+                view! { <p class="notice">{tr.t("inbox-empty-filter")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="alerts">
+                        {rows.into_iter().map(|alert| view! { <AlertItem alert changes now /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        }}
     }
 }
 
-/// "23 h 05 min left", or how long overdue.
-fn countdown(due: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+/// "Report to the sponsor within 23 h 05 min", or how long overdue.
+fn countdown(tr: Tr, due: &str, now: chrono::DateTime<chrono::Utc>) -> String {
     let Ok(due) = chrono::DateTime::parse_from_rfc3339(due) else {
         return String::new();
     };
     let left = due.with_timezone(&chrono::Utc) - now;
     let minutes = left.num_minutes().abs();
-    let text = format!("{} h {:02} min", minutes / 60, minutes % 60);
+    let args = [
+        ("hours", (minutes / 60).into()),
+        ("minutes", format!("{:02}", minutes % 60).into()),
+    ];
     if left.num_seconds() >= 0 {
-        format!("Report to the sponsor within {text}")
+        tr.t_with("inbox-report-within", &args)
     } else {
-        format!("Report to the sponsor: overdue by {text}")
+        tr.t_with("inbox-report-overdue", &args)
+    }
+}
+
+/// A failed delivery as the server words it ("email to a@b.org (why)"),
+/// with the channel in words; the address and the cause stay as they came.
+fn delivery(tr: Tr, text: &str) -> Rich {
+    let parsed = text.split_once(" to ").and_then(|(channel, rest)| {
+        let (target, why) = rest.split_once(" (")?;
+        let why = why.strip_suffix(')')?;
+        let channel = match channel {
+            "email" => tr.t("settings-channel-email"),
+            "webhook" => tr.t("settings-channel-webhook"),
+            _ => return None,
+        };
+        Some(Rich::new(
+            tr.t_with(
+                "inbox-delivery",
+                &[
+                    ("channel", channel.into()),
+                    ("target", words::slot(0).into()),
+                    ("error", words::slot(1).into()),
+                ],
+            ),
+            vec![Part::Data(target.to_owned()), Part::Data(why.to_owned())],
+        ))
+    });
+    parsed.unwrap_or_else(|| Rich::data(text))
+}
+
+/// An action's error in words: a conflict means the alert moved on.
+fn act_error(tr: Tr, error: &AppError, reported: bool) -> String {
+    match error {
+        // The server names a conflict after the study id (its generic
+        // field); here it is always the alert's state.
+        AppError::Invalid(fields) if fields.iter().any(|(f, _)| f == "study_id") => {
+            if reported {
+                tr.t("inbox-conflict-report")
+            } else {
+                tr.t("inbox-conflict-acknowledge")
+            }
+        }
+        other => other.message(tr),
     }
 }
 
@@ -77,16 +209,18 @@ fn AlertItem(
     changes: RwSignal<u32>,
     now: RwSignal<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {
+    let tr = use_tr();
     let note = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let ack = ServerAction::<inbox::Acknowledge>::new();
     let report = ServerAction::<inbox::MarkReported>::new();
     Effect::new(move |_| {
-        let done = [ack.value().get(), report.value().get()];
-        for outcome in done.into_iter().flatten() {
+        let done = [(ack.value().get(), false), (report.value().get(), true)];
+        for (outcome, reported) in done {
             match outcome {
-                Ok(_) => changes.update(|c| *c += 1),
-                Err(e) => problem.set(Some(e.to_string())),
+                Some(Ok(_)) => changes.update(|c| *c += 1),
+                Some(Err(e)) => problem.set(Some(act_error(tr, &e, reported))),
+                None => {}
             }
         }
     });
@@ -94,7 +228,7 @@ fn AlertItem(
     let act = move |reported: bool| {
         let text = note.get();
         if text.trim().is_empty() {
-            problem.set(Some("Write what was done first.".into()));
+            problem.set(Some(tr.t("inbox-write-first")));
             return;
         }
         problem.set(None);
@@ -108,35 +242,77 @@ fn AlertItem(
     let open = alert.status == "open";
     let can_report = alert.rule == "potentially_serious_event" && !alert.reported;
     let note_id = format!("note-{id}");
-    let summary = format!(
-        "{} · {} · {}",
-        alert.study_id,
-        alert
-            .created_at
-            .get(..16)
-            .unwrap_or(&alert.created_at)
-            .replace('T', " "),
-        alert.status
-    );
+    let clock = match (due, alert.reported) {
+        (Some(due), _) => {
+            view! { <span class="clock">{move || countdown(tr, &due, now.get())}</span> }.into_any()
+        }
+        (None, true) => view! { <span>{tr.t("inbox-reported")}</span> }.into_any(),
+        (None, false) => view! { <span>{tr.t("common-dash")}</span> }.into_any(),
+    };
+    let label = move |id: &'static str| view! { <span class="cell-label">{tr.t(id)}</span> };
     view! {
         <li class=format!("alert {}", alert.severity)>
-            <p class="what">{rule_name(&alert.rule)}{(alert.readings > 1).then(|| format!(" ({} readings)", alert.readings))}</p>
-            <p class="meta">{summary}{(alert.escalation_level > 0).then(|| format!(" · escalated to list {}", alert.escalation_level))}</p>
-            {due.map(|due| view! { <p class="clock">{move || countdown(&due, now.get())}</p> })}
-            {alert.note.clone().map(|n| view! { <p class="meta">{format!("Note: {n}")}</p> })}
-            {(!alert.failed_deliveries.is_empty()).then(|| view! {
-                <p class="notice error">{format!("Not delivered: {}", alert.failed_deliveries.join("; "))}</p>
+            <div class="cell cell-participant">{label("inbox-col-participant")}<span>{alert.study_id.clone()}</span></div>
+            <div class="cell cell-what">
+                {label("inbox-col-alert")}
+                <span>
+                    {words::rule(tr, &alert.rule)}
+                    {(alert.readings > 1).then(|| {
+                        format!(" {}", tr.t_with("inbox-readings", &[("n", alert.readings.into())]))
+                    })}
+                </span>
+            </div>
+            <div class="cell cell-level">
+                {label("inbox-col-level")}
+                <span class=format!("severity {}", alert.severity)>{words::severity(tr, &alert.severity)}</span>
+            </div>
+            <div class="cell cell-created">{label("inbox-col-created")}<span>{words::utc_rfc3339(tr, &alert.created_at)}</span></div>
+            <div class="cell cell-due">{label("inbox-col-clock")}{clock}</div>
+            <div class="cell cell-status">
+                {label("inbox-col-status")}
+                <span class="alert-status">{words::alert_status(tr, &alert.status)}</span>
+                {(alert.escalation_level > 0).then(|| view! {
+                    <span class="meta">
+                        " "{tr.t_with("inbox-escalated", &[("level", alert.escalation_level.into())])}
+                    </span>
+                })}
+            </div>
+            <div class="cell cell-action">
+                {label("inbox-col-action")}
+                {(open || can_report).then(|| view! {
+                    <label for=note_id.clone()>{tr.t("inbox-what-was-done")}</label>
+                    <input id=note_id.clone() type="text" bind:value=note />
+                    <div class="actions">
+                        {open.then(|| view! {
+                            <button type="button" class="button small" on:click=move |_| act(false) disabled=move || ack.pending().get()>
+                                {tr.t("inbox-acknowledge")}
+                            </button>
+                        })}
+                        {can_report.then(|| view! {
+                            <button type="button" class="button small" on:click=move |_| act(true) disabled=move || report.pending().get()>
+                                {tr.t("inbox-mark-reported")}
+                            </button>
+                        })}
+                    </div>
+                    <p class="notice error" role="alert">{move || problem.get()}</p>
+                })}
+            </div>
+            {alert.note.clone().map(|n| {
+                let note = Rich::new(
+                    tr.t_with("inbox-note", &[("note", words::slot(0).into())]),
+                    vec![Part::Data(n)],
+                );
+                view! { <p class="meta wide-cell">{note.into_view()}</p> }
             })}
-            {(open || can_report).then(|| view! {
-                <label for=note_id.clone()>"What was done"</label>
-                <input id=note_id.clone() type="text" bind:value=note />
-                {open.then(|| view! {
-                    <button type="button" class="button" on:click=move |_| act(false) disabled=move || ack.pending().get()>"Acknowledge"</button>
-                })}
-                {can_report.then(|| view! {
-                    <button type="button" class="button" on:click=move |_| act(true) disabled=move || report.pending().get()>"Reported to the sponsor"</button>
-                })}
-                <p class="notice error" role="alert">{move || problem.get()}</p>
+            {(!alert.failed_deliveries.is_empty()).then(|| {
+                let list = alert.failed_deliveries.iter().map(|d| Part::Rich(delivery(tr, d)));
+                let slots = (0..alert.failed_deliveries.len()).map(words::slot).collect::<Vec<_>>();
+                let list = Rich::new(slots.join(words::separator(tr)), list.collect());
+                let line = Rich::new(
+                    tr.t_with("inbox-not-delivered", &[("list", words::slot(0).into())]),
+                    vec![Part::Rich(list)],
+                );
+                view! { <p class="notice error wide-cell">{line.into_view()}</p> }
             })}
         </li>
     }

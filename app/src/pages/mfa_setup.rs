@@ -1,6 +1,8 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
+    i18n::use_tr,
+    pages::language_switch::LanguageSwitch,
     session::{self, MfaSetupView},
     study::StudyBanner,
 };
@@ -9,6 +11,7 @@ use crate::{
 /// text, and one-time recovery codes. The first code at sign-in confirms it.
 #[component]
 pub fn MfaSetup() -> impl IntoView {
+    let tr = use_tr();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let setup_code = RwSignal::new(String::new());
@@ -23,28 +26,29 @@ pub fn MfaSetup() -> impl IntoView {
     };
     let done = move || set_up.value().get().and_then(Result::ok);
     let message = move || match set_up.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
+        Some(Err(error)) => Some(error.message(tr)),
         _ => None,
     };
 
     view! {
         <StudyBanner />
+        <LanguageSwitch />
         <Show
             when=move || done().is_none()
             fallback=move || done().map(|setup| view! { <MfaDetails setup /> })
         >
             <section class="card">
-                <h1>"Set up two-factor sign-in"</h1>
-                <p class="lead">"Staff sign in with a password and a code from an authenticator app. Confirm your password to begin."</p>
+                <h1>{tr.t("mfa-title")}</h1>
+                <p class="lead">{tr.t("mfa-lead")}</p>
                 <form method="post" on:submit=on_submit novalidate>
-                    <label for="mfa_username">"Username"</label>
+                    <label for="mfa_username">{tr.t("mfa-username")}</label>
                     <input id="mfa_username" name="username" type="text" autocomplete="username" autocapitalize="none" bind:value=username />
-                    <label for="mfa_password">"Password"</label>
+                    <label for="mfa_password">{tr.t("mfa-password")}</label>
                     <input id="mfa_password" name="password" type="password" autocomplete="current-password" bind:value=password />
-                    <label for="mfa_setup_code">"Set-up code (only after your admin reset it)"</label>
+                    <label for="mfa_setup_code">{tr.t("mfa-setup-code")}</label>
                     <input id="mfa_setup_code" name="setup_code" type="text" autocomplete="one-time-code" autocapitalize="characters" bind:value=setup_code />
                     <p class="notice" role="status" aria-live="polite">{message}</p>
-                    <button type="submit" class="button primary" disabled=move || set_up.pending().get()>"Continue"</button>
+                    <button type="submit" class="button primary" disabled=move || set_up.pending().get()>{tr.t("mfa-continue")}</button>
                 </form>
             </section>
         </Show>
@@ -53,17 +57,18 @@ pub fn MfaSetup() -> impl IntoView {
 
 #[component]
 fn MfaDetails(setup: MfaSetupView) -> impl IntoView {
+    let tr = use_tr();
     view! {
         <section class="card enrolment">
-            <h1>"Scan with your authenticator app"</h1>
+            <h1>{tr.t("mfa-scan")}</h1>
             <div class="qr" inner_html=setup.qr_svg></div>
-            <p class="lead">"Or type this key: "<span class="secret">{setup.secret}</span></p>
-            <h2>"Recovery codes"</h2>
-            <p class="lead">"Each works once if the phone is lost. Keep them somewhere safe; they are not shown again."</p>
+            <p class="lead">{tr.t("mfa-key")}" "<span class="secret" translate="no">{setup.secret}</span></p>
+            <h2>{tr.t("mfa-recovery-title")}</h2>
+            <p class="lead">{tr.t("mfa-recovery-lead")}</p>
             <ul class="recovery">
                 {setup.recovery_codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
             </ul>
-            <a class="button primary" href="/" rel="external">"Sign in with a code"</a>
+            <a class="button primary" href="/" rel="external">{tr.t("mfa-sign-in")}</a>
         </section>
     }
 }

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::pages::language_switch::LanguageSwitch;
+
 /// Shown for any path the app does not know; the server answers it with 404.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -8,11 +10,13 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
 
+    let tr = crate::i18n::use_tr();
     view! {
+        <LanguageSwitch />
         <section class="card">
-            <h1>"Page not found"</h1>
-            <p>"This address is not part of the diary."</p>
-            <a class="button" href="/">"Go to sign in"</a>
+            <h1>{tr.t("not-found-title")}</h1>
+            <p>{tr.t("not-found-lead")}</p>
+            <a class="button" href="/">{tr.t("not-found-home")}</a>
         </section>
     }
 }

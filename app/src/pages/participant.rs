@@ -6,9 +6,12 @@ use crate::{
     domain::{
         glucose::MG_DL_PER_MMOL_L,
         labs::LabKind,
-        outcomes::{Basis, Figures},
+        outcomes::Figures,
         visits::{UNSCHEDULED, Visit},
     },
+    i18n::{Tr, format, use_tr},
+    pages::participant::words::{Part, Rich},
+    pages::roster::age_group_name,
     review::{self, GlucosePoint, LabLine, ParticipantPage, TimelineEntry, participant_review},
     study::StudyBanner,
 };
@@ -19,6 +22,7 @@ use crate::{
 /// the participant's alerts and audit trail.
 #[component]
 pub fn Participant() -> impl IntoView {
+    let tr = use_tr();
     let params = use_params_map();
     let id = move || {
         params
@@ -46,17 +50,22 @@ pub fn Participant() -> impl IntoView {
     };
     view! {
         <StudyBanner />
-        <section class="card wide">
-            <p><a href="/participants">"← All participants"</a></p>
+        <section class="card wide staff-page">
+            <p><a href="/participants">{tr.t("staff-back-to-roster")}</a></p>
             <form class="window" on:submit=show>
-                <h2 class="visually-hidden">"Window"</h2>
-                <label for="window-from">"From (site day)"</label>
-                <input id="window-from" type="date" bind:value=from />
-                <label for="window-to">"To"</label>
-                <input id="window-to" type="date" bind:value=to />
-                <button type="submit" class="button">"Show"</button>
+                <h2 class="visually-hidden">{tr.t("review-window")}</h2>
+                <div class="field">
+                    <label for="window-from">{tr.t("review-from")}</label>
+                    <input id="window-from" type="date" lang=tr.language.tag() aria-describedby="window-hint" bind:value=from />
+                </div>
+                <div class="field">
+                    <label for="window-to">{tr.t("review-to")}</label>
+                    <input id="window-to" type="date" lang=tr.language.tag() aria-describedby="window-hint" bind:value=to />
+                </div>
+                <button type="submit" class="button">{tr.t("review-show")}</button>
+                <p class="hint" id="window-hint">{tr.t("staff-date-hint")}</p>
             </form>
-            <Transition fallback=|| view! { <p class="notice">"Loading…"</p> }>
+            <Transition fallback=move || view! { <p class="notice">{tr.t("common-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match review.await {
                         Ok(r) => {
@@ -66,7 +75,7 @@ pub fn Participant() -> impl IntoView {
                             }
                             view! { <Review review=r changes /> }.into_any()
                         }
-                        Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="notice error" role="alert">{e.message(tr)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -76,53 +85,105 @@ pub fn Participant() -> impl IntoView {
 
 #[component]
 fn Review(review: ParticipantPage, changes: RwSignal<u32>) -> impl IntoView {
+    let tr = use_tr();
+    let language = tr.language;
     let title = format!("{} · {}", review.study_id, review.site_code);
-    let about = format!(
-        "{} · enrolled {} · diagnosed {}",
-        review.age_group.label(),
-        review.enrolled_on,
-        review.diagnosis_date
+    let about = tr.t_with(
+        "review-about",
+        &[
+            ("age_group", age_group_name(tr, review.age_group).into()),
+            (
+                "enrolled",
+                format::date(language, review.enrolled_on).into(),
+            ),
+            (
+                "diagnosed",
+                format::date(language, review.diagnosis_date).into(),
+            ),
+        ],
     );
-    let window = format!(
-        "{} to {} ({} days)",
-        review.figures.window.from, review.figures.window.to, review.figures.window.days
+    let window = &review.figures.window;
+    let figures_title = tr.t_with(
+        "review-figures-title",
+        &[
+            ("from", format::date(language, window.from).into()),
+            ("to", format::date(language, window.to).into()),
+            ("days", window.days.into()),
+        ],
     );
-    let days = review.figures.window.days;
+    let days = window.days;
+    let alerts = if review.alerts.is_empty() {
+        view! { <p class="notice">{tr.t("review-no-alerts")}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="plain">
+                {review.alerts.iter().map(|a| {
+                    let created = words::utc_text(tr, &a.created_at);
+                    let rule = words::rule(tr, &a.rule);
+                    let severity = words::severity(tr, &a.severity);
+                    let status = words::alert_status(tr, &a.status);
+                    let line = match &a.note {
+                        Some(note) => Rich::new(
+                            tr.t_with(
+                                "review-alert-line-note",
+                                &[
+                                    ("created", created.into()),
+                                    ("rule", rule.into()),
+                                    ("severity", severity.into()),
+                                    ("status", status.into()),
+                                    ("note", words::slot(0).into()),
+                                ],
+                            ),
+                            vec![Part::Data(note.clone())],
+                        ),
+                        None => Rich::text(tr.t_with(
+                            "review-alert-line",
+                            &[
+                                ("created", created.into()),
+                                ("rule", rule.into()),
+                                ("severity", severity.into()),
+                                ("status", status.into()),
+                            ],
+                        )),
+                    };
+                    view! { <li class=format!("alert {}", a.severity)>{line.into_view()}</li> }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
     view! {
         <h1>{title}</h1>
         <p class="lead">{about}</p>
-        <h2>{format!("Outcome figures, {window}")}</h2>
-        <FigureCards figures=review.figures.clone() basis=review.basis.clone() />
-        <h2>"Glucose"</h2>
+        <h2>{figures_title}</h2>
+        <FigureCards figures=review.figures.clone() />
+        <h2>{tr.t("review-glucose")}</h2>
         <GlucoseChart points=review.glucose.clone() from=review.figures.window.from days />
-        <h2>"Daily insulin"</h2>
+        <h2>{tr.t("review-daily-insulin")}</h2>
         <InsulinChart totals=review.daily_insulin.clone() from=review.figures.window.from days />
-        <h2>"Visit labs"</h2>
+        <h2>{tr.t("review-labs")}</h2>
         <Labs participant=review.participant_id labs=review.labs.clone() visits=review.visits.clone() changes />
-        <h2>"Entries in the window"</h2>
+        <h2>{tr.t("review-entries")}</h2>
         <Timeline entries=review.timeline.clone() />
-        <h2>"Alerts"</h2>
-        {if review.alerts.is_empty() {
-            view! { <p class="notice">"No alerts."</p> }.into_any()
-        } else {
-            view! {
-                <ul class="plain">
-                    {review.alerts.iter().map(|a| view! {
-                        <li class=format!("alert {}", a.severity)>
-                            {format!("{} · {} · {} · {}", a.created_at, a.rule.replace('_', " "), a.severity, a.status)}
-                            {a.note.clone().map(|n| format!(" · {n}"))}
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any()
-        }}
-        <h2>"Audit trail"</h2>
+        <h2>{tr.t("review-alerts")}</h2>
+        {alerts}
+        <h2>{tr.t("review-audit")}</h2>
         <div class="table-scroll">
             <table class="audit">
-                <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Record"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">{tr.t("review-audit-when")}</th>
+                    <th scope="col">{tr.t("review-audit-who")}</th>
+                    <th scope="col">{tr.t("review-audit-what")}</th>
+                    <th scope="col">{tr.t("review-audit-record")}</th>
+                </tr></thead>
                 <tbody>
                     {review.audit.iter().map(|a| view! {
-                        <tr><td>{a.at.clone()}</td><td>{a.actor.clone()}</td><td>{a.action.clone()}</td><td>{a.entity.clone()}</td></tr>
+                        <tr>
+                            <td class="nowrap">{words::utc_text(tr, &a.at)}</td>
+                            <td>{words::person(tr, &a.actor).into_view()}</td>
+                            <td><code translate="no">{a.action.clone()}</code></td>
+                            <td><code translate="no">{a.entity.clone()}</code></td>
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -130,70 +191,191 @@ fn Review(review: ParticipantPage, changes: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-fn mg(value: f64) -> String {
-    format!("{value:.0} mg/dL ({:.1} mmol/L)", value / MG_DL_PER_MMOL_L)
+fn mg(tr: Tr, value: f64) -> String {
+    tr.t_with(
+        "review-mg",
+        &[
+            ("mg", format::fixed(value, 0).into()),
+            ("mmol", format::fixed(value / MG_DL_PER_MMOL_L, 1).into()),
+        ],
+    )
 }
 
-fn or_dash<T>(value: Option<T>, show: impl Fn(T) -> String) -> String {
-    value.map(show).unwrap_or_else(|| "–".into())
+fn or_dash<T>(tr: Tr, value: Option<T>, show: impl Fn(T) -> String) -> String {
+    value.map(show).unwrap_or_else(|| tr.t("common-dash"))
+}
+
+/// What each figure rests on, in words (the same facts as
+/// `outcomes::basis`, which the server sends in English).
+struct Basis {
+    glucose: String,
+    insulin: String,
+    hypoglycemia: String,
+    idaa1c: String,
+    completeness: String,
+}
+
+fn basis(tr: Tr, figures: &Figures) -> Basis {
+    let language = tr.language;
+    let days = figures.window.days;
+    let insulin_days = figures.insulin.days_with_data;
+    let events: usize = figures.hypoglycemia.events_by_level.values().sum();
+    let idaa1c = match (&figures.hba1c, &figures.idaa1c) {
+        (Some(h), Some(_)) => tr.t_with(
+            "review-basis-idaa1c",
+            &[
+                ("date", format::date(language, h.taken_at).into()),
+                ("insulin_days", insulin_days.into()),
+            ],
+        ),
+        (Some(h), None) => tr.t_with(
+            "review-basis-idaa1c-no-insulin",
+            &[("date", format::date(language, h.taken_at).into())],
+        ),
+        (None, _) => tr.t("review-basis-no-hba1c"),
+    };
+    Basis {
+        glucose: tr.t_with(
+            "review-basis-glucose",
+            &[
+                ("readings", figures.glucose.count.into()),
+                ("days", days.into()),
+                ("from", format::date(language, figures.window.from).into()),
+                ("to", format::date(language, figures.window.to).into()),
+            ],
+        ),
+        insulin: tr.t_with(
+            "review-basis-insulin",
+            &[("insulin_days", insulin_days.into()), ("days", days.into())],
+        ),
+        hypoglycemia: tr.t_with(
+            "review-basis-hypoglycemia",
+            &[("events", events.into()), ("days", days.into())],
+        ),
+        idaa1c,
+        completeness: tr.t_with(
+            "review-basis-completeness",
+            &[
+                ("with", figures.completeness.days_with_entries.into()),
+                ("days", days.into()),
+            ],
+        ),
+    }
 }
 
 #[component]
-fn FigureCards(figures: Figures, basis: Basis) -> impl IntoView {
+fn FigureCards(figures: Figures) -> impl IntoView {
+    let tr = use_tr();
+    let language = tr.language;
+    let basis = basis(tr, &figures);
     let g = &figures.glucose;
     let ranges = g.ranges.as_ref().map(|r| {
-        format!(
-            "< 54: {:.0} % · 54–69: {:.0} % · 70–180: {:.0} % · 181–250: {:.0} % · > 250: {:.0} %",
-            r.below_54 * 100.0,
-            r.from_54_to_69 * 100.0,
-            r.from_70_to_180 * 100.0,
-            r.from_181_to_250 * 100.0,
-            r.above_250 * 100.0
+        tr.t_with(
+            "review-glucose-ranges",
+            &[
+                ("below_54", format::percent(r.below_54).into()),
+                ("from_54", format::percent(r.from_54_to_69).into()),
+                ("from_70", format::percent(r.from_70_to_180).into()),
+                ("from_181", format::percent(r.from_181_to_250).into()),
+                ("above_250", format::percent(r.above_250).into()),
+            ],
         )
     });
+    let glucose = tr.t_with(
+        "review-glucose-stats",
+        &[
+            ("count", g.count.into()),
+            ("mean", or_dash(tr, g.mean_mg_dl, |v| mg(tr, v)).into()),
+            ("sd", or_dash(tr, g.sd_mg_dl, |v| mg(tr, v)).into()),
+            (
+                "cv",
+                or_dash(tr, g.cv, |cv| format!("{} %", format::fixed(cv * 100.0, 1))).into(),
+            ),
+        ],
+    );
+    let insulin = tr.t_with(
+        "review-insulin-stats",
+        &[
+            (
+                "daily",
+                or_dash(tr, figures.insulin.mean_daily_units, |u| {
+                    tr.t_with("review-units", &[("units", format::fixed(u, 1).into())])
+                })
+                .into(),
+            ),
+            (
+                "per_kg",
+                or_dash(tr, figures.insulin.mean_units_per_kg, |u| {
+                    tr.t_with(
+                        "review-units-per-kg",
+                        &[("units", format::fixed(u, 2).into())],
+                    )
+                })
+                .into(),
+            ),
+        ],
+    );
     let h = &figures.hypoglycemia;
-    let levels = |m: &std::collections::BTreeMap<String, usize>| {
-        m.iter()
-            .map(|(k, v)| format!("{}: {v}", k.replace('_', " ")))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
+    let list = |text: String| [("list", text.into())];
+    let hba1c = tr.t_with(
+        "review-hba1c-idaa1c",
+        &[
+            (
+                "hba1c",
+                or_dash(tr, figures.hba1c.as_ref(), |h| {
+                    tr.t_with(
+                        "staff-hba1c-value",
+                        &[
+                            ("value", format::fixed(h.value_percent, 1).into()),
+                            ("date", format::date(language, h.taken_at).into()),
+                        ],
+                    )
+                })
+                .into(),
+            ),
+            (
+                "idaa1c",
+                or_dash(tr, figures.idaa1c.as_ref(), |i| {
+                    let value = format::fixed(i.value, 2);
+                    if i.partial_remission {
+                        tr.t_with("review-idaa1c-remission", &[("value", value.into())])
+                    } else {
+                        value
+                    }
+                })
+                .into(),
+            ),
+        ],
+    );
     view! {
         <div class="outcome-cards">
             <div class="outcome">
-                <h3>"Glucose readings"</h3>
-                <p>{format!("{} readings · mean {} · SD {} · CV {}", g.count,
-                    or_dash(g.mean_mg_dl, mg), or_dash(g.sd_mg_dl, mg),
-                    or_dash(g.cv, |cv| format!("{:.1} %", cv * 100.0)))}</p>
-                <p>{ranges.unwrap_or_else(|| "No readings in range yet.".into())}</p>
+                <h3>{tr.t("review-card-glucose")}</h3>
+                <p>{glucose}</p>
+                <p>{ranges.unwrap_or_else(|| tr.t("review-no-readings"))}</p>
                 <p class="basis">{basis.glucose}</p>
             </div>
             <div class="outcome">
-                <h3>"Insulin"</h3>
-                <p>{format!("mean {} a day · {}",
-                    or_dash(figures.insulin.mean_daily_units, |u| format!("{u:.1} U")),
-                    or_dash(figures.insulin.mean_units_per_kg, |u| format!("{u:.2} U/kg/day")))}</p>
+                <h3>{tr.t("review-card-insulin")}</h3>
+                <p>{insulin}</p>
                 <p class="basis">{basis.insulin}</p>
             </div>
             <div class="outcome">
-                <h3>"Hypoglycemia"</h3>
-                <p>{format!("Readings by ADA level: {}", levels(&h.readings_by_level))}</p>
-                <p>{format!("Events by ADA level: {}", levels(&h.events_by_level))}</p>
-                <p>{format!("Events by 2005 class: {}", levels(&h.events_by_ada2005_class))}</p>
-                <p>{format!("Severe events: {}", h.severe_events)}</p>
+                <h3>{tr.t("review-card-hypoglycemia")}</h3>
+                <p>{tr.t_with("review-hypo-readings", &list(words::level_counts(tr, &h.readings_by_level)))}</p>
+                <p>{tr.t_with("review-hypo-events", &list(words::level_counts(tr, &h.events_by_level)))}</p>
+                <p>{tr.t_with("review-hypo-classes", &list(words::class_counts(tr, &h.events_by_ada2005_class)))}</p>
+                <p>{tr.t_with("review-hypo-severe", &[("n", h.severe_events.into())])}</p>
                 <p class="basis">{basis.hypoglycemia}</p>
             </div>
             <div class="outcome">
-                <h3>"HbA1c and IDAA1C"</h3>
-                <p>{format!("HbA1c {} · IDAA1C {}",
-                    or_dash(figures.hba1c.as_ref(), |h| format!("{:.1} % ({})", h.value_percent, h.taken_at)),
-                    or_dash(figures.idaa1c.as_ref(), |i| format!("{:.2}{}", i.value,
-                        if i.partial_remission { " (partial remission)" } else { "" })))}</p>
+                <h3>{tr.t("review-card-hba1c")}</h3>
+                <p>{hba1c}</p>
                 <p class="basis">{basis.idaa1c}</p>
             </div>
             <div class="outcome">
-                <h3>"Diary completeness"</h3>
-                <p>{format!("{:.0} %", figures.completeness.ratio * 100.0)}</p>
+                <h3>{tr.t("review-card-completeness")}</h3>
+                <p>{format::percent(figures.completeness.ratio)}</p>
                 <p class="basis">{basis.completeness}</p>
             </div>
         </div>
@@ -211,12 +393,10 @@ fn y_of(mg: f64) -> f64 {
 
 #[component]
 fn GlucoseChart(points: Vec<GlucosePoint>, from: chrono::NaiveDate, days: i64) -> impl IntoView {
+    let tr = use_tr();
     let hours = (days.max(1) * 24) as f64;
     let x = move |h: f64| h / hours * CHART_W;
-    let label = format!(
-        "{} glucose readings; the band is 70 to 180 mg/dL (3.9 to 10.0 mmol/L)",
-        points.len()
-    );
+    let label = tr.t_with("review-glucose-chart", &[("n", points.len().into())]);
     view! {
         <svg class="chart" viewBox=format!("0 0 {CHART_W} {CHART_H}") role="img" aria-label=label>
             <rect class="target" x="0" y=y_of(180.0) width=CHART_W height=y_of(70.0) - y_of(180.0) />
@@ -232,7 +412,7 @@ fn GlucoseChart(points: Vec<GlucosePoint>, from: chrono::NaiveDate, days: i64) -
             <text x="4" y=y_of(70.0) + 14.0>"70 mg/dL · 3.9 mmol/L"</text>
             {points.iter().map(|p| view! {
                 <circle cx=x(p.hours) cy=y_of(p.mg_dl) r="3" class:flag=p.flag.is_some()>
-                    <title>{match &p.flag { Some(f) => f.clone(), None => mg(p.mg_dl) }}</title>
+                    <title>{match &p.flag { Some(f) => f.clone(), None => mg(tr, p.mg_dl) }}</title>
                 </circle>
             }).collect_view()}
         </svg>
@@ -245,18 +425,26 @@ fn InsulinChart(
     from: chrono::NaiveDate,
     days: i64,
 ) -> impl IntoView {
+    let tr = use_tr();
     let top = totals.iter().map(|(_, u)| *u).fold(10.0_f64, f64::max);
     let slot = CHART_W / days.max(1) as f64;
-    let label = format!("Insulin totals on {} days with doses logged", totals.len());
+    let label = tr.t_with("review-insulin-chart", &[("n", totals.len().into())]);
     view! {
         <svg class="chart" viewBox=format!("0 0 {CHART_W} {CHART_H}") role="img" aria-label=label>
-            <text x="4" y="14">{format!("{top:.0} U")}</text>
+            <text x="4" y="14">{tr.t_with("review-units", &[("units", format::fixed(top, 0).into())])}</text>
             {totals.iter().map(|(day, units)| {
                 let i = (*day - from).num_days() as f64;
                 let height = units / top * (CHART_H - 20.0);
+                let title = tr.t_with(
+                    "review-insulin-bar",
+                    &[
+                        ("date", format::date(tr.language, *day).into()),
+                        ("units", format::fixed(*units, 1).into()),
+                    ],
+                );
                 view! {
                     <rect class="bar" x=i * slot + 1.0 y=CHART_H - height width=(slot - 2.0).max(1.0) height=height>
-                        <title>{format!("{day}: {units:.1} U")}</title>
+                        <title>{title}</title>
                     </rect>
                 }
             }).collect_view()}
@@ -266,31 +454,61 @@ fn InsulinChart(
 
 #[component]
 fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    let tr = use_tr();
     if entries.is_empty() {
-        return view! { <p class="notice">"No entries in the window."</p> }.into_any();
+        return view! { <p class="notice">{tr.t("review-no-entries")}</p> }.into_any();
     }
     view! {
         <ol class="timeline">
             {entries.into_iter().map(|e| {
-                let current = e.versions.last().map(|v| v.what.clone()).unwrap_or_default();
+                let current = e
+                    .versions
+                    .last()
+                    .map(|v| words::entry(tr, &v.what))
+                    .unwrap_or_default();
                 let versions = e.versions.len();
                 view! {
                     <li class:voided=e.voided>
                         <p class="what">
-                            <span class="when">{e.event_at.clone()}</span>" "
-                            {if e.voided { view! { <s>{current}</s>" (removed)" }.into_any() } else { view! { <span>{current}</span> }.into_any() }}
+                            <span class="when">{words::site_time(tr, &e.event_at)}</span>" "
+                            {if e.voided {
+                                view! { <s>{current}</s>" "{tr.t("review-removed")}}.into_any()
+                            } else {
+                                view! { <span>{current}</span> }.into_any()
+                            }}
                         </p>
-                        {e.classification.clone().map(|c| view! { <p class="meta">{c}</p> })}
+                        {e.classification.as_deref().map(|c| view! { <p class="meta">{words::classification(tr, c)}</p> })}
                         <details open={versions > 1}>
-                            <summary>{format!("{versions} version{}", if versions == 1 { "" } else { "s" })}</summary>
+                            <summary>{tr.t_with("review-versions", &[("n", versions.into())])}</summary>
                             <ol class="versions">
-                                {e.versions.iter().map(|v| view! {
-                                    <li>
-                                        {format!("v{} {} · {} · by {} on {} · saved {} · received {}{}",
-                                            v.version, v.op, v.what, v.entered_by, v.device_id,
-                                            v.recorded_at, v.received_at, if v.late { " · late" } else { "" })}
-                                        {v.reason.clone().map(|r| view! { <span class="reason">{format!(" · reason: {r}")}</span> })}
-                                    </li>
+                                {e.versions.iter().map(|v| {
+                                    let line = Rich::new(
+                                        tr.t_with(
+                                            "review-version-line",
+                                            &[
+                                                ("version", v.version.into()),
+                                                ("op", words::op(tr, &v.op).into()),
+                                                ("what", words::entry(tr, &v.what).into()),
+                                                ("who", words::slot(0).into()),
+                                                ("device", words::slot(1).into()),
+                                                ("recorded", words::site_time(tr, &v.recorded_at).into()),
+                                                ("received", words::utc_text(tr, &v.received_at).into()),
+                                            ],
+                                        ),
+                                        vec![
+                                            Part::Rich(words::person(tr, &v.entered_by)),
+                                            Part::Data(v.device_id.clone()),
+                                        ],
+                                    );
+                                    view! {
+                                        <li>
+                                            {line.into_view()}
+                                            {v.late.then(|| view! { " · "<span class="flag">{tr.t("review-late")}</span> })}
+                                            {v.reason.as_ref().map(|r| view! {
+                                                <span class="reason">" · "{words::reason(tr, r).into_view()}</span>
+                                            })}
+                                        </li>
+                                    }
                                 }).collect_view()}
                             </ol>
                         </details>
@@ -302,13 +520,13 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
     .into_any()
 }
 
-fn kind_name(kind: LabKind) -> &'static str {
+fn kind_name(tr: Tr, kind: LabKind) -> String {
     match kind {
-        LabKind::Weight => "Weight",
-        LabKind::Hba1c => "HbA1c",
-        LabKind::CPeptideFasting => "C-peptide, fasting",
-        LabKind::CPeptideStimulated => "C-peptide, stimulated",
-        LabKind::Other => "Other (immunology panel…)",
+        LabKind::Weight => tr.t("review-lab-weight"),
+        LabKind::Hba1c => tr.t("review-lab-hba1c"),
+        LabKind::CPeptideFasting => tr.t("review-lab-c-peptide-fasting"),
+        LabKind::CPeptideStimulated => tr.t("review-lab-c-peptide-stimulated"),
+        LabKind::Other => tr.t("review-lab-other"),
     }
 }
 
@@ -320,6 +538,21 @@ const KINDS: [LabKind; 5] = [
     LabKind::Other,
 ];
 
+/// A visit by its name in the schedule ("unscheduled" in words).
+/// A visit by its name in the schedule ("unscheduled" in words); the
+/// names are the study's, in the language the admin wrote them.
+fn visit_name(tr: Tr, visits: &[Visit], code: &str) -> Rich {
+    if code == UNSCHEDULED {
+        return Rich::text(tr.t("review-visit-unscheduled"));
+    }
+    Rich::data(
+        visits
+            .iter()
+            .find(|v| v.code == code)
+            .map_or_else(|| code.to_owned(), |v| v.name.clone()),
+    )
+}
+
 #[component]
 fn Labs(
     participant: Uuid,
@@ -327,6 +560,7 @@ fn Labs(
     visits: Vec<Visit>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
+    let tr = use_tr();
     // The lab being corrected, if any: the form fills with it.
     let editing = RwSignal::new(None::<LabLine>);
     let removing = RwSignal::new(None::<LabLine>);
@@ -334,27 +568,37 @@ fn Labs(
         <div class="table-scroll">
             <table class="labs">
                 <thead><tr>
-                    <th scope="col">"Visit"</th><th scope="col">"Taken"</th><th scope="col">"Result"</th>
-                    <th scope="col">"Entered by"</th><th scope="col">"Versions"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    <th scope="col">{tr.t("review-lab-visit")}</th>
+                    <th scope="col">{tr.t("review-lab-taken")}</th>
+                    <th scope="col">{tr.t("review-lab-result")}</th>
+                    <th scope="col">{tr.t("review-lab-entered-by")}</th>
+                    <th scope="col">{tr.t("review-lab-versions")}</th>
+                    <th scope="col"><span class="visually-hidden">{tr.t("review-lab-actions")}</span></th>
                 </tr></thead>
                 <tbody>
                     {labs.into_iter().map(|lab| {
-                        let result = format!("{}{}: {} {}", kind_name(lab.kind),
-                            lab.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default(), lab.value, lab.unit);
+                        let result = words::lab_result(tr, &lab);
                         let edit = lab.clone();
                         let remove = lab.clone();
                         view! {
                             <tr class:voided=lab.voided>
-                                <td>{lab.visit.clone()}</td>
-                                <td>{lab.taken_at.clone()}</td>
-                                <td>{if lab.voided { view! { <s>{result}</s>" (removed)" }.into_any() } else { view! { <span>{result}</span> }.into_any() }}</td>
-                                <td>{lab.entered_by.clone()}{lab.reason.clone().map(|r| format!(" · reason: {r}"))}</td>
-                                <td>{format!("v{}", lab.version)}
-                                    {lab.earlier.iter().map(|line| view! { <div class="meta">{line.clone()}</div> }).collect_view()}
+                                <td>{visit_name(tr, &visits, &lab.visit).into_view()}</td>
+                                <td>{words::taken_at(tr, &lab.taken_at)}</td>
+                                <td>{if lab.voided {
+                                    view! { <s>{result.into_view()}</s>" "{tr.t("review-removed")} }.into_any()
+                                } else {
+                                    view! { <span>{result.into_view()}</span> }.into_any()
+                                }}</td>
+                                <td>
+                                    {words::person(tr, &lab.entered_by).into_view()}
+                                    {lab.reason.as_ref().map(|r| view! { " · "{words::reason(tr, r).into_view()} })}
+                                </td>
+                                <td>{tr.t_with("review-version", &[("version", lab.version.into())])}
+                                    {lab.earlier.iter().map(|line| view! { <div class="meta">{words::earlier_lab(tr, line).into_view()}</div> }).collect_view()}
                                 </td>
                                 <td>{(!lab.voided).then(|| view! {
-                                    <button type="button" class="button small" on:click=move |_| { removing.set(None); editing.set(Some(edit.clone())) }>"Correct"</button>
-                                    <button type="button" class="button small" on:click=move |_| { editing.set(None); removing.set(Some(remove.clone())) }>"Remove"</button>
+                                    <button type="button" class="button small" on:click=move |_| { removing.set(None); editing.set(Some(edit.clone())) }>{tr.t("review-lab-correct")}</button>
+                                    <button type="button" class="button small" on:click=move |_| { editing.set(None); removing.set(Some(remove.clone())) }>{tr.t("review-lab-remove")}</button>
                                 })}</td>
                             </tr>
                         }
@@ -376,6 +620,7 @@ fn RemoveLab(
     removing: RwSignal<Option<LabLine>>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
+    let tr = use_tr();
     let reason = RwSignal::new(String::new());
     let act = ServerAction::<review::VoidLab>::new();
     let problem = RwSignal::new(None::<String>);
@@ -384,14 +629,14 @@ fn RemoveLab(
             removing.set(None);
             changes.update(|c| *c += 1);
         }
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(e.message(tr))),
         None => {}
     });
     let (id, version) = (lab.lab_id, lab.version);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if reason.get().trim().is_empty() {
-            problem.set(Some("Say why the lab is removed.".into()));
+            problem.set(Some(tr.t("review-lab-remove-reason-needed")));
             return;
         }
         act.dispatch(review::VoidLab {
@@ -400,15 +645,59 @@ fn RemoveLab(
             reason: reason.get(),
         });
     };
+    let title = tr.t_with(
+        "review-lab-remove-title",
+        &[
+            ("kind", kind_name(tr, lab.kind).into()),
+            ("taken", words::taken_at(tr, &lab.taken_at).into()),
+        ],
+    );
     view! {
         <form class="lab-form" on:submit=submit>
-            <h3>{format!("Remove {} of {}", kind_name(lab.kind), lab.taken_at)}</h3>
-            <label for="void-reason">"Reason"</label>
+            <h3>{title}</h3>
+            <label for="void-reason">{tr.t("review-lab-reason")}</label>
             <input id="void-reason" type="text" bind:value=reason />
-            <button type="submit" class="button" disabled=move || act.pending().get()>"Remove the lab"</button>
-            <button type="button" class="button" on:click=move |_| removing.set(None)>"Cancel"</button>
+            <button type="submit" class="button" disabled=move || act.pending().get()>{tr.t("review-lab-remove-submit")}</button>
+            <button type="button" class="button" on:click=move |_| removing.set(None)>{tr.t("common-cancel")}</button>
             <p class="notice error" role="alert">{move || problem.get()}</p>
         </form>
+    }
+}
+
+/// What the lab form finds wrong before asking the server, in words.
+fn lab_problem(
+    tr: Tr,
+    kind: LabKind,
+    taken_at: &str,
+    name: &str,
+    value: &str,
+    unit: &str,
+) -> Option<String> {
+    if taken_at.trim().is_empty() {
+        return Some(tr.t("review-lab-taken-needed"));
+    }
+    if kind == LabKind::Other && name.trim().is_empty() {
+        return Some(tr.t("review-lab-name-needed"));
+    }
+    let Some(number) = value
+        .trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+    else {
+        return Some(tr.t("review-lab-value-number"));
+    };
+    match kind.units().iter().find(|(u, _, _)| *u == unit) {
+        Some((unit, low, high)) if !(*low..=*high).contains(&number) => Some(tr.t_with(
+            "review-lab-value-range",
+            &[
+                ("low", format::number(*low, 3).into()),
+                ("high", format::number(*high, 3).into()),
+                ("unit", (*unit).into()),
+            ],
+        )),
+        _ => None,
     }
 }
 
@@ -420,6 +709,7 @@ fn LabForm(
     editing: RwSignal<Option<LabLine>>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
+    let tr = use_tr();
     let correcting = lab.as_ref().map(|l| (l.lab_id, l.version));
     let visit = RwSignal::new(lab.as_ref().map(|l| l.visit.clone()).unwrap_or_else(|| {
         visits
@@ -442,7 +732,7 @@ fn LabForm(
     );
     let value = RwSignal::new(
         lab.as_ref()
-            .map(|l| l.value.to_string())
+            .map(|l| format::number(l.value, 6))
             .unwrap_or_default(),
     );
     let unit = RwSignal::new(
@@ -461,7 +751,7 @@ fn LabForm(
             editing.set(None);
             changes.update(|c| *c += 1);
         }
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(e.message(tr))),
         None => {}
     });
     let kind_now = move || LabKind::parse(&kind.get()).unwrap_or(LabKind::Other);
@@ -475,9 +765,22 @@ fn LabForm(
         ev.prevent_default();
         saved.set(false);
         if correcting.is_some() && reason.get().trim().is_empty() {
-            problem.set(Some("Say why the lab is corrected.".into()));
+            problem.set(Some(tr.t("review-lab-reason-needed")));
             return;
         }
+        let found = lab_problem(
+            tr,
+            kind_now(),
+            &taken_at.get(),
+            &name.get(),
+            &value.get(),
+            &unit.get(),
+        );
+        if found.is_some() {
+            problem.set(found);
+            return;
+        }
+        problem.set(None);
         act.dispatch(review::SaveLab {
             lab: review::LabSubmission {
                 participant_id: participant,
@@ -494,30 +797,41 @@ fn LabForm(
         });
     };
     let title = match &lab {
-        Some(l) => format!("Correct {} of {}", kind_name(l.kind), l.taken_at),
-        None => "Add a lab result".into(),
+        Some(l) => tr.t_with(
+            "review-lab-correct-title",
+            &[
+                ("kind", kind_name(tr, l.kind).into()),
+                ("taken", words::taken_at(tr, &l.taken_at).into()),
+            ],
+        ),
+        None => tr.t("review-lab-add-title"),
     };
     view! {
         <form class="lab-form" on:submit=submit novalidate>
             <h3>{title}</h3>
-            <label for="lab-visit">"Visit"</label>
+            <label for="lab-visit">{tr.t("review-lab-visit")}</label>
             <select id="lab-visit" bind:value=visit>
-                {visits.iter().map(|v| view! { <option value=v.code.clone()>{format!("{} (day {})", v.name, v.day)}</option> }).collect_view()}
-                <option value=UNSCHEDULED>"Unscheduled"</option>
+                {visits.iter().map(|v| {
+                    let label = tr.t_with("review-visit-option", &[("name", (&v.name).into()), ("day", v.day.into())]);
+                    // The visit's name is the study's own (data).
+                    view! { <option value=v.code.clone() translate="no">{label}</option> }
+                }).collect_view()}
+                <option value=UNSCHEDULED>{tr.t("review-visit-unscheduled")}</option>
             </select>
-            <label for="lab-taken">"Taken on"</label>
-            <input id="lab-taken" type="date" bind:value=taken_at />
-            <label for="lab-kind">"Result"</label>
+            <label for="lab-taken">{tr.t("review-lab-taken-on")}</label>
+            <input id="lab-taken" type="date" lang=tr.language.tag() aria-describedby="lab-taken-hint" bind:value=taken_at />
+            <p class="hint" id="lab-taken-hint">{tr.t("staff-date-hint")}</p>
+            <label for="lab-kind">{tr.t("review-lab-result")}</label>
             <select id="lab-kind" bind:value=kind on:change=on_kind>
-                {KINDS.iter().map(|k| view! { <option value=k.as_str()>{kind_name(*k)}</option> }).collect_view()}
+                {KINDS.iter().map(|k| view! { <option value=k.as_str()>{kind_name(tr, *k)}</option> }).collect_view()}
             </select>
             <Show when=move || kind_now() == LabKind::Other>
-                <label for="lab-name">"Name of the result"</label>
-                <input id="lab-name" type="text" placeholder="GAD65 antibodies" bind:value=name />
+                <label for="lab-name">{tr.t("review-lab-name")}</label>
+                <input id="lab-name" type="text" placeholder=tr.t("review-lab-name-placeholder") bind:value=name />
             </Show>
-            <label for="lab-value">"Value"</label>
+            <label for="lab-value">{tr.t("review-lab-value")}</label>
             <input id="lab-value" type="text" inputmode="decimal" bind:value=value />
-            <label for="lab-unit">"Unit"</label>
+            <label for="lab-unit">{tr.t("review-lab-unit")}</label>
             {move || {
                 let units = kind_now().units();
                 if units.is_empty() {
@@ -525,23 +839,637 @@ fn LabForm(
                 } else {
                     view! {
                         <select id="lab-unit" bind:value=unit>
-                            {units.iter().map(|(u, _, _)| view! { <option value=*u>{*u}</option> }).collect_view()}
+                            {units.iter().map(|(u, _, _)| view! { <option value=*u translate="no">{*u}</option> }).collect_view()}
                         </select>
                     }.into_any()
                 }
             }}
             {correcting.is_some().then(|| view! {
-                <label for="lab-reason">"Reason for the correction"</label>
+                <label for="lab-reason">{tr.t("review-lab-correction-reason")}</label>
                 <input id="lab-reason" type="text" bind:value=reason />
             })}
             <button type="submit" class="button primary" disabled=move || act.pending().get()>
-                {if correcting.is_some() { "Save the correction" } else { "Save the lab" }}
+                {if correcting.is_some() { tr.t("review-lab-save-correction") } else { tr.t("review-lab-save") }}
             </button>
             {correcting.is_some().then(|| view! {
-                <button type="button" class="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                <button type="button" class="button" on:click=move |_| editing.set(None)>{tr.t("common-cancel")}</button>
             })}
             <p class="notice error" role="alert">{move || problem.get()}</p>
-            <p class="notice ok" role="status">{move || saved.get().then_some("Saved.")}</p>
+            <p class="notice ok" role="status">{move || saved.get().then(|| tr.t("staff-saved"))}</p>
         </form>
+    }
+}
+
+/// The staff pages' words for what the server sends as codes or as fixed
+/// English lines (a person with their role, an entry, a classification, an
+/// earlier lab version, a UTC time): read back and said in the page's
+/// language. A line in another shape is shown as it came.
+pub(crate) mod words {
+    use std::collections::BTreeMap;
+
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    use leptos::prelude::*;
+
+    use crate::{
+        domain::{alerts::Rule, language::Language},
+        i18n::{Tr, format},
+        review::LabLine,
+    };
+
+    const OPEN: char = '\u{E000}';
+    const CLOSE: char = '\u{E001}';
+
+    /// Where the `i`th part goes in a message (a slot's value, replaced
+    /// when the message is shown).
+    pub fn slot(i: usize) -> String {
+        format!("{OPEN}{i}{CLOSE}")
+    }
+
+    /// A part of a message that is data, not the interface's words.
+    pub enum Part {
+        /// A name, a code, a note as typed: shown `translate="no"`.
+        Data(String),
+        Rich(Rich),
+    }
+
+    /// A message with data in it: people's names, notes, codes and units
+    /// are marked as not the page's language (`translate="no"`), so the
+    /// browser does not translate them and checks do not count them.
+    pub struct Rich {
+        text: String,
+        parts: Vec<Part>,
+    }
+
+    impl Rich {
+        /// `text` with [`slot`]s for `parts`.
+        pub fn new(text: String, parts: Vec<Part>) -> Rich {
+            Rich { text, parts }
+        }
+
+        pub fn text(text: String) -> Rich {
+            Rich::new(text, Vec::new())
+        }
+
+        pub fn data(text: impl Into<String>) -> Rich {
+            Rich::new(slot(0), vec![Part::Data(text.into())])
+        }
+
+        fn pieces(&self) -> Vec<(Option<usize>, &str)> {
+            let mut out = Vec::new();
+            let mut rest = self.text.as_str();
+            while let Some(start) = rest.find(OPEN) {
+                let (before, after) = rest.split_at(start);
+                let after = &after[OPEN.len_utf8()..];
+                let Some(end) = after.find(CLOSE) else { break };
+                out.push((None, before));
+                out.push((after[..end].parse().ok(), ""));
+                rest = &after[end + CLOSE.len_utf8()..];
+            }
+            out.push((None, rest));
+            out
+        }
+
+        /// As plain text (the data in place).
+        #[cfg(test)]
+        pub fn plain(&self) -> String {
+            self.pieces()
+                .into_iter()
+                .map(|(part, text)| match part.and_then(|i| self.parts.get(i)) {
+                    Some(Part::Data(data)) => data.clone(),
+                    Some(Part::Rich(rich)) => rich.plain(),
+                    None => text.to_owned(),
+                })
+                .collect()
+        }
+
+        pub fn into_view(self) -> Vec<AnyView> {
+            let pieces: Vec<(Option<usize>, String)> = self
+                .pieces()
+                .into_iter()
+                .map(|(part, text)| (part, text.to_owned()))
+                .collect();
+            let mut parts: Vec<Option<Part>> = self.parts.into_iter().map(Some).collect();
+            pieces
+                .into_iter()
+                .filter_map(|(part, text)| match part {
+                    Some(i) => match parts.get_mut(i).and_then(Option::take) {
+                        Some(Part::Data(data)) => {
+                            Some(view! { <span translate="no">{data}</span> }.into_any())
+                        }
+                        Some(Part::Rich(rich)) => Some(rich.into_view().into_any()),
+                        None => None,
+                    },
+                    None if text.is_empty() => None,
+                    None => Some(text.into_any()),
+                })
+                .collect()
+        }
+    }
+
+    /// `reason: ...`, the reason as typed.
+    pub fn reason(tr: Tr, reason: &str) -> Rich {
+        Rich::new(
+            tr.t_with("review-reason", &[("reason", slot(0).into())]),
+            vec![Part::Data(reason.to_owned())],
+        )
+    }
+
+    /// How a list's items are separated in the page's language.
+    pub fn separator(tr: Tr) -> &'static str {
+        match tr.language {
+            Language::En => ", ",
+            Language::ZhCn => "、",
+        }
+    }
+
+    pub fn role(tr: Tr, role: &str) -> Option<String> {
+        Some(match role {
+            "admin" => tr.t("staff-role-admin"),
+            "investigator" => tr.t("staff-role-investigator"),
+            "participant" => tr.t("staff-role-participant"),
+            "guardian" => tr.t("staff-role-guardian"),
+            "system" => tr.t("staff-role-system"),
+            "anonymous" => tr.t("staff-role-anonymous"),
+            _ => return None,
+        })
+    }
+
+    /// "Li Na (guardian)" as the server writes a person, or a bare role.
+    pub fn person(tr: Tr, text: &str) -> Rich {
+        if let Some(role) = role(tr, text) {
+            return Rich::text(role);
+        }
+        if let Some((name, rest)) = text.rsplit_once(" (")
+            && let Some(code) = rest.strip_suffix(')')
+            && let Some(role) = role(tr, code)
+        {
+            return Rich::new(
+                tr.t_with(
+                    "staff-person",
+                    &[("name", slot(0).into()), ("role", role.into())],
+                ),
+                vec![Part::Data(name.to_owned())],
+            );
+        }
+        Rich::data(text)
+    }
+
+    pub fn rule(tr: Tr, rule: &str) -> String {
+        match Rule::parse(rule) {
+            Some(Rule::SevereHypoglycemia) => tr.t("staff-rule-severe-hypoglycemia"),
+            Some(Rule::PotentiallySeriousEvent) => tr.t("staff-rule-potentially-serious-event"),
+            Some(Rule::Level2Glucose) => tr.t("staff-rule-level2-glucose"),
+            Some(Rule::RepeatedLevel2) => tr.t("staff-rule-repeated-level2"),
+            Some(Rule::MissedDiary) => tr.t("staff-rule-missed-diary"),
+            None => tr.t("staff-rule-other"),
+        }
+    }
+
+    pub fn severity(tr: Tr, severity: &str) -> String {
+        match severity {
+            "critical" => tr.t("staff-severity-critical"),
+            "high" => tr.t("staff-severity-high"),
+            "info" => tr.t("staff-severity-info"),
+            other => other.to_owned(),
+        }
+    }
+
+    pub fn alert_status(tr: Tr, status: &str) -> String {
+        match status {
+            "open" => tr.t("staff-status-open"),
+            "acknowledged" => tr.t("staff-status-acknowledged"),
+            "resolved" => tr.t("staff-status-resolved"),
+            other => other.to_owned(),
+        }
+    }
+
+    pub fn op(tr: Tr, op: &str) -> String {
+        match op {
+            "create" => tr.t("review-op-create"),
+            "amend" => tr.t("review-op-amend"),
+            "void" => tr.t("review-op-void"),
+            other => other.to_owned(),
+        }
+    }
+
+    fn utc(tr: Tr, at: NaiveDateTime) -> String {
+        tr.t_with(
+            "staff-utc",
+            &[("at", format::date_time(tr.language, at).into())],
+        )
+    }
+
+    /// "2026-12-03 07:30 UTC" (the server's way of writing a UTC time).
+    pub fn utc_text(tr: Tr, text: &str) -> String {
+        text.strip_suffix(" UTC")
+            .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").ok())
+            .map_or_else(|| text.to_owned(), |at| utc(tr, at))
+    }
+
+    /// An RFC 3339 time, shown in UTC (the answer names no site zone).
+    pub fn utc_rfc3339(tr: Tr, text: &str) -> String {
+        DateTime::parse_from_rfc3339(text)
+            .map_or_else(|_| text.to_owned(), |at| utc(tr, at.naive_utc()))
+    }
+
+    /// A wall-clock time: "2026-11-14 07:30" (at the site), or with the
+    /// offset it was given in ("2026-11-14 07:30 +08:00").
+    pub fn site_time(tr: Tr, text: &str) -> String {
+        if let Ok(at) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
+            return format::date_time(tr.language, at);
+        }
+        match DateTime::parse_from_str(text, "%Y-%m-%d %H:%M %:z") {
+            Ok(at) => tr.t_with(
+                "review-at-offset",
+                &[
+                    (
+                        "at",
+                        format::date_time(tr.language, at.naive_local()).into(),
+                    ),
+                    ("offset", at.offset().to_string().into()),
+                ],
+            ),
+            Err(_) => text.to_owned(),
+        }
+    }
+
+    /// A lab's `taken_at`: a day, or a time with its offset (shown on its
+    /// own clock, as it was entered).
+    pub fn taken_at(tr: Tr, text: &str) -> String {
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return format::date(tr.language, day);
+        }
+        DateTime::parse_from_rfc3339(text).map_or_else(
+            |_| text.to_owned(),
+            |at| format::date_time(tr.language, at.naive_local()),
+        )
+    }
+
+    fn class_name(tr: Tr, class: &str) -> String {
+        match class.replace(' ', "_").as_str() {
+            "severe" => tr.t("staff-class-severe"),
+            "documented_symptomatic" => tr.t("staff-class-documented-symptomatic"),
+            "asymptomatic" => tr.t("staff-class-asymptomatic"),
+            "probable_symptomatic" => tr.t("staff-class-probable-symptomatic"),
+            "relative" => tr.t("staff-class-relative"),
+            _ => class.replace('_', " "),
+        }
+    }
+
+    /// Counts by ADA level ("1", "2", "3"): "level 1: 2 · level 2: 0".
+    pub fn level_counts(tr: Tr, counts: &BTreeMap<String, usize>) -> String {
+        if counts.is_empty() {
+            return tr.t("common-dash");
+        }
+        counts
+            .iter()
+            .map(|(level, n)| {
+                tr.t_with(
+                    "staff-level-count",
+                    &[("level", level.into()), ("n", (*n).into())],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// Counts by ADA 2005 class.
+    pub fn class_counts(tr: Tr, counts: &BTreeMap<String, usize>) -> String {
+        if counts.is_empty() {
+            return tr.t("common-dash");
+        }
+        counts
+            .iter()
+            .map(|(class, n)| {
+                tr.t_with(
+                    "staff-class-count",
+                    &[("class", class_name(tr, class).into()), ("n", (*n).into())],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// "ADA level 2 · 2005 class: documented symptomatic · potentially serious".
+    pub fn classification(tr: Tr, text: &str) -> String {
+        let read = || -> Option<String> {
+            let mut parts = text.strip_prefix("ADA level ")?.split(" · ");
+            let level = parts.next()?;
+            level.parse::<u8>().ok()?;
+            let mut out = vec![tr.t_with("staff-level", &[("level", level.into())])];
+            for part in parts {
+                if let Some(class) = part.strip_prefix("2005 class: ") {
+                    out.push(tr.t_with(
+                        "review-ada2005-class",
+                        &[("class", class_name(tr, class).into())],
+                    ));
+                } else if part == "potentially serious" {
+                    out.push(tr.t("review-potentially-serious"));
+                } else {
+                    return None;
+                }
+            }
+            Some(out.join(" · "))
+        };
+        read().unwrap_or_else(|| text.to_owned())
+    }
+
+    fn glucose_value(text: &str) -> Option<String> {
+        if text == "LO" || text == "HI" {
+            return Some(text.to_owned());
+        }
+        let (number, unit) = text.split_once(' ')?;
+        let number = number.parse::<f64>().ok()?;
+        matches!(unit, "mg/dL" | "mmol/L").then(|| format!("{} {unit}", format::number(number, 2)))
+    }
+
+    fn context(tr: Tr, word: &str) -> Option<String> {
+        Some(match word {
+            "fasting" => tr.t("review-context-fasting"),
+            "before meal" => tr.t("review-context-before-meal"),
+            "after meal" => tr.t("review-context-after-meal"),
+            "bedtime" => tr.t("review-context-bedtime"),
+            "overnight" => tr.t("review-context-overnight"),
+            "other" => tr.t("review-context-other"),
+            _ => return None,
+        })
+    }
+
+    fn source(tr: Tr, word: &str) -> Option<String> {
+        Some(match word {
+            "meter" => tr.t("review-source-meter"),
+            "cgm" => tr.t("review-source-cgm"),
+            _ => return None,
+        })
+    }
+
+    fn insulin_type(tr: Tr, word: &str) -> Option<String> {
+        Some(match word {
+            "rapid" => tr.t("review-insulin-rapid"),
+            "short" => tr.t("review-insulin-short"),
+            "intermediate" => tr.t("review-insulin-intermediate"),
+            "long" => tr.t("review-insulin-long"),
+            "premixed" => tr.t("review-insulin-premixed"),
+            _ => return None,
+        })
+    }
+
+    fn purpose(tr: Tr, word: &str) -> Option<String> {
+        Some(match word {
+            "meal" => tr.t("review-purpose-meal"),
+            "correction" => tr.t("review-purpose-correction"),
+            "basal" => tr.t("review-purpose-basal"),
+            _ => return None,
+        })
+    }
+
+    /// A symptom as the phone stores it; one typed in words stays as typed.
+    fn symptom(tr: Tr, code: &str) -> String {
+        match code {
+            "shaky" => tr.t("review-symptom-shaky"),
+            "sweating" => tr.t("review-symptom-sweating"),
+            "hungry" => tr.t("review-symptom-hungry"),
+            "dizzy" => tr.t("review-symptom-dizzy"),
+            "confused" => tr.t("review-symptom-confused"),
+            "headache" => tr.t("review-symptom-headache"),
+            "blurred_vision" => tr.t("review-symptom-blurred-vision"),
+            "mood_change" => tr.t("review-symptom-mood-change"),
+            other => other.to_owned(),
+        }
+    }
+
+    fn treatment(tr: Tr, word: &str) -> Option<String> {
+        Some(match word {
+            "oral carbohydrate" => tr.t("review-treatment-oral-carbohydrate"),
+            "glucagon" => tr.t("review-treatment-glucagon"),
+            "iv glucose" => tr.t("review-treatment-iv-glucose"),
+            "emergency services" => tr.t("review-treatment-emergency-services"),
+            "emergency department" => tr.t("review-treatment-emergency-department"),
+            "hospital admission" => tr.t("review-treatment-hospital-admission"),
+            "other" => tr.t("review-treatment-other"),
+            _ => return None,
+        })
+    }
+
+    fn help(tr: Tr, word: &str) -> Option<String> {
+        Some(match word {
+            "needed help" => tr.t("review-hypo-needed-help"),
+            "no help needed" => tr.t("review-hypo-no-help"),
+            "lost consciousness" => tr.t("review-hypo-lost-consciousness"),
+            "seizure" => tr.t("review-hypo-seizure"),
+            _ => return None,
+        })
+    }
+
+    fn glucose_entry(tr: Tr, text: &str) -> Option<String> {
+        let mut parts = text.strip_prefix("Glucose ")?.rsplitn(3, ", ");
+        let (source_word, context_word, value) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(tr.t_with(
+            "review-entry-glucose",
+            &[
+                ("value", glucose_value(value)?.into()),
+                ("context", context(tr, context_word)?.into()),
+                ("source", source(tr, source_word)?.into()),
+            ],
+        ))
+    }
+
+    fn insulin_entry(tr: Tr, text: &str) -> Option<String> {
+        let (units, rest) = text.strip_prefix("Insulin ")?.split_once(" U ")?;
+        let units = units.parse::<f64>().ok()?;
+        let (kind, why) = rest.split_once(", ")?;
+        Some(tr.t_with(
+            "review-entry-insulin",
+            &[
+                ("units", format::number(units, 2).into()),
+                ("type", insulin_type(tr, kind)?.into()),
+                ("purpose", purpose(tr, why)?.into()),
+            ],
+        ))
+    }
+
+    fn hypo_entry(tr: Tr, text: &str) -> Option<String> {
+        let (glucose, rest) = text.strip_prefix("Low: ")?.split_once("; symptoms: ")?;
+        let (rest, treatments) = rest.rsplit_once("; treated with: ")?;
+        let (symptoms, helped) = rest.rsplit_once("; ")?;
+        let glucose = if glucose == "glucose not measured" {
+            tr.t("review-hypo-not-measured")
+        } else {
+            glucose_value(glucose.strip_prefix("glucose ")?)?
+        };
+        let symptoms = if symptoms == "none" {
+            tr.t("common-none")
+        } else {
+            symptoms
+                .split(", ")
+                .map(|s| symptom(tr, s))
+                .collect::<Vec<_>>()
+                .join(separator(tr))
+        };
+        let helped = helped
+            .split(", ")
+            .map(|w| help(tr, w))
+            .collect::<Option<Vec<_>>>()?
+            .join(separator(tr));
+        let treatments = if treatments == "nothing" {
+            tr.t("review-hypo-no-treatment")
+        } else {
+            treatments
+                .split(", ")
+                .map(|w| treatment(tr, w))
+                .collect::<Option<Vec<_>>>()?
+                .join(separator(tr))
+        };
+        Some(tr.t_with(
+            "review-entry-hypo",
+            &[
+                ("glucose", glucose.into()),
+                ("symptoms", symptoms.into()),
+                ("help", helped.into()),
+                ("treatments", treatments.into()),
+            ],
+        ))
+    }
+
+    /// An entry's content as the server words it (`describe` in the
+    /// server's review), in the page's language.
+    pub fn entry(tr: Tr, text: &str) -> String {
+        glucose_entry(tr, text)
+            .or_else(|| insulin_entry(tr, text))
+            .or_else(|| hypo_entry(tr, text))
+            .unwrap_or_else(|| text.to_owned())
+    }
+
+    /// A lab's result: "Weight: 48.5 kg", "GAD65 antibodies: 12 U/mL" (the
+    /// value and unit as entered).
+    pub fn lab_result(tr: Tr, lab: &LabLine) -> Rich {
+        let measure = Part::Data(format!("{} {}", format::number(lab.value, 6), lab.unit));
+        match &lab.name {
+            Some(name) => Rich::new(
+                tr.t_with(
+                    "review-lab-result-named",
+                    &[("name", slot(0).into()), ("measure", slot(1).into())],
+                ),
+                vec![Part::Data(name.clone()), measure],
+            ),
+            None => Rich::new(
+                tr.t_with(
+                    "review-lab-result-line",
+                    &[
+                        ("kind", super::kind_name(tr, lab.kind).into()),
+                        ("measure", slot(0).into()),
+                    ],
+                ),
+                vec![measure],
+            ),
+        }
+    }
+
+    /// An earlier version of a lab: "v1: 48.5 kg on 2026-11-14 by Li Na
+    /// (investigator) · reason: scale not zeroed".
+    pub fn earlier_lab(tr: Tr, text: &str) -> Rich {
+        let read = || -> Option<Rich> {
+            let (version, rest) = text.strip_prefix('v')?.split_once(": ")?;
+            let version = version.parse::<i64>().ok()?;
+            let (rest, reason) = match rest.split_once(" · reason: ") {
+                Some((rest, reason)) => (rest, Some(reason)),
+                None => (rest, None),
+            };
+            let (value_unit, rest) = rest.split_once(" on ")?;
+            let (taken, who) = rest.split_once(" by ")?;
+            let (value, unit) = value_unit.split_once(' ')?;
+            let measure = format!("{} {unit}", format::number(value.parse::<f64>().ok()?, 6));
+            let mut args = vec![
+                ("version", version.into()),
+                ("measure", slot(0).into()),
+                ("taken", taken_at(tr, taken).into()),
+                ("who", slot(1).into()),
+            ];
+            let mut parts = vec![Part::Data(measure), Part::Rich(person(tr, who))];
+            Some(match reason {
+                Some(reason) => {
+                    args.push(("reason", slot(2).into()));
+                    parts.push(Part::Data(reason.to_owned()));
+                    Rich::new(tr.t_with("review-lab-earlier-reason", &args), parts)
+                }
+                None => Rich::new(tr.t_with("review-lab-earlier", &args), parts),
+            })
+        };
+        read().unwrap_or_else(|| Rich::data(text))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn both(check: impl Fn(Tr)) {
+            for language in Language::ALL {
+                check(Tr::pages(language));
+            }
+        }
+
+        #[test]
+        fn server_lines_read_back_in_both_languages() {
+            let en = Tr::pages(Language::En);
+            let zh = Tr::pages(Language::ZhCn);
+            // Each of these is a line the server writes today.
+            let lines = [
+                "Glucose 3.1 mmol/L, before meal, meter",
+                "Glucose LO, other, cgm",
+                "Insulin 4.5 U rapid, meal",
+                "Low: glucose 3.1 mmol/L; symptoms: shaky, blurred_vision; needed help, lost consciousness; treated with: glucagon, emergency department",
+                "Low: glucose not measured; symptoms: none; no help needed; treated with: nothing",
+            ];
+            for line in lines {
+                assert_ne!(entry(zh, line), line, "{line}");
+                assert!(!entry(zh, line).contains("Glucose"), "{}", entry(zh, line));
+            }
+            assert_eq!(
+                entry(en, lines[0]),
+                "Glucose 3.1 mmol/L, before a meal, meter"
+            );
+            assert_eq!(entry(zh, lines[2]), "胰岛素 4.5 U，速效，餐时");
+            assert_eq!(entry(en, "something new"), "something new");
+
+            assert_eq!(person(zh, "Li Na (guardian)").plain(), "Li Na（监护人）");
+            assert_eq!(person(en, "Li Na (guardian)").plain(), "Li Na (guardian)");
+            assert_eq!(person(zh, "system").plain(), "系统");
+            assert_eq!(person(en, "Someone (else)").plain(), "Someone (else)");
+
+            let c = "ADA level 3 · 2005 class: severe · potentially serious";
+            assert_eq!(
+                classification(en, c),
+                "ADA level 3 · ADA 2005 class: severe · potentially serious"
+            );
+            assert_eq!(
+                classification(zh, c),
+                "3 级 · 2005 年分类：严重 · 可能为严重事件"
+            );
+
+            let earlier = "v1: 48.5 kg on 2026-11-14 by Li Na (investigator) · reason: typo";
+            assert_eq!(
+                earlier_lab(en, earlier).plain(),
+                "v1: 48.5 kg on 14 Nov 2026 by Li Na (investigator) · reason: typo"
+            );
+            assert_eq!(
+                earlier_lab(zh, "v2: 49 kg on 2026-11-14 by Li Na (investigator)").plain(),
+                "第 2 版：49 kg，2026年11月14日，录入人 Li Na（研究者）"
+            );
+
+            assert_eq!(utc_text(en, "2026-12-03 07:30 UTC"), "3 Dec 2026 07:30 UTC");
+            assert_eq!(
+                utc_rfc3339(zh, "2026-12-03T07:30:00+00:00"),
+                "2026年12月3日 07:30 UTC"
+            );
+            assert_eq!(site_time(en, "2026-11-14 07:30"), "14 Nov 2026 07:30");
+            assert_eq!(
+                site_time(en, "2026-11-14 07:30 +08:00"),
+                "14 Nov 2026 07:30 (UTC+08:00)"
+            );
+            both(|tr| {
+                assert_eq!(utc_text(tr, "soon"), "soon");
+                assert!(taken_at(tr, "2026-11-14T08:30:00+08:00").contains("08:30"));
+            });
+        }
     }
 }

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    domain::roster::{self, AgeGroup, Completeness, Filter, RosterRow, SortKey},
+    domain::roster::{self, AgeGroup, Completeness, Filter, RosterRow, SILENT_DAYS, SortKey},
+    i18n::{Tr, format, use_tr},
     review::roster,
     study::StudyBanner,
 };
@@ -10,22 +11,26 @@ use crate::{
 /// filterable table; whoever has not logged for three days stands out.
 #[component]
 pub fn Roster() -> impl IntoView {
+    let tr = use_tr();
     let rows = Resource::new(|| (), |_| roster());
     view! {
         <StudyBanner />
-        <section class="card wide">
-            <h1>"Participants"</h1>
+        <section class="card wide staff-page">
+            <h1>{tr.t("roster-title")}</h1>
             <p class="lead">
-                "Diary completeness counts days with at least one entry since enrolment. "
-                "IDAA1C uses the insulin of the days up to the HbA1c draw (7 unless the study settings say otherwise); 9 or less is partial remission."
+                {tr.t("roster-lead-completeness")}" "{tr.t("roster-lead-idaa1c")}
             </p>
-            <p><a class="button" href="/participants/new">"Add a participant"</a>" "<a class="button" href="/study/outcomes">"Outcome figures by visit"</a>" "<a class="button" href="/inbox">"Alerts"</a></p>
-            <Transition fallback=|| view! { <p class="notice">"Loading participants…"</p> }>
+            <p class="page-actions">
+                <a class="button" href="/participants/new">{tr.t("roster-add")}</a>
+                <a class="button" href="/study/outcomes">{tr.t("roster-outcomes")}</a>
+                <a class="button" href="/inbox">{tr.t("roster-alerts")}</a>
+            </p>
+            <Transition fallback=move || view! { <p class="notice">{tr.t("roster-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
-                        Ok(list) if list.is_empty() => view! { <p class="notice">"No participants at your sites yet."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="notice">{tr.t("roster-empty")}</p> }.into_any(),
                         Ok(list) => view! { <RosterTable rows=list /> }.into_any(),
-                        Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="notice error" role="alert">{e.message(tr)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -33,29 +38,46 @@ pub fn Roster() -> impl IntoView {
     }
 }
 
-fn heading(key: SortKey) -> &'static str {
+fn heading(tr: Tr, key: SortKey) -> String {
     match key {
-        SortKey::StudyId => "Study id",
-        SortKey::AgeGroup => "Age group",
-        SortKey::Enrolled => "Enrolled",
-        SortKey::LastEntry => "Last entry",
-        SortKey::Completeness7 => "Diary 7 d",
-        SortKey::Completeness14 => "Diary 14 d",
-        SortKey::OpenAlerts => "Open alerts",
-        SortKey::Hba1c => "HbA1c",
-        SortKey::Idaa1c => "IDAA1C",
+        SortKey::StudyId => tr.t("roster-col-study-id"),
+        SortKey::AgeGroup => tr.t("roster-col-age-group"),
+        SortKey::Enrolled => tr.t("roster-col-enrolled"),
+        SortKey::LastEntry => tr.t("roster-col-last-entry"),
+        SortKey::Completeness7 => tr.t("roster-col-diary-7"),
+        SortKey::Completeness14 => tr.t("roster-col-diary-14"),
+        SortKey::OpenAlerts => tr.t("roster-col-open-alerts"),
+        SortKey::Hba1c => tr.t("roster-col-hba1c"),
+        SortKey::Idaa1c => tr.t("roster-col-idaa1c"),
     }
 }
 
-fn percent(c: &Completeness) -> String {
+/// The age group in words, for the roster and the participant page.
+pub fn age_group_name(tr: Tr, group: AgeGroup) -> String {
+    match group {
+        AgeGroup::Child => tr.t("staff-age-child"),
+        AgeGroup::Adolescent => tr.t("staff-age-adolescent"),
+        AgeGroup::Adult => tr.t("staff-age-adult"),
+    }
+}
+
+fn completeness(tr: Tr, c: &Completeness) -> String {
     match c.ratio {
-        Some(r) => format!("{:.0} % ({}/{})", r * 100.0, c.days_with_entries, c.days),
-        None => "–".into(),
+        Some(r) => tr.t_with(
+            "roster-completeness",
+            &[
+                ("percent", format::percent(r).into()),
+                ("done", c.days_with_entries.into()),
+                ("days", c.days.into()),
+            ],
+        ),
+        None => tr.t("common-dash"),
     }
 }
 
 #[component]
 fn RosterTable(rows: Vec<RosterRow>) -> impl IntoView {
+    let tr = use_tr();
     let sort = RwSignal::new((SortKey::StudyId, false));
     let text = RwSignal::new(String::new());
     let group = RwSignal::new(String::new());
@@ -94,7 +116,7 @@ fn RosterTable(rows: Vec<RosterRow>) -> impl IntoView {
                 <button type="button" class="sort" on:click=move |_| sort.update(|(k, d)| {
                     if *k == key { *d = !*d } else { *k = key; *d = false }
                 })>
-                    {heading(key)}
+                    {heading(tr, key)}
                     <span aria-hidden="true">{move || match state() { "ascending" => " ▲", "descending" => " ▼", _ => "" }}</span>
                 </button>
             </th>
@@ -102,25 +124,27 @@ fn RosterTable(rows: Vec<RosterRow>) -> impl IntoView {
     };
     view! {
         <div class="filters">
-            <label for="roster-search">"Find"</label>
-            <input id="roster-search" type="search" placeholder="Study id or site" bind:value=text />
-            <label for="roster-age">"Age group"</label>
+            <label for="roster-search">{tr.t("roster-find")}</label>
+            <input id="roster-search" type="search" placeholder=tr.t("roster-find-placeholder") bind:value=text />
+            <label for="roster-age">{tr.t("roster-col-age-group")}</label>
             <select id="roster-age" bind:value=group>
-                <option value="">"All"</option>
-                <option value="child">"Child (under 12)"</option>
-                <option value="adolescent">"Adolescent (12–17)"</option>
-                <option value="adult">"Adult (18+)"</option>
+                <option value="">{tr.t("roster-age-all")}</option>
+                <option value="child">{tr.t("roster-age-child")}</option>
+                <option value="adolescent">{tr.t("roster-age-adolescent")}</option>
+                <option value="adult">{tr.t("roster-age-adult")}</option>
             </select>
-            <label class="check"><input type="checkbox" bind:checked=attention />" Needs attention"</label>
-            <label class="check"><input type="checkbox" bind:checked=remission />" Partial remission"</label>
+            <label class="check"><input type="checkbox" bind:checked=attention />" "{tr.t("roster-needs-attention")}</label>
+            <label class="check"><input type="checkbox" bind:checked=remission />" "{tr.t("roster-remission")}</label>
         </div>
-        <p class="meta" role="status">{move || format!("{} of {total} participants", shown.get().len())}</p>
+        <p class="meta" role="status">
+            {move || tr.t_with("roster-shown", &[("shown", shown.get().len().into()), ("total", total.into())])}
+        </p>
         <div class="table-scroll">
             <table class="roster">
                 <thead>
                     <tr>
                         {header(SortKey::StudyId)}
-                        <th scope="col">"Site"</th>
+                        <th scope="col">{tr.t("roster-col-site")}</th>
                         {SortKey::ALL[1..].iter().map(|k| header(*k)).collect_view()}
                     </tr>
                 </thead>
@@ -136,47 +160,71 @@ fn RosterTable(rows: Vec<RosterRow>) -> impl IntoView {
 
 #[component]
 fn RosterLine(row: RosterRow) -> impl IntoView {
+    let tr = use_tr();
+    let language = tr.language;
     let last = match (row.last_entry_on, row.days_since_last_entry) {
-        (Some(day), Some(0)) => format!("today ({day})"),
-        (Some(day), Some(1)) => format!("1 day ago ({day})"),
-        (Some(day), Some(n)) => format!("{n} days ago ({day})"),
-        _ => "never".into(),
+        (Some(day), Some(0)) => tr.t_with(
+            "roster-last-today",
+            &[("date", format::date(language, day).into())],
+        ),
+        (Some(day), Some(n)) => tr.t_with(
+            "roster-last-days-ago",
+            &[
+                ("n", n.into()),
+                ("date", format::date(language, day).into()),
+            ],
+        ),
+        _ => tr.t("common-never"),
     };
     let hba1c = row
         .hba1c
         .as_ref()
-        .map(|h| format!("{:.1} % ({})", h.value_percent, h.taken_on))
-        .unwrap_or_else(|| "–".into());
+        .map(|h| {
+            tr.t_with(
+                "staff-hba1c-value",
+                &[
+                    ("value", format::fixed(h.value_percent, 1).into()),
+                    ("date", format::date(language, h.taken_on).into()),
+                ],
+            )
+        })
+        .unwrap_or_else(|| tr.t("common-dash"));
     let idaa1c = row
         .idaa1c
         .as_ref()
         .map(|i| {
-            format!(
-                "{:.1}{}",
-                i.value,
-                if i.partial_remission {
-                    " · remission"
-                } else {
-                    ""
-                }
-            )
+            let value = format::fixed(i.value, 1);
+            if i.partial_remission {
+                tr.t_with("roster-idaa1c-remission", &[("value", value.into())])
+            } else {
+                value
+            }
         })
-        .unwrap_or_else(|| "–".into());
+        .unwrap_or_else(|| tr.t("common-dash"));
+    let enrolled = tr.t_with(
+        "roster-enrolled",
+        &[
+            ("date", format::date(language, row.enrolled_on).into()),
+            ("days", row.days_since_enrolment.into()),
+        ],
+    );
     view! {
         <tr class:silent=row.stands_out>
             <th scope="row"><a href=format!("/participants/{}", row.participant_id)>{row.study_id.clone()}</a></th>
             <td>{row.site_code.clone()}</td>
-            <td>{row.age_group.label()}</td>
-            <td>{format!("{} ({} d)", row.enrolled_on, row.days_since_enrolment)}</td>
+            <td>{age_group_name(tr, row.age_group)}</td>
+            <td>{enrolled}</td>
             <td>
                 {last}
-                {row.stands_out.then(|| view! { <span class="flag">" No entry for 3 days"</span> })}
+                {row.stands_out.then(|| view! {
+                    <span class="flag">" "{tr.t_with("roster-silent", &[("days", SILENT_DAYS.into())])}</span>
+                })}
             </td>
-            <td>{percent(&row.completeness_7d)}</td>
-            <td>{percent(&row.completeness_14d)}</td>
-            <td class:alerting={row.open_alerts > 0}>{row.open_alerts}</td>
-            <td>{hba1c}</td>
-            <td>{idaa1c}</td>
+            <td class="number">{completeness(tr, &row.completeness_7d)}</td>
+            <td class="number">{completeness(tr, &row.completeness_14d)}</td>
+            <td class="number" class:alerting={row.open_alerts > 0}>{row.open_alerts}</td>
+            <td class="number">{hba1c}</td>
+            <td class="number">{idaa1c}</td>
         </tr>
     }
 }

@@ -1,34 +1,38 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
-    domain::account::Role,
     error::AppError,
-    session::{self, SignedIn, who_am_i},
+    i18n::use_tr,
+    pages::{go_home, language_switch::LanguageSwitch},
+    session::{self, who_am_i},
     study::StudyBanner,
 };
 
-/// The first screen: who is signed in, or the sign-in form.
+/// The first screen: the sign-in form. A signed-in person is sent on to
+/// their own page (by the server before this renders, or here once the
+/// sign-in succeeds).
 #[component]
 pub fn SignIn() -> impl IntoView {
-    // Rendered on the server from the session cookie, refetched after a
-    // sign-in or sign-out.
+    let tr = use_tr();
     let current = Resource::new(|| (), |_| who_am_i());
-    let refresh = Callback::new(move |()| current.refetch());
-
     view! {
         <StudyBanner />
-        <Suspense fallback=|| view! { <p class="notice">"Loading…"</p> }>
+        <LanguageSwitch />
+        <Suspense fallback=move || view! { <p class="notice">{tr.t("common-loading")}</p> }>
             {move || Suspend::new(async move {
                 match current.await {
-                    Ok(Some(user)) => view! { <Welcome user on_signed_out=refresh /> }.into_any(),
-                    Ok(None) => view! { <SignInForm on_signed_in=refresh /> }.into_any(),
-                    Err(error) => {
+                    Ok(Some(user)) => {
+                        Effect::new(move |_| go_home(user.role));
                         view! {
-                            <p class="notice error" role="alert">
-                                {error.to_string()}
+                            <p class="notice" role="status">
+                                <a href=user.role.home() rel="external">{tr.t("sign-in-signed-in")}</a>
                             </p>
                         }
                             .into_any()
+                    }
+                    Ok(None) => view! { <SignInForm /> }.into_any(),
+                    Err(error) => {
+                        view! { <p class="notice error" role="alert">{error.message(tr)}</p> }.into_any()
                     }
                 }
             })}
@@ -37,45 +41,8 @@ pub fn SignIn() -> impl IntoView {
 }
 
 #[component]
-fn Welcome(user: SignedIn, on_signed_out: Callback<()>) -> impl IntoView {
-    let sign_out = ServerAction::<session::SignOut>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            // Pages kept for offline starts may show this user's data.
-            #[cfg(feature = "hydrate")]
-            if let Ok(caches) = window().caches() {
-                let _ = caches.delete(crate::OFFLINE_CACHE);
-            }
-            on_signed_out.run(());
-        }
-    });
-    view! {
-        <section class="card">
-            <h1>{format!("Signed in as {}", user.display_name)}</h1>
-            <p class="lead">{format!("Role: {}", user.role)}</p>
-            {(user.role == Role::Investigator)
-                .then(|| view! {
-                    <p><a class="button primary" href="/participants">"Participants"</a></p>
-                    <p><a class="button" href="/inbox">"Alerts"</a></p>
-                    <p><a class="button" href="/participants/new">"Add a participant"</a></p>
-                })}
-            {(user.role == Role::Admin)
-                .then(|| view! { <p><a class="button primary" href="/study/settings">"Study settings"</a></p> })}
-            {matches!(user.role, Role::Participant | Role::Guardian)
-                .then(|| view! { <p><a class="button primary" href="/diary" rel="external">"Diary"</a></p> })}
-            <p><a class="button" href="/sessions">"Signed-in devices"</a></p>
-            <button class="button" on:click=move |_| { sign_out.dispatch(session::SignOut {}); }>
-                "Sign out"
-            </button>
-            <p class="notice error" role="alert">
-                {move || sign_out.value().get().and_then(Result::err).map(|e| e.to_string())}
-            </p>
-        </section>
-    }
-}
-
-#[component]
-fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
+fn SignInForm() -> impl IntoView {
+    let tr = use_tr();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
@@ -86,8 +53,8 @@ fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
     let needs_code = move || matches!(sign_in.value().get(), Some(Err(AppError::MfaRequired)));
 
     Effect::new(move |_| {
-        if let Some(Ok(_)) = sign_in.value().get() {
-            on_signed_in.run(());
+        if let Some(Ok(user)) = sign_in.value().get() {
+            go_home(user.role);
         }
     });
 
@@ -107,20 +74,20 @@ fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
     let message = move || {
         problem
             .get()
-            .map(str::to_owned)
+            .map(|id| tr.t(id))
             .or_else(|| match sign_in.value().get() {
-                Some(Err(error)) => Some(error.to_string()),
+                Some(Err(error)) => Some(error.message(tr)),
                 _ => None,
             })
     };
 
     view! {
         <section class="card sign-in">
-            <h1>"Sign in"</h1>
-            <p class="lead">"Your diary for the study: glucose, insulin and low blood sugar events."</p>
+            <h1>{tr.t("sign-in-title")}</h1>
+            <p class="lead">{tr.t("sign-in-lead")}</p>
             // `post` keeps a password out of the address bar if the form is sent before the app has loaded.
-            <form method="post" on:submit=on_submit novalidate>
-                <label for="username">"Username"</label>
+            <form method="post" action={<session::SignIn as leptos::server_fn::ServerFn>::PATH} on:submit=on_submit novalidate>
+                <label for="username">{tr.t("sign-in-username")}</label>
                 <input
                     id="username"
                     name="username"
@@ -131,7 +98,7 @@ fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
                     required
                     bind:value=username
                 />
-                <label for="password">"Password"</label>
+                <label for="password">{tr.t("sign-in-password")}</label>
                 <div class="password-row">
                     <input
                         id="password"
@@ -148,14 +115,14 @@ fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
                         aria-pressed=move || show_password.get().to_string()
                         on:click=move |_| show_password.update(|shown| *shown = !*shown)
                     >
-                        {move || if show_password.get() { "Hide" } else { "Show" }}
+                        {move || if show_password.get() { tr.t("sign-in-hide") } else { tr.t("sign-in-show") }}
                     </button>
                 </div>
                 <Show when=needs_code>
                     <p class="notice">
-                        "First time? "<a href="/mfa/setup">"Set up two-factor sign-in"</a>
+                        {tr.t("sign-in-first-time")}" "<a href="/mfa/setup">{tr.t("sign-in-set-up-mfa")}</a>
                     </p>
-                    <label for="totp">"Code from your authenticator app"</label>
+                    <label for="totp">{tr.t("sign-in-code")}</label>
                     <input
                         id="totp"
                         name="totp"
@@ -169,33 +136,35 @@ fn SignInForm(on_signed_in: Callback<()>) -> impl IntoView {
                     {message}
                 </p>
                 <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>
-                    {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if sign_in.pending().get() { tr.t("sign-in-pending") } else { tr.t("sign-in-submit") }}
                 </button>
             </form>
+            <p><a href="/enroll">{tr.t("sign-in-enroll-link")}</a></p>
         </section>
     }
 }
 
-/// What is missing before a sign-in can be tried, in the words shown to the user.
+/// What is missing before a sign-in can be tried: the message's id.
 fn sign_in_problem(username: &str, password: &str) -> Option<&'static str> {
     match (username.trim().is_empty(), password.is_empty()) {
-        (true, true) => Some("Enter your username and password."),
-        (true, false) => Some("Enter your username."),
-        (false, true) => Some("Enter your password."),
+        (true, true) => Some("sign-in-missing-both"),
+        (true, false) => Some("sign-in-missing-username"),
+        (false, true) => Some("sign-in-missing-password"),
         (false, false) => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sign_in_problem;
+    use super::*;
+    use crate::{domain::language::Language, i18n::Tr};
 
     #[test]
     fn names_what_is_missing() {
         let cases = [
-            ("", "", Some("Enter your username and password.")),
-            ("  ", "secret", Some("Enter your username.")),
-            ("mei", "", Some("Enter your password.")),
+            ("", "", Some("sign-in-missing-both")),
+            ("  ", "secret", Some("sign-in-missing-username")),
+            ("mei", "", Some("sign-in-missing-password")),
             ("mei", " ", None),
         ];
         for (username, password, expected) in cases {
@@ -205,5 +174,25 @@ mod tests {
                 "{username:?}/{password:?}"
             );
         }
+        // Each id names a message (the i18n tests check ids written as literals).
+        for language in Language::ALL {
+            let tr = Tr::pages(language);
+            for id in [
+                "sign-in-missing-both",
+                "sign-in-missing-username",
+                "sign-in-missing-password",
+            ] {
+                assert!(tr.has(id), "{id}");
+            }
+        }
+        let en = Tr::pages(Language::En);
+        assert_eq!(
+            en.t("sign-in-missing-both"),
+            "Enter your username and password."
+        );
+        assert_eq!(
+            Tr::pages(Language::ZhCn).t("sign-in-missing-username"),
+            "请输入用户名。"
+        );
     }
 }

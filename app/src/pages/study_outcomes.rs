@@ -5,6 +5,8 @@ use crate::{
         glucose::MG_DL_PER_MMOL_L,
         study_outcomes::{Across, VisitOutcome},
     },
+    i18n::{Tr, format, use_tr},
+    pages::participant::words::{self, Part, Rich},
     review::study_outcomes,
     study::StudyBanner,
 };
@@ -13,22 +15,19 @@ use crate::{
 /// participant over their own window, then n, mean and SD across them.
 #[component]
 pub fn StudyOutcomes() -> impl IntoView {
+    let tr = use_tr();
     let visits = Resource::new(|| (), |_| study_outcomes());
     view! {
         <StudyBanner />
-        <section class="card wide">
-            <p><a href="/participants">"← All participants"</a></p>
-            <h1>"Outcome figures by visit"</h1>
-            <p class="lead">
-                "Each participant counts over their own window of the visit (the visit day after enrolment, "
-                "with its window either side, up to today). Figures read mean ± SD (n participants with data); "
-                "counts are added up. Glucose figures are from fingerstick readings: readings in range, not time in range."
-            </p>
-            <Transition fallback=|| view! { <p class="notice">"Working out the figures…"</p> }>
+        <section class="card wide staff-page">
+            <p><a href="/participants">{tr.t("staff-back-to-roster")}</a></p>
+            <h1>{tr.t("outcomes-title")}</h1>
+            <p class="lead">{tr.t("outcomes-lead")}</p>
+            <Transition fallback=move || view! { <p class="notice">{tr.t("outcomes-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match visits.await {
                         Ok(list) => view! { <OutcomeTable visits=list /> }.into_any(),
-                        Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="notice error" role="alert">{e.message(tr)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -36,79 +35,132 @@ pub fn StudyOutcomes() -> impl IntoView {
     }
 }
 
-fn cell(a: &Across, show: impl Fn(f64) -> String) -> String {
+/// Mean ± SD (n) of a figure across participants.
+fn cell(tr: Tr, a: &Across, show: impl Fn(f64) -> String) -> String {
     match (a.mean, a.sd) {
-        (Some(m), Some(sd)) => format!("{} ± {} (n {})", show(m), show(sd), a.n),
-        (Some(m), None) => format!("{} (n {})", show(m), a.n),
-        _ => "– (n 0)".into(),
+        (Some(m), Some(sd)) => tr.t_with(
+            "outcomes-cell-mean-sd",
+            &[
+                ("mean", show(m).into()),
+                ("sd", show(sd).into()),
+                ("n", a.n.into()),
+            ],
+        ),
+        (Some(m), None) => tr.t_with(
+            "outcomes-cell-mean",
+            &[("mean", show(m).into()), ("n", a.n.into())],
+        ),
+        _ => tr.t("outcomes-cell-none"),
     }
 }
 
-fn counts(map: &std::collections::BTreeMap<String, usize>) -> String {
-    if map.is_empty() {
-        return "–".into();
-    }
-    map.iter()
-        .map(|(k, v)| format!("{}: {v}", k.replace('_', " ")))
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
+type Show = fn(Tr, &VisitOutcome) -> String;
+type Name = fn(Tr) -> String;
+
+/// The table's rows: the figure's name and how a visit shows it.
+const ROWS: [(Name, Show); 14] = [
+    (
+        |tr| tr.t("outcomes-row-participants"),
+        |_, v| v.participants.to_string(),
+    ),
+    (
+        |tr| tr.t("outcomes-row-daily-insulin"),
+        |tr, v| cell(tr, &v.mean_daily_units, |x| format::fixed(x, 1)),
+    ),
+    (
+        |tr| tr.t("outcomes-row-units-per-kg"),
+        |tr, v| cell(tr, &v.mean_units_per_kg, |x| format::fixed(x, 2)),
+    ),
+    (
+        |tr| tr.t("outcomes-row-hba1c"),
+        |tr, v| cell(tr, &v.hba1c_percent, |x| format::fixed(x, 1)),
+    ),
+    (
+        |tr| tr.t("outcomes-row-idaa1c"),
+        |tr, v| cell(tr, &v.idaa1c, |x| format::fixed(x, 1)),
+    ),
+    (
+        |tr| tr.t("outcomes-row-remission"),
+        |tr, v| {
+            tr.t_with(
+                "outcomes-remission-count",
+                &[("n", v.partial_remission.into()), ("of", v.idaa1c.n.into())],
+            )
+        },
+    ),
+    (
+        |tr| tr.t("outcomes-row-mean-glucose"),
+        |tr, v| {
+            cell(tr, &v.mean_glucose_mg_dl, |x| {
+                tr.t_with(
+                    "review-mg",
+                    &[
+                        ("mg", format::fixed(x, 0).into()),
+                        ("mmol", format::fixed(x / MG_DL_PER_MMOL_L, 1).into()),
+                    ],
+                )
+            })
+        },
+    ),
+    (
+        |tr| tr.t("outcomes-row-cv"),
+        |tr, v| cell(tr, &v.glucose_cv, |x| format::fixed(x * 100.0, 0)),
+    ),
+    (
+        |tr| tr.t("outcomes-row-in-range"),
+        |tr, v| cell(tr, &v.readings_in_range, |x| format::fixed(x * 100.0, 0)),
+    ),
+    (
+        |tr| tr.t("outcomes-row-readings"),
+        |_, v| v.readings.to_string(),
+    ),
+    (
+        |tr| tr.t("outcomes-row-events-level"),
+        |tr, v| words::level_counts(tr, &v.events_by_level),
+    ),
+    (
+        |tr| tr.t("outcomes-row-events-class"),
+        |tr, v| words::class_counts(tr, &v.events_by_ada2005_class),
+    ),
+    (
+        |tr| tr.t("outcomes-row-severe"),
+        |_, v| v.severe_events.to_string(),
+    ),
+    (
+        |tr| tr.t("outcomes-row-completeness"),
+        |tr, v| cell(tr, &v.completeness, |x| format::fixed(x * 100.0, 0)),
+    ),
+];
 
 #[component]
 fn OutcomeTable(visits: Vec<VisitOutcome>) -> impl IntoView {
-    type Row = (&'static str, fn(&VisitOutcome) -> String);
-    let rows: [Row; 14] = [
-        ("Participants in the window", |v| v.participants.to_string()),
-        ("Total daily insulin (U)", |v| {
-            cell(&v.mean_daily_units, |x| format!("{x:.1}"))
-        }),
-        ("Insulin (U/kg/day)", |v| {
-            cell(&v.mean_units_per_kg, |x| format!("{x:.2}"))
-        }),
-        ("HbA1c (%)", |v| {
-            cell(&v.hba1c_percent, |x| format!("{x:.1}"))
-        }),
-        ("IDAA1C", |v| cell(&v.idaa1c, |x| format!("{x:.1}"))),
-        ("Partial remission (IDAA1C ≤ 9)", |v| {
-            format!("{} of {}", v.partial_remission, v.idaa1c.n)
-        }),
-        ("Mean glucose", |v| {
-            cell(&v.mean_glucose_mg_dl, |x| {
-                format!("{x:.0} mg/dL ({:.1} mmol/L)", x / MG_DL_PER_MMOL_L)
-            })
-        }),
-        ("Glucose CV (%)", |v| {
-            cell(&v.glucose_cv, |x| format!("{:.0}", x * 100.0))
-        }),
-        ("Readings 70–180 mg/dL (%)", |v| {
-            cell(&v.readings_in_range, |x| format!("{:.0}", x * 100.0))
-        }),
-        ("Glucose readings", |v| v.readings.to_string()),
-        ("Low events by ADA level", |v| counts(&v.events_by_level)),
-        ("Low events by 2005 class", |v| {
-            counts(&v.events_by_ada2005_class)
-        }),
-        ("Severe events", |v| v.severe_events.to_string()),
-        ("Diary completeness (%)", |v| {
-            cell(&v.completeness, |x| format!("{:.0}", x * 100.0))
-        }),
-    ];
+    let tr = use_tr();
     view! {
         <div class="table-scroll">
             <table class="study-outcomes">
                 <thead>
                     <tr>
-                        <th scope="col">"Figure"</th>
-                        {visits.iter().map(|v| view! {
-                            <th scope="col">{format!("{} (day {}, −{}/+{})", v.visit.name, v.visit.day, v.visit.before, v.visit.after)}</th>
+                        <th scope="col">{tr.t("outcomes-figure")}</th>
+                        {visits.iter().map(|v| {
+                            // The visit's name is the study's own (data).
+                            let name = Rich::new(tr.t_with(
+                                "outcomes-visit",
+                                &[
+                                    ("name", words::slot(0).into()),
+                                    ("day", v.visit.day.into()),
+                                    ("before", v.visit.before.into()),
+                                    ("after", v.visit.after.into()),
+                                ],
+                            ), vec![Part::Data(v.visit.name.clone())]);
+                            view! { <th scope="col">{name.into_view()}</th> }
                         }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.iter().map(|(name, show)| view! {
+                    {ROWS.iter().map(|(name, show)| view! {
                         <tr>
-                            <th scope="row">{*name}</th>
-                            {visits.iter().map(|v| view! { <td>{show(v)}</td> }).collect_view()}
+                            <th scope="row">{name(tr)}</th>
+                            {visits.iter().map(|v| view! { <td class="figure">{show(tr, v)}</td> }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -4,7 +4,9 @@ use uuid::Uuid;
 
 use crate::{
     domain::{language::Language, visits::Visit},
-    settings_client::{self as api, Answer},
+    i18n::{Tr, use_tr},
+    pages::participant::words::{self, Part, Rich},
+    settings_client::{self as api, Answer, Problem, TIMEZONE_EXAMPLE},
     study::StudyBanner,
 };
 
@@ -66,11 +68,27 @@ struct Advice {
 
 /// What a section's save came to: shown under its button.
 fn outcome_view(outcome: RwSignal<Option<Answer<()>>>) -> impl IntoView {
+    let tr = use_tr();
     move || match outcome.get() {
-        Some(Ok(())) => view! { <p class="notice ok" role="status">"Saved."</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(())) => {
+            view! { <p class="notice ok" role="status">{tr.t("staff-saved")}</p> }.into_any()
+        }
+        Some(Err(e)) => {
+            view! { <p class="notice error" role="alert">{e.message(tr)}</p> }.into_any()
+        }
         None => ().into_any(),
     }
+}
+
+/// "Time zone (IANA, such as Asia/Shanghai)", the zone's name as data.
+fn timezone_label(tr: Tr) -> Rich {
+    Rich::new(
+        tr.t_with(
+            "settings-site-timezone",
+            &[("example", words::slot(0).into())],
+        ),
+        vec![Part::Data(TIMEZONE_EXAMPLE.into())],
+    )
 }
 
 fn number(text: &str) -> i64 {
@@ -83,6 +101,7 @@ fn number(text: &str) -> i64 {
 /// API, which checks and audits it.
 #[component]
 pub fn StudySettings() -> impl IntoView {
+    let tr = use_tr();
     // Bumped after a site is added: the list reloads.
     let changes = RwSignal::new(0u32);
     let study = LocalResource::new(|| api::get::<StudyDetails>("/api/v1/study"));
@@ -95,14 +114,16 @@ pub fn StudySettings() -> impl IntoView {
     let outcome_settings =
         LocalResource::new(|| api::get::<OutcomeSettings>("/api/v1/study/outcome-settings"));
     let advice = LocalResource::new(|| api::get::<Advice>("/api/v1/study/emergency-advice"));
-    let loading = || view! { <p class="notice">"Loading…"</p> };
-    let failed = |e: String| view! { <p class="notice error" role="alert">{e}</p> }.into_any();
+    let loading = move || view! { <p class="notice">{tr.t("common-loading")}</p> };
+    let failed = move |e: Problem| {
+        view! { <p class="notice error" role="alert">{e.message(tr)}</p> }.into_any()
+    };
     view! {
         <StudyBanner />
-        <section class="card wide">
-            <h1>"Study settings"</h1>
-            <p class="lead">"Every change is kept in the audit trail with who made it."</p>
-            <h2>"Study"</h2>
+        <section class="card wide staff-page">
+            <h1>{tr.t("settings-title")}</h1>
+            <p class="lead">{tr.t("settings-lead")}</p>
+            <h2>{tr.t("settings-study")}</h2>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match study.await {
@@ -111,7 +132,7 @@ pub fn StudySettings() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2>"Sites"</h2>
+            <h2>{tr.t("settings-sites")}</h2>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match sites.await {
@@ -121,7 +142,7 @@ pub fn StudySettings() -> impl IntoView {
                 })}
             </Suspense>
             <NewSiteForm changes />
-            <h2>"Alert thresholds"</h2>
+            <h2>{tr.t("settings-thresholds")}</h2>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match thresholds.await {
@@ -130,7 +151,7 @@ pub fn StudySettings() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2>"Outcome figures"</h2>
+            <h2>{tr.t("settings-outcomes")}</h2>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match outcome_settings.await {
@@ -139,7 +160,7 @@ pub fn StudySettings() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2>"Visit schedule"</h2>
+            <h2>{tr.t("settings-schedule")}</h2>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match schedule.await {
@@ -148,7 +169,7 @@ pub fn StudySettings() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2>"Emergency advice"</h2>
+            <h2>{tr.t("settings-advice")}</h2>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match advice.await {
@@ -163,6 +184,7 @@ pub fn StudySettings() -> impl IntoView {
 
 #[component]
 fn StudyForm(current: StudyDetails) -> impl IntoView {
+    let tr = use_tr();
     let name = RwSignal::new(current.name);
     let language = RwSignal::new(current.default_language.tag().to_owned());
     let outcome = RwSignal::new(None);
@@ -179,14 +201,15 @@ fn StudyForm(current: StudyDetails) -> impl IntoView {
     };
     view! {
         <form class="settings" on:submit=save novalidate>
-            <label for="study-name">"Study name"</label>
+            <label for="study-name">{tr.t("settings-study-name")}</label>
             <input id="study-name" type="text" bind:value=name />
-            <label for="study-language">"Default language"</label>
+            <label for="study-language">{tr.t("settings-default-language")}</label>
             <select id="study-language" bind:value=language>
-                <option value=Language::ZhCn.tag()>"简体中文 (zh-CN)"</option>
-                <option value=Language::En.tag()>"English (en)"</option>
+                // Each language by its own name, in itself.
+                <option value=Language::ZhCn.tag() lang=Language::ZhCn.tag()>"简体中文 (zh-CN)"</option>
+                <option value=Language::En.tag() lang=Language::En.tag()>"English (en)"</option>
             </select>
-            <button type="submit" class="button">"Save the study"</button>
+            <button type="submit" class="button">{tr.t("settings-save-study")}</button>
             {outcome_view(outcome)}
         </form>
     }
@@ -194,6 +217,7 @@ fn StudyForm(current: StudyDetails) -> impl IntoView {
 
 #[component]
 fn SiteForm(site: Site) -> impl IntoView {
+    let tr = use_tr();
     let id = site.id;
     let name = RwSignal::new(site.name.clone());
     let timezone = RwSignal::new(site.timezone.clone());
@@ -217,24 +241,24 @@ fn SiteForm(site: Site) -> impl IntoView {
         LocalResource::new(move || api::get::<Contacts>(format!("/api/v1/sites/{id}/contacts")));
     view! {
         <div class="site-settings">
-            <h3>{format!("{} · {}", site.code, site.name)}</h3>
+            <h3 translate="no">{format!("{} · {}", site.code, site.name)}</h3>
             <form class="settings" on:submit=save novalidate>
-                <label for=field("name")>"Name"</label>
+                <label for=field("name")>{tr.t("settings-site-name")}</label>
                 <input id=field("name") type="text" bind:value=name />
-                <label for=field("tz")>"Time zone (IANA, such as Asia/Shanghai)"</label>
+                <label for=field("tz")>{timezone_label(tr).into_view()}</label>
                 <input id=field("tz") type="text" bind:value=timezone />
-                <label for=field("phone")>"Emergency phone"</label>
+                <label for=field("phone")>{tr.t("settings-site-phone")}</label>
                 <input id=field("phone") type="tel" bind:value=phone />
-                <button type="submit" class="button">"Save the site"</button>
+                <button type="submit" class="button">{tr.t("settings-save-site")}</button>
                 {outcome_view(outcome)}
             </form>
-            <Suspense fallback=|| view! { <p class="notice">"Loading contacts…"</p> }>
+            <Suspense fallback=move || view! { <p class="notice">{tr.t("settings-loading-contacts")}</p> }>
                 {move || {
                     let code = code.clone();
                     Suspend::new(async move {
                     match contacts.await {
                         Ok(c) => view! { <ContactsForm site=id code current=c.contacts /> }.into_any(),
-                        Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+                        Err(e) => view! { <p class="notice error" role="alert">{e.message(tr)}</p> }.into_any(),
                     }
                 })}}
             </Suspense>
@@ -244,6 +268,7 @@ fn SiteForm(site: Site) -> impl IntoView {
 
 #[component]
 fn ContactsForm(site: Uuid, code: String, current: Vec<Contact>) -> impl IntoView {
+    let tr = use_tr();
     let rows = RwSignal::new(
         current
             .into_iter()
@@ -289,32 +314,32 @@ fn ContactsForm(site: Uuid, code: String, current: Vec<Contact>) -> impl IntoVie
     };
     view! {
         <form class="settings" on:submit=save novalidate>
-            <h4>"Alert contacts (level 0 hears first; higher levels on escalation)"</h4>
+            <h4>{tr.t("settings-contacts-title")}</h4>
             {move || rows.get().into_iter().enumerate().map(|(i, (level, channel, target))| {
                 let id = |what: &str| format!("contact-{code}-{i}-{what}", code = code.clone());
                 view! {
                     <div class="contact-row">
                         <div class="field">
-                            <label for=id("level")>"Level"</label>
+                            <label for=id("level")>{tr.t("settings-contact-level")}</label>
                             <input id=id("level") type="number" min="0" max="9" bind:value=level />
                         </div>
                         <div class="field">
-                            <label for=id("channel")>"Channel"</label>
+                            <label for=id("channel")>{tr.t("settings-contact-channel")}</label>
                             <select id=id("channel") bind:value=channel>
-                                <option value="email">"Email"</option>
-                                <option value="webhook">"Webhook"</option>
+                                <option value="email">{tr.t("settings-channel-email")}</option>
+                                <option value="webhook" translate="no">{tr.t("settings-channel-webhook")}</option>
                             </select>
                         </div>
                         <div class="field">
-                            <label for=id("target")>"Address or URL"</label>
+                            <label for=id("target")>{tr.t("settings-contact-target")}</label>
                             <input id=id("target") type="text" bind:value=target />
                         </div>
-                        <button type="button" class="button small" on:click=move |_| rows.update(|r| { r.remove(i); })>"Remove"</button>
+                        <button type="button" class="button small" on:click=move |_| rows.update(|r| { r.remove(i); })>{tr.t("settings-remove")}</button>
                     </div>
                 }
             }).collect_view()}
-            <button type="button" class="button" on:click=add>"Add a contact"</button>
-            <button type="submit" class="button">"Save the contacts"</button>
+            <button type="button" class="button" on:click=add>{tr.t("settings-add-contact")}</button>
+            <button type="submit" class="button">{tr.t("settings-save-contacts")}</button>
             {outcome_view(outcome)}
         </form>
     }
@@ -322,9 +347,10 @@ fn ContactsForm(site: Uuid, code: String, current: Vec<Contact>) -> impl IntoVie
 
 #[component]
 fn NewSiteForm(changes: RwSignal<u32>) -> impl IntoView {
+    let tr = use_tr();
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
-    let timezone = RwSignal::new("Asia/Shanghai".to_owned());
+    let timezone = RwSignal::new(TIMEZONE_EXAMPLE.to_owned());
     let phone = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
     let save = move |ev: SubmitEvent| {
@@ -341,16 +367,16 @@ fn NewSiteForm(changes: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <form class="settings" on:submit=save novalidate>
-            <h3>"Add a site"</h3>
-            <label for="new-site-code">"Code (capital letters, digits, '-')"</label>
+            <h3>{tr.t("settings-new-site")}</h3>
+            <label for="new-site-code">{tr.t("settings-new-site-code")}</label>
             <input id="new-site-code" type="text" bind:value=code />
-            <label for="new-site-name">"Name"</label>
+            <label for="new-site-name">{tr.t("settings-site-name")}</label>
             <input id="new-site-name" type="text" bind:value=name />
-            <label for="new-site-tz">"Time zone"</label>
+            <label for="new-site-tz">{timezone_label(tr).into_view()}</label>
             <input id="new-site-tz" type="text" bind:value=timezone />
-            <label for="new-site-phone">"Emergency phone"</label>
+            <label for="new-site-phone">{tr.t("settings-site-phone")}</label>
             <input id="new-site-phone" type="tel" bind:value=phone />
-            <button type="submit" class="button">"Add the site"</button>
+            <button type="submit" class="button">{tr.t("settings-add-site")}</button>
             {outcome_view(outcome)}
         </form>
     }
@@ -358,6 +384,7 @@ fn NewSiteForm(changes: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 fn ThresholdsForm(current: Thresholds) -> impl IntoView {
+    let tr = use_tr();
     let repeat = RwSignal::new(current.repeat_window_hours.to_string());
     let report = RwSignal::new(current.report_within_hours.to_string());
     let escalate = RwSignal::new(current.escalate_after_minutes.to_string());
@@ -379,15 +406,15 @@ fn ThresholdsForm(current: Thresholds) -> impl IntoView {
     };
     view! {
         <form class="settings" on:submit=save novalidate>
-            <label for="repeat">"Repeated level-2 readings within (hours)"</label>
+            <label for="repeat">{tr.t("settings-repeat")}</label>
             <input id="repeat" type="number" min="1" max="168" bind:value=repeat />
-            <label for="report">"Report a potentially serious event within (hours)"</label>
+            <label for="report">{tr.t("settings-report")}</label>
             <input id="report" type="number" min="1" max="72" bind:value=report />
-            <label for="escalate">"Escalate an unacknowledged critical alert after (minutes)"</label>
+            <label for="escalate">{tr.t("settings-escalate")}</label>
             <input id="escalate" type="number" min="1" max="1440" bind:value=escalate />
-            <label for="missed">"Missed diary after (days without an entry)"</label>
+            <label for="missed">{tr.t("settings-missed")}</label>
             <input id="missed" type="number" min="1" max="30" bind:value=missed />
-            <button type="submit" class="button">"Save the thresholds"</button>
+            <button type="submit" class="button">{tr.t("settings-save-thresholds")}</button>
             {outcome_view(outcome)}
         </form>
     }
@@ -395,6 +422,7 @@ fn ThresholdsForm(current: Thresholds) -> impl IntoView {
 
 #[component]
 fn OutcomeSettingsForm(current: OutcomeSettings) -> impl IntoView {
+    let tr = use_tr();
     let days = RwSignal::new(current.idaa1c_dose_days.to_string());
     let outcome = RwSignal::new(None);
     let save = move |ev: SubmitEvent| {
@@ -410,9 +438,9 @@ fn OutcomeSettingsForm(current: OutcomeSettings) -> impl IntoView {
     };
     view! {
         <form class="settings" on:submit=save novalidate>
-            <label for="idaa1c-days">"IDAA1C: days of insulin up to the HbA1c draw (commonly 3 to 7)"</label>
+            <label for="idaa1c-days">{tr.t("settings-idaa1c-days")}</label>
             <input id="idaa1c-days" type="number" min="1" max="28" bind:value=days />
-            <button type="submit" class="button">"Save the IDAA1C window"</button>
+            <button type="submit" class="button">{tr.t("settings-save-idaa1c")}</button>
             {outcome_view(outcome)}
         </form>
     }
@@ -428,6 +456,7 @@ type VisitRow = (
 
 #[component]
 fn ScheduleForm(current: Vec<Visit>) -> impl IntoView {
+    let tr = use_tr();
     let row = |v: Visit| -> VisitRow {
         (
             RwSignal::new(v.code),
@@ -474,26 +503,32 @@ fn ScheduleForm(current: Vec<Visit>) -> impl IntoView {
             <div class="table-scroll">
                 <table class="schedule">
                     <thead><tr>
-                        <th scope="col">"Code"</th><th scope="col">"Name"</th><th scope="col">"Day"</th>
-                        <th scope="col">"Days early"</th><th scope="col">"Days late"</th>
-                        <th scope="col"><span class="visually-hidden">"Remove"</span></th>
+                        <th scope="col">{tr.t("settings-visit-code")}</th>
+                        <th scope="col">{tr.t("settings-visit-name")}</th>
+                        <th scope="col">{tr.t("settings-visit-day")}</th>
+                        <th scope="col">{tr.t("settings-visit-before")}</th>
+                        <th scope="col">{tr.t("settings-visit-after")}</th>
+                        <th scope="col"><span class="visually-hidden">{tr.t("settings-remove")}</span></th>
                     </tr></thead>
                     <tbody>
-                        {move || rows.get().into_iter().enumerate().map(|(i, (code, name, day, before, after))| view! {
-                            <tr>
-                                <td><input type="text" aria-label=format!("Visit {} code", i + 1) bind:value=code /></td>
-                                <td><input type="text" aria-label=format!("Visit {} name", i + 1) bind:value=name /></td>
-                                <td><input type="number" aria-label=format!("Visit {} day", i + 1) bind:value=day /></td>
-                                <td><input type="number" aria-label=format!("Visit {} days early", i + 1) bind:value=before /></td>
-                                <td><input type="number" aria-label=format!("Visit {} days late", i + 1) bind:value=after /></td>
-                                <td><button type="button" class="button small" on:click=move |_| rows.update(|r| { r.remove(i); })>"Remove"</button></td>
-                            </tr>
+                        {move || rows.get().into_iter().enumerate().map(|(i, (code, name, day, before, after))| {
+                            let n = [("n", (i + 1).into())];
+                            view! {
+                                <tr>
+                                    <td><input type="text" aria-label=tr.t_with("settings-visit-code-label", &n) bind:value=code /></td>
+                                    <td><input type="text" aria-label=tr.t_with("settings-visit-name-label", &n) bind:value=name /></td>
+                                    <td><input type="number" aria-label=tr.t_with("settings-visit-day-label", &n) bind:value=day /></td>
+                                    <td><input type="number" aria-label=tr.t_with("settings-visit-before-label", &n) bind:value=before /></td>
+                                    <td><input type="number" aria-label=tr.t_with("settings-visit-after-label", &n) bind:value=after /></td>
+                                    <td><button type="button" class="button small" on:click=move |_| rows.update(|r| { r.remove(i); })>{tr.t("settings-remove")}</button></td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
-            <button type="button" class="button" on:click=add>"Add a visit"</button>
-            <button type="submit" class="button">"Save the schedule"</button>
+            <button type="button" class="button" on:click=add>{tr.t("settings-add-visit")}</button>
+            <button type="submit" class="button">{tr.t("settings-save-schedule")}</button>
             {outcome_view(outcome)}
         </form>
     }
@@ -501,6 +536,7 @@ fn ScheduleForm(current: Vec<Visit>) -> impl IntoView {
 
 #[component]
 fn AdviceForm(current: Advice) -> impl IntoView {
+    let tr = use_tr();
     let en = RwSignal::new(current.en);
     let zh = RwSignal::new(current.zh);
     let outcome = RwSignal::new(None);
@@ -518,11 +554,14 @@ fn AdviceForm(current: Advice) -> impl IntoView {
     };
     view! {
         <form class="settings" on:submit=save novalidate>
-            <label for="advice-en">"English"</label>
+            <label for="advice-en">{tr.t("settings-advice-en")}</label>
             <textarea id="advice-en" rows="4" prop:value=move || en.get() on:input=move |e| en.set(event_target_value(&e))></textarea>
-            <label for="advice-zh" lang="zh-Hans">"简体中文 (Simplified Chinese)"</label>
+            <label for="advice-zh">
+                {tr.t("settings-advice-zh")}
+                {(tr.language == Language::En).then(|| view! { " "<span lang="zh-Hans">"(简体中文)"</span> })}
+            </label>
             <textarea id="advice-zh" lang="zh-Hans" rows="4" prop:value=move || zh.get() on:input=move |e| zh.set(event_target_value(&e))></textarea>
-            <button type="submit" class="button">"Save the advice"</button>
+            <button type="submit" class="button">{tr.t("settings-save-advice")}</button>
             {outcome_view(outcome)}
         </form>
     }

@@ -4,10 +4,13 @@
 use leptos::prelude::*;
 
 use super::{
-    i18n::{self, Lang, T},
+    i18n,
     model::{CHART_MG_DL, ChartPoint, TARGET_MG_DL},
 };
-use crate::domain::glucose::{GlucoseUnit, display};
+use crate::{
+    domain::glucose::{GlucoseUnit, display},
+    i18n::Tr,
+};
 
 const W: f64 = 320.0;
 const H: f64 = 180.0;
@@ -30,28 +33,28 @@ pub fn GlucoseChart(
     points: Vec<ChartPoint>,
     days: i64,
     unit: GlucoseUnit,
-    lang: Lang,
+    tr: Tr,
 ) -> impl IntoView {
     let (lo, hi) = TARGET_MG_DL;
-    let unit_name = i18n::unit_name(unit);
-    let title = i18n::fill(
-        i18n::text(lang, T::ChartTitle),
+    let title = tr.t_with(
+        "phone-chart-title",
         &[
-            ("n", &days.to_string()),
-            ("unit", unit_name),
-            ("lo", &display(lo, unit)),
-            ("hi", &display(hi, unit)),
+            ("n", days.into()),
+            ("unit", i18n::unit_name(unit).into()),
+            ("lo", display(lo, unit).into()),
+            ("hi", display(hi, unit).into()),
         ],
     );
     let lows = points.iter().filter(|p| p.low).count();
     let summary = if points.is_empty() {
-        i18n::text(lang, T::ChartEmpty).to_owned()
+        tr.t("phone-chart-empty")
     } else {
-        i18n::fill(
-            i18n::text(lang, T::ChartSummary),
-            &[("n", &points.len().to_string()), ("low", &lows.to_string())],
+        tr.t_with(
+            "phone-chart-summary",
+            &[("n", points.len().into()), ("low", lows.into())],
         )
     };
+    let start = tr.t_with("phone-chart-start", &[("n", days.into())]);
     let line: String = points
         .iter()
         .map(|p| format!("{:.1},{:.1}", x(p.x), y_of_mg_dl(p.mg_dl)))
@@ -84,8 +87,8 @@ pub fn GlucoseChart(
                 <rect class="target" x=LEFT y=y_of_mg_dl(hi) width=W - LEFT - 4.0 height=y_of_mg_dl(lo) - y_of_mg_dl(hi) />
                 {grid}
                 {labels}
-                <text class="axis" x=LEFT y=H - 3.0>{format!("-{days}")}</text>
-                <text class="axis" x=W - 4.0 y=H - 3.0 text-anchor="end">{i18n::text(lang, T::Today)}</text>
+                <text class="axis" x=LEFT y=H - 3.0>{start}</text>
+                <text class="axis" x=W - 4.0 y=H - 3.0 text-anchor="end">{tr.t("phone-today")}</text>
                 <polyline class="trace" points=line />
                 {dots}
             </svg>

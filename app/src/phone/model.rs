@@ -13,8 +13,35 @@ use crate::domain::{
     classification::Classification,
     entry::{EntryData, GlucoseContext, InsulinPurpose, InsulinType, Kind},
     glucose::{GlucoseUnit, GlucoseValue, MeterFlag, to_mg_dl},
+    language::Language,
     mutation::Op,
 };
+
+/// The person's choices, kept on the phone (localStorage, as JSON).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// None: the page's language, which the server chose.
+    #[serde(default, deserialize_with = "stored_language")]
+    pub lang: Option<Language>,
+    #[serde(default)]
+    pub unit: Option<GlucoseUnit>,
+    /// "HH:MM", local time.
+    #[serde(default)]
+    pub reminder: Option<String>,
+}
+
+/// A stored language, read leniently: phones stored "zh" before the
+/// languages were one type, and a tag this version does not speak must not
+/// lose the other settings (it reads as no choice).
+fn stored_language<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Language>, D::Error> {
+    let tag = Option::<Value>::deserialize(deserializer)?;
+    Ok(tag
+        .as_ref()
+        .and_then(Value::as_str)
+        .and_then(Language::from_browser_tag))
+}
 
 /// An entry as the contract's `entry` (sync `changes`, entry history).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -291,7 +318,9 @@ pub fn today(rows: &[Row], day: NaiveDate, offset: FixedOffset) -> Today {
         .collect();
     Today {
         last_glucose,
-        insulin_units: doses.iter().sum(),
+        // From +0.0: `Sum` for floats starts at -0.0 (so that a sum of -0.0
+        // stays -0.0), which made a day without insulin read "-0".
+        insulin_units: doses.iter().fold(0.0, |total, units| total + units),
         doses: doses.len(),
         readings: live()
             .filter(on_day)
@@ -672,6 +701,67 @@ mod tests {
         );
         let days: Vec<usize> = by_day(&rows, offset).iter().map(|(_, r)| r.len()).collect();
         assert_eq!(days, [4, 2]);
+    }
+
+    #[test]
+    fn a_day_without_insulin_totals_zero_not_minus_zero() {
+        use crate::{domain::language::Language, phone::i18n};
+        let offset = FixedOffset::east_opt(8 * 3600).unwrap();
+        let rows = overlay(
+            &[server(
+                1,
+                Kind::Insulin,
+                1,
+                insulin(4.0, "meal", "rapid", "2026-11-23T07:30:00+08:00"),
+                ME,
+            )],
+            &[],
+            CHILD,
+            ME,
+        );
+        for rows in [&rows[..], &[]] {
+            let t = today(rows, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), offset);
+            assert_eq!(t.doses, 0);
+            assert!(
+                t.insulin_units == 0.0 && t.insulin_units.is_sign_positive(),
+                "{:?}",
+                t.insulin_units
+            );
+            let zh = i18n::tr(Language::ZhCn);
+            assert_eq!(
+                i18n::insulin_total(zh, t.insulin_units, t.doses),
+                "共 0 次，0 单位"
+            );
+            assert_eq!(crate::i18n::format::number(t.insulin_units, 2), "0");
+        }
+    }
+
+    #[test]
+    fn settings_saved_by_earlier_versions_still_read() {
+        let read = |text: &str| serde_json::from_str::<Settings>(text).unwrap();
+        let old = read(r#"{"lang":"zh","unit":"mmol/L","reminder":"20:00"}"#);
+        assert_eq!(old.lang, Some(Language::ZhCn));
+        assert_eq!(old.unit, Some(GlucoseUnit::MmolL));
+        assert_eq!(old.reminder.as_deref(), Some("20:00"));
+        assert_eq!(
+            read(r#"{"lang":"en","unit":null}"#).lang,
+            Some(Language::En)
+        );
+        let unknown = read(r#"{"lang":"fr","unit":"mg/dL"}"#);
+        assert_eq!(
+            (unknown.lang, unknown.unit),
+            (None, Some(GlucoseUnit::MgDl))
+        );
+        assert_eq!(read(r#"{"lang":7}"#).lang, None);
+        assert_eq!(read("{}"), Settings::default());
+        let now = Settings {
+            lang: Some(Language::ZhCn),
+            unit: Some(GlucoseUnit::MmolL),
+            reminder: None,
+        };
+        let text = serde_json::to_string(&now).unwrap();
+        assert!(text.contains(r#""lang":"zh-CN""#), "{text}");
+        assert_eq!(read(&text), now);
     }
 
     #[test]

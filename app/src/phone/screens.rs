@@ -16,13 +16,15 @@ use crate::{
             InsulinData, InsulinPurpose, InsulinType, Kind, Treatment,
         },
         glucose::{self, GlucoseUnit, GlucoseValue, GlucoseWarning, MeterFlag},
+        language::Language,
         mutation::Op,
     },
+    i18n::format,
     phone::{
         chart::GlucoseChart,
-        i18n::{self, Lang, T},
-        model::{self, OutMutation, Row, RowState, read_number},
-        state::{Editing, Load, Phone, Screen, Settings, SyncState, now},
+        i18n,
+        model::{self, OutMutation, Refusal, Row, RowState, read_number},
+        state::{Editing, Load, Phone, Screen, Settings, SyncState, now, show_language},
     },
 };
 
@@ -55,28 +57,23 @@ pub fn PhoneApp() -> impl IntoView {
         true
     });
     // The page's language follows the app's.
-    Effect::new(move |_| {
-        let tag = phone.lang().tag();
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("lang", tag);
-        }
-    });
-    let t = move |key| phone.t(key);
+    Effect::new(move |_| show_language(phone.language()));
     view! {
         <div class="phone">
             // Words are put in place when a screen is drawn: a change of
             // language (or of any setting) draws the app again.
             {move || {
                 phone.settings.track();
+                let tr = phone.tr();
                 match phone.load.get() {
-                Load::Opening => EitherOf4::A(view! { <p class="notice">{t(T::Opening)}</p> }),
+                Load::Opening => EitherOf4::A(view! { <p class="notice">{tr.t("phone-opening")}</p> }),
                 Load::NoSession => EitherOf4::B(view! {
                     <section class="card">
-                        <p class="lead">{t(T::SignInToOpen)}</p>
-                        <a class="button primary" href="/">{t(T::SignIn)}</a>
+                        <p class="lead">{tr.t("phone-sign-in-to-open")}</p>
+                        <a class="button primary" href="/">{tr.t("phone-sign-in")}</a>
                     </section>
                 }),
-                Load::NoDiary => EitherOf4::C(view! { <p class="notice">{t(T::NoDiary)}</p> }),
+                Load::NoDiary => EitherOf4::C(view! { <p class="notice">{tr.t("phone-no-diary")}</p> }),
                 Load::Ready => EitherOf4::D(view! {
                     <Header />
                     <StatusLine />
@@ -108,6 +105,7 @@ fn use_phone() -> Phone {
 #[component]
 fn Header() -> impl IntoView {
     let phone = use_phone();
+    let tr = phone.tr();
     let owners = move || {
         phone
             .profile
@@ -120,10 +118,10 @@ fn Header() -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <p class="app-name">{phone.t(T::AppName)}
-                <Show when=demo>" "<span class="badge">{phone.t(T::DemoBadge)}</span></Show>
+            <p class="app-name">{tr.t("phone-app-name")}
+                <Show when=demo>" "<span class="badge">{tr.t("phone-demo-badge")}</span></Show>
             </p>
-            <div class="child" role="group" aria-label=phone.t(T::LoggingFor)>
+            <div class="child" role="group" aria-label=tr.t("phone-logging-for")>
                 {move || {
                     let list = owners();
                     let many = list.len() > 1;
@@ -155,37 +153,29 @@ fn Header() -> impl IntoView {
 #[component]
 fn StatusLine() -> impl IntoView {
     let phone = use_phone();
+    let tr = phone.tr();
     let text = move || {
-        let lang = phone.lang();
         let (pending, refused) = phone.counts();
         let state = phone.sync.get();
         let mut parts = Vec::new();
         if state == SyncState::SignedOut {
-            parts.push(i18n::text(lang, T::SignInAgain).to_owned());
+            parts.push(tr.t("phone-sign-in-again"));
         }
         if refused > 0 {
-            parts.push(i18n::fill(
-                i18n::text(lang, T::StatusRefused),
-                &[("n", &refused.to_string())],
-            ));
+            parts.push(tr.t_with("phone-status-refused", &[("n", refused.into())]));
         }
         if pending > 0 {
-            parts.push(i18n::fill(
-                i18n::text(lang, T::StatusPending),
-                &[("n", &pending.to_string())],
-            ));
+            parts.push(tr.t_with("phone-status-pending", &[("n", pending.into())]));
         }
         match state {
-            SyncState::Sending if pending > 0 => {
-                parts.push(i18n::text(lang, T::StatusSending).to_owned())
-            }
-            SyncState::Offline => parts.push(i18n::text(lang, T::StatusOffline).to_owned()),
+            SyncState::Sending if pending > 0 => parts.push(tr.t("phone-status-sending")),
+            SyncState::Offline => parts.push(tr.t("phone-status-offline")),
             _ => {}
         }
         if pending == 0 && refused == 0 && state != SyncState::SignedOut {
             parts.push(match phone.last_sync.get() {
-                Some(at) => i18n::fill(i18n::text(lang, T::StatusSent), &[("time", &clock(at))]),
-                None => i18n::text(lang, T::StatusNeverSent).to_owned(),
+                Some(at) => tr.t_with("phone-status-sent", &[("time", clock(at).into())]),
+                None => tr.t("phone-status-never-sent"),
             });
         }
         parts.join(" · ")
@@ -197,9 +187,9 @@ fn StatusLine() -> impl IntoView {
         >
             <span>{text}</span>
             {move || match phone.sync.get() {
-                SyncState::SignedOut => Either::Left(view! { <a class="button small" href="/">{phone.t(T::SignIn)}</a> }),
+                SyncState::SignedOut => Either::Left(view! { <a class="button small" href="/">{tr.t("phone-sign-in")}</a> }),
                 _ => Either::Right(view! {
-                    <button type="button" class="button small" on:click=move |_| phone.sync_now()>{phone.t(T::SyncNow)}</button>
+                    <button type="button" class="button small" on:click=move |_| phone.sync_now()>{tr.t("phone-sync-now")}</button>
                 }),
             }}
         </div>
@@ -209,7 +199,8 @@ fn StatusLine() -> impl IntoView {
 #[component]
 fn NavBar() -> impl IntoView {
     let phone = use_phone();
-    let tab = move |target: Screen, key: T| {
+    let tr = phone.tr();
+    let tab = move |target: Screen, label: String| {
         let here = {
             let target = target.clone();
             move || std::mem::discriminant(&phone.screen.get()) == std::mem::discriminant(&target)
@@ -219,21 +210,21 @@ fn NavBar() -> impl IntoView {
             <button type="button" class="nav-tab"
                 aria-current=move || current().then_some("page")
                 on:click=move |_| { phone.flash.set(None); phone.screen.set(target.clone()) }
-            >{phone.t(key)}</button>
+            >{label}</button>
         }
     };
     view! {
-        <nav class="nav-bar" aria-label=phone.t(T::AppName)>
-            {tab(Screen::Today, T::Today)}
-            {tab(Screen::History, T::History)}
-            {tab(Screen::Settings, T::Settings)}
+        <nav class="nav-bar" aria-label=tr.t("phone-app-name")>
+            {tab(Screen::Today, tr.t("phone-today"))}
+            {tab(Screen::History, tr.t("phone-history"))}
+            {tab(Screen::Settings, tr.t("phone-settings"))}
         </nav>
     }
 }
 
+/// The time of day on the phone's clock: "07:30".
 fn clock(at: DateTime<FixedOffset>) -> String {
-    let local = at.with_timezone(&now().timezone());
-    format!("{:02}:{:02}", local.hour(), local.minute())
+    format::time(at.with_timezone(&offset()).naive_local())
 }
 
 fn offset() -> FixedOffset {
@@ -249,51 +240,45 @@ fn reading_text(value: GlucoseValue, entered: GlucoseUnit, shown: GlucoseUnit) -
     }
 }
 
-fn level_text(lang: Lang, c: &Classification) -> String {
-    let mut text = i18n::level(lang, c.ada_level).to_owned();
-    if let Some(class) = c.ada2005_class {
-        text = format!("{text} · {}", i18n::class_2005(lang, class));
-    }
-    text
-}
-
 /// One line saying what an entry holds.
 fn summary(phone: &Phone, row: &Row) -> String {
-    let lang = phone.lang();
+    let tr = phone.tr();
     let unit = phone.unit();
     match &row.parsed {
-        Some(EntryData::Glucose(g)) => format!(
-            "{} {} · {}",
-            reading_text(g.value, g.unit, unit),
-            i18n::unit_name(unit),
-            i18n::context(lang, g.context)
+        Some(EntryData::Glucose(g)) => tr.t_with(
+            "phone-glucose-line",
+            &[
+                ("value", reading_text(g.value, g.unit, unit).into()),
+                ("unit", i18n::unit_name(unit).into()),
+                ("context", i18n::context(tr, g.context).into()),
+            ],
         ),
-        Some(EntryData::Insulin(i)) => format!(
-            "{} · {} · {}",
-            i18n::fill(
-                i18n::text(lang, T::UnitsShort),
-                &[("u", &i18n::number(i.units, 2))]
-            ),
-            i18n::insulin_type(lang, i.insulin_type),
-            i18n::purpose(lang, i.purpose)
+        Some(EntryData::Insulin(i)) => tr.t_with(
+            "phone-insulin-line",
+            &[
+                ("u", format::number(i.units, 2).into()),
+                ("type", i18n::insulin_type(tr, i.insulin_type).into()),
+                ("purpose", i18n::purpose(tr, i.purpose).into()),
+            ],
         ),
-        Some(EntryData::Hypo(_)) => i18n::fill(
-            i18n::text(lang, T::LowLine),
+        Some(EntryData::Hypo(_)) => tr.t_with(
+            "phone-low-line",
             &[(
                 "level",
-                &row.classification
-                    .map(|c| level_text(lang, &c))
-                    .unwrap_or_default(),
+                row.classification
+                    .map(|c| i18n::level_text(tr, &c))
+                    .unwrap_or_default()
+                    .into(),
             )],
         ),
-        None => i18n::text(lang, T::Low).to_owned(),
+        None => tr.t("phone-low"),
     }
 }
 
 #[component]
 fn TodayScreen() -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let figures = Memo::new(move |_| {
         let rows = phone.rows();
         model::today(&rows, now().date_naive(), offset())
@@ -314,47 +299,47 @@ fn TodayScreen() -> impl IntoView {
         }
     };
     view! {
-        <h1 class="visually-hidden">{t(T::Today)}</h1>
+        <h1 class="visually-hidden">{tr.t("phone-today")}</h1>
         <Show when=move || phone.flash.get().is_some()>
             <p class="notice ok" role="status">{move || phone.flash.get()}</p>
         </Show>
         <Show when=reminder_due>
-            <p class="notice warn">{t(T::ReminderDue)}</p>
+            <p class="notice warn">{tr.t("phone-reminder-due")}</p>
         </Show>
         <section class="card figures">
             <div class="figure">
-                <h2>{t(T::LastGlucose)}</h2>
+                <h2>{tr.t("phone-last-glucose")}</h2>
                 {move || match figures.get().last_glucose {
                     Some((value, unit, at)) => Either::Left(view! {
                         <p class="big-number">
                             {reading_text(value, unit, phone.unit())}" "
                             <span class="unit">{i18n::unit_name(phone.unit())}</span>
                         </p>
-                        <p class="meta">{i18n::day(phone.lang(), model::local_date(at, offset()), now().date_naive())}" "{clock(at)}</p>
+                        <p class="meta">{i18n::day(tr, model::local_date(at, offset()), now().date_naive())}" "{clock(at)}</p>
                     }),
-                    None => Either::Right(view! { <p class="meta">{t(T::NoReadings)}</p> }),
+                    None => Either::Right(view! { <p class="meta">{tr.t("phone-no-readings")}</p> }),
                 }}
             </div>
             <div class="figure">
-                <h2>{t(T::InsulinToday)}</h2>
-                <p class="big-number">{move || i18n::number(figures.get().insulin_units, 2)}</p>
+                <h2>{tr.t("phone-insulin-today")}</h2>
+                <p class="big-number">{move || format::number(figures.get().insulin_units, 2)}</p>
                 <p class="meta">{move || {
                     let f = figures.get();
-                    i18n::fill(t(T::InsulinTotal), &[("u", &i18n::number(f.insulin_units, 2)), ("n", &f.doses.to_string())])
+                    i18n::insulin_total(tr, f.insulin_units, f.doses)
                 }}</p>
             </div>
         </section>
         <div class="log-buttons">
-            <button type="button" class="button big glucose" on:click=go(Screen::Glucose(Editing::New))>{t(T::Glucose)}</button>
-            <button type="button" class="button big insulin" on:click=go(Screen::Insulin(Editing::New))>{t(T::Insulin)}</button>
-            <button type="button" class="button big low" on:click=go(Screen::Low(Editing::New))>{t(T::Low)}</button>
+            <button type="button" class="button big glucose" on:click=go(Screen::Glucose(Editing::New))>{tr.t("phone-glucose")}</button>
+            <button type="button" class="button big insulin" on:click=go(Screen::Insulin(Editing::New))>{tr.t("phone-insulin")}</button>
+            <button type="button" class="button big low" on:click=go(Screen::Low(Editing::New))>{tr.t("phone-low")}</button>
         </div>
         <section class="card">
-            <h2>{t(T::LowsToday)}</h2>
+            <h2>{tr.t("phone-lows-today")}</h2>
             {move || {
                 let lows = figures.get().lows;
                 if lows.is_empty() {
-                    Either::Left(view! { <p class="meta">{t(T::NoLowsToday)}</p> })
+                    Either::Left(view! { <p class="meta">{tr.t("phone-no-lows-today")}</p> })
                 } else {
                     Either::Right(view! {
                         <ul class="entries">
@@ -405,7 +390,7 @@ impl FormBase {
         };
         let reason = self.reason.get_untracked().trim().to_owned();
         if matches!(editing, Editing::Change(_)) && reason.is_empty() {
-            self.problem.set(Some(phone.t(T::ReasonNeeded).to_owned()));
+            self.problem.set(Some(phone.tr().t("phone-reason-needed")));
             return false;
         }
         let id = Phone::new_id();
@@ -422,7 +407,7 @@ impl FormBase {
         };
         let reason = match op {
             Op::Create => None,
-            _ if reason.is_empty() => Some(phone.t(T::FixIt).to_owned()),
+            _ if reason.is_empty() => Some(phone.tr().t("phone-fix-it")),
             _ => Some(reason),
         };
         let mutation = OutMutation {
@@ -437,11 +422,11 @@ impl FormBase {
             data: Some(data.to_json()),
         };
         let message = if checked.warnings.contains(&GlucoseWarning::UnitMixup) {
-            phone.t(T::SavedUnitMixup)
+            phone.tr().t("phone-saved-unit-mixup")
         } else {
-            phone.t(T::Saved)
+            phone.tr().t("phone-saved")
         };
-        phone.save(mutation, drop, message.to_owned());
+        phone.save(mutation, drop, message);
         phone.screen.set(then);
         true
     }
@@ -449,43 +434,71 @@ impl FormBase {
     fn event_time(&self, phone: &Phone) -> Option<DateTime<FixedOffset>> {
         let at = model::read_local_input(&self.when.get_untracked(), offset());
         if at.is_none() {
-            self.problem.set(Some(phone.t(T::ErrTime).to_owned()));
+            self.problem.set(Some(phone.tr().t("phone-err-time")));
         }
         at
     }
 }
 
-/// A field error from the shared checks, in the person's language.
+/// A field error from the shared checks, in the person's language. The
+/// checks' own reasons are English: other languages get a plain sentence
+/// for a field the form has no words of its own for.
 fn field_problem(phone: &Phone, fields: &FieldErrors, kind: Kind) -> String {
+    let tr = phone.tr();
     let unit = phone.unit();
     let key = fields.keys().next().map(String::as_str).unwrap_or_default();
     match key {
-        "data.value" | "data.glucose_value" => {
-            i18n::fill(phone.t(T::OutOfRange), &[("unit", i18n::unit_name(unit))])
+        "data.value" | "data.glucose_value" => tr.t_with(
+            "phone-out-of-range",
+            &[("unit", i18n::unit_name(unit).into())],
+        ),
+        "data.units" => tr.t("phone-dose-range"),
+        _ if kind == Kind::Glucose => tr.t("phone-enter-reading"),
+        _ => match (tr.language, fields.values().next()) {
+            (Language::En, Some(why)) => why.clone(),
+            _ => tr.t("errors-invalid-other"),
+        },
+    }
+}
+
+/// Why the server did not accept a change, in the person's language. The
+/// server's own message is English: other languages get the rule of the
+/// field it names, or a plain sentence.
+fn refusal_reason(phone: &Phone, refusal: &Refusal, kind: Kind) -> String {
+    let tr = phone.tr();
+    let fields = &refusal.fields;
+    let has_own_words = ["data.value", "data.glucose_value", "data.units"];
+    match refusal.code.as_str() {
+        "conflict" => tr.t("phone-err-conflict"),
+        _ if fields.keys().any(|f| f.ends_with("_at")) => tr.t("phone-err-time"),
+        _ if fields.keys().any(|f| has_own_words.contains(&f.as_str())) => {
+            field_problem(phone, fields, kind)
         }
-        "data.units" => phone.t(T::DoseRange).to_owned(),
-        _ if kind == Kind::Glucose => phone.t(T::EnterReading).to_owned(),
-        _ => fields.values().next().cloned().unwrap_or_default(),
+        "not_found" => tr.t("phone-refused-not-yours"),
+        // The phone's own stand-in (sync.rs) when the server gave no reason.
+        "rejected" => tr.t("phone-refused-other"),
+        _ if tr.language == Language::En && !refusal.message.is_empty() => refusal.message.clone(),
+        _ => tr.t("phone-refused-other"),
     }
 }
 
 #[component]
 fn FormFooter(base: FormBase, editing: Editing) -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let changing = !matches!(editing, Editing::New);
     view! {
-        <label for="event_time">{t(T::Context)}</label>
+        <label for="event_time">{tr.t("phone-event-time")}</label>
         <input id="event_time" type="datetime-local" bind:value=base.when />
         {changing.then(|| view! {
-            <label for="reason">{t(T::ReasonEdit)}</label>
+            <label for="reason">{tr.t("phone-reason-edit")}</label>
             <input id="reason" type="text" bind:value=base.reason />
         })}
         <p class="notice error" role="alert">{move || base.problem.get()}</p>
         <div class="form-actions">
-            <button type="submit" class="button primary big">{t(T::Save)}</button>
+            <button type="submit" class="button primary big">{tr.t("common-save")}</button>
             <button type="button" class="button" on:click=move |_| phone.screen.set(if changing { Screen::History } else { Screen::Today })>
-                {t(T::Cancel)}
+                {tr.t("common-cancel")}
             </button>
         </div>
     }
@@ -508,14 +521,14 @@ fn after_save(editing: &Editing) -> Screen {
 #[component]
 fn GlucoseForm(editing: Editing) -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let base = FormBase::new(&editing);
     let old = editing_row(&editing).and_then(|r| match &r.parsed {
         Some(EntryData::Glucose(g)) => Some(g.clone()),
         _ => None,
     });
     let value = RwSignal::new(match old.as_ref().map(|g| g.value) {
-        Some(GlucoseValue::Number(n)) => i18n::number(n, 1),
+        Some(GlucoseValue::Number(n)) => format::number(n, 1),
         Some(GlucoseValue::Flag(MeterFlag::Lo)) => "LO".to_owned(),
         Some(GlucoseValue::Flag(MeterFlag::Hi)) => "HI".to_owned(),
         None => String::new(),
@@ -535,16 +548,16 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
         };
         match glucose::assess(n, unit) {
             Ok(None) => None,
-            Ok(Some(GlucoseWarning::UnitMixup)) => Some(i18n::fill(
-                t(T::UnitMixup),
+            Ok(Some(GlucoseWarning::UnitMixup)) => Some(tr.t_with(
+                "phone-unit-mixup",
                 &[
-                    ("other", i18n::unit_name(other)),
-                    ("unit", i18n::unit_name(unit)),
+                    ("other", i18n::unit_name(other).into()),
+                    ("unit", i18n::unit_name(unit).into()),
                 ],
             )),
-            Err(_) => Some(i18n::fill(
-                t(T::OutOfRange),
-                &[("unit", i18n::unit_name(unit))],
+            Err(_) => Some(tr.t_with(
+                "phone-out-of-range",
+                &[("unit", i18n::unit_name(unit).into())],
             )),
         }
     };
@@ -560,7 +573,7 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
             _ => read_number(&text).map(GlucoseValue::Number),
         });
         let Some(reading) = reading else {
-            base.problem.set(Some(t(T::EnterReading).to_owned()));
+            base.problem.set(Some(tr.t("phone-enter-reading")));
             return;
         };
         let data = EntryData::Glucose(GlucoseData {
@@ -593,9 +606,9 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
         }
     };
     let title = if matches!(editing, Editing::New) {
-        T::LogGlucose
+        tr.t("phone-log-glucose")
     } else {
-        T::EditGlucose
+        tr.t("phone-edit-glucose")
     };
     let contexts = [
         GlucoseContext::Fasting,
@@ -607,8 +620,8 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
     ];
     view! {
         <form class="card log-form" on:submit=on_submit novalidate>
-            <h1>{t(title)}</h1>
-            <label for="glucose_value">{t(T::Reading)}" "<span class="hint">{t(T::ReadingHint)}</span></label>
+            <h1>{title}</h1>
+            <label for="glucose_value">{tr.t("phone-reading")}" "<span class="hint">{tr.t("phone-reading-hint")}</span></label>
             <div class="reading-row">
                 <input id="glucose_value" type="text" inputmode="decimal" autocomplete="off" bind:value=value autofocus />
                 <span class="unit" aria-hidden="true">{move || i18n::unit_name(unit.get())}</span>
@@ -619,7 +632,7 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
                 <button type="button" class="button" on:click=flag(MeterFlag::Hi)>"HI"</button>
             </div>
             <fieldset class="chips">
-                <legend>{t(T::Unit)}</legend>
+                <legend>{tr.t("phone-unit")}</legend>
                 {[GlucoseUnit::MmolL, GlucoseUnit::MgDl].into_iter().map(|u| view! {
                     <label class="chip">
                         <input type="radio" name="unit" prop:checked=move || unit.get() == u on:change=move |_| unit.set(u) />
@@ -628,11 +641,11 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <fieldset class="chips">
-                <legend>{t(T::Context)}</legend>
+                <legend>{tr.t("phone-context")}</legend>
                 {contexts.into_iter().map(|c| view! {
                     <label class="chip">
                         <input type="radio" name="context" prop:checked=move || context.get() == c on:change=move |_| context.set(c) />
-                        {i18n::context(phone.lang(), c)}
+                        {i18n::context(tr, c)}
                     </label>
                 }).collect_view()}
             </fieldset>
@@ -644,7 +657,7 @@ fn GlucoseForm(editing: Editing) -> impl IntoView {
 #[component]
 fn InsulinForm(editing: Editing) -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let base = FormBase::new(&editing);
     let rows = phone.rows();
     let old = editing_row(&editing).and_then(|r| match &r.parsed {
@@ -662,7 +675,7 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
     };
     let units = RwSignal::new(
         old.as_ref()
-            .map(|i| i18n::number(i.units, 2))
+            .map(|i| format::number(i.units, 2))
             .unwrap_or_default(),
     );
     let purpose = RwSignal::new(first_purpose);
@@ -677,7 +690,7 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
             return;
         };
         let Some(dose) = read_number(&units.get_untracked()) else {
-            base.problem.set(Some(t(T::DoseRange).to_owned()));
+            base.problem.set(Some(tr.t("phone-dose-range")));
             return;
         };
         let data = EntryData::Insulin(InsulinData {
@@ -696,9 +709,9 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
         );
     };
     let title = if matches!(editing, Editing::New) {
-        T::LogInsulin
+        tr.t("phone-log-insulin")
     } else {
-        T::EditInsulin
+        tr.t("phone-edit-insulin")
     };
     let types = [
         InsulinType::Rapid,
@@ -710,11 +723,11 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
     let is_new = matches!(editing, Editing::New);
     view! {
         <form class="card log-form" on:submit=on_submit novalidate>
-            <h1>{t(title)}</h1>
-            <label for="insulin_units">{t(T::Dose)}" "<span class="hint">{t(T::DoseHint)}</span></label>
+            <h1>{title}</h1>
+            <label for="insulin_units">{tr.t("phone-dose")}" "<span class="hint">{tr.t("phone-dose-hint")}</span></label>
             <input id="insulin_units" type="text" inputmode="decimal" autocomplete="off" bind:value=units autofocus />
             <fieldset class="chips">
-                <legend>{t(T::Purpose)}</legend>
+                <legend>{tr.t("phone-purpose")}</legend>
                 {[InsulinPurpose::Meal, InsulinPurpose::Correction, InsulinPurpose::Basal].into_iter().map(|p| {
                     let remembered = remembered.clone();
                     view! {
@@ -724,12 +737,12 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
                                     purpose.set(p);
                                     if is_new { kind.set(remembered(p)); }
                                 } />
-                            {i18n::purpose(phone.lang(), p)}
+                            {i18n::purpose(tr, p)}
                         </label>
                     }
                 }).collect_view()}
             </fieldset>
-            <label for="insulin_type">{t(T::InsulinKind)}</label>
+            <label for="insulin_type">{tr.t("phone-insulin-kind")}</label>
             <select id="insulin_type" on:change=move |ev| {
                 let chosen = event_target_value(&ev);
                 if let Some(k) = types.into_iter().find(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)) == Some(chosen.clone())) {
@@ -738,7 +751,7 @@ fn InsulinForm(editing: Editing) -> impl IntoView {
             }>
                 {types.into_iter().map(|k| {
                     let value = serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                    view! { <option value=value selected=move || kind.get() == k>{i18n::insulin_type(phone.lang(), k)}</option> }
+                    view! { <option value=value selected=move || kind.get() == k>{i18n::insulin_type(tr, k)}</option> }
                 }).collect_view()}
             </select>
             <FormFooter base editing />
@@ -754,7 +767,7 @@ fn needs_help(c: &Classification) -> bool {
 #[component]
 fn LowForm(editing: Editing) -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let base = FormBase::new(&editing);
     let old = editing_row(&editing).and_then(|r| match &r.parsed {
         Some(EntryData::Hypo(h)) => Some(h.clone()),
@@ -772,7 +785,7 @@ fn LowForm(editing: Editing) -> impl IntoView {
     let value = RwSignal::new(
         old.as_ref()
             .and_then(|h| h.glucose_value)
-            .map(|v| i18n::number(v, 1))
+            .map(|v| format::number(v, 1))
             .unwrap_or_default(),
     );
     let unit = old
@@ -784,7 +797,7 @@ fn LowForm(editing: Editing) -> impl IntoView {
         let text = value.get();
         let glucose_value = match text.trim() {
             "" => None,
-            text => Some(read_number(text).ok_or_else(|| t(T::EnterNumberOrEmpty).to_owned())?),
+            text => Some(read_number(text).ok_or_else(|| tr.t("phone-enter-number-or-empty"))?),
         };
         Ok(HypoData {
             occurred_at: at,
@@ -828,9 +841,9 @@ fn LowForm(editing: Editing) -> impl IntoView {
         base.submit(&phone, &editing_for_save, EntryData::Hypo(data), then);
     };
     let title = if matches!(editing, Editing::New) {
-        T::LogLow
+        tr.t("phone-log-low")
     } else {
-        T::EditLow
+        tr.t("phone-edit-low")
     };
     let treatment_list = [
         Treatment::OralCarbohydrate,
@@ -843,9 +856,9 @@ fn LowForm(editing: Editing) -> impl IntoView {
     ];
     view! {
         <form class="card log-form" on:submit=on_submit novalidate>
-            <h1>{t(title)}</h1>
+            <h1>{title}</h1>
             <fieldset class="checks">
-                <legend>{t(T::Symptoms)}</legend>
+                <legend>{tr.t("phone-symptoms")}</legend>
                 {i18n::SYMPTOMS.into_iter().map(|key| view! {
                     <label class="check">
                         <input type="checkbox" prop:checked=move || symptoms.with(|s| s.iter().any(|x| x == key))
@@ -853,58 +866,58 @@ fn LowForm(editing: Editing) -> impl IntoView {
                                 let on = event_target_checked(&ev);
                                 symptoms.update(|s| { s.retain(|x| x != key); if on { s.push(key.to_owned()) } });
                             } />
-                        {i18n::symptom(phone.lang(), key)}
+                        {i18n::symptom(tr, key)}
                     </label>
                 }).collect_view()}
             </fieldset>
             <fieldset class="chips">
-                <legend>{t(T::NeededHelp)}</legend>
+                <legend>{tr.t("phone-needed-help")}</legend>
                 <label class="chip">
                     <input type="radio" name="helped" prop:checked=move || helped.get() == Some(true) on:change=move |_| helped.set(Some(true)) />
-                    {t(T::Yes)}
+                    {tr.t("common-yes")}
                 </label>
                 <label class="chip">
                     <input type="radio" name="helped" prop:checked=move || helped.get() == Some(false) on:change=move |_| helped.set(Some(false)) />
-                    {t(T::No)}
+                    {tr.t("common-no")}
                 </label>
             </fieldset>
             <fieldset class="checks">
-                <legend>{t(T::WhatHappened)}</legend>
+                <legend>{tr.t("phone-what-happened")}</legend>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || unconscious.get() on:change=move |ev| unconscious.set(event_target_checked(&ev)) />
-                    {t(T::LostConsciousness)}
+                    {tr.t("phone-lost-consciousness")}
                 </label>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || seizure.get() on:change=move |ev| seizure.set(event_target_checked(&ev)) />
-                    {t(T::Seizure)}
+                    {tr.t("phone-seizure")}
                 </label>
             </fieldset>
             <fieldset class="checks">
-                <legend>{t(T::Treatments)}</legend>
-                {treatment_list.into_iter().map(|tr| view! {
+                <legend>{tr.t("phone-treatments")}</legend>
+                {treatment_list.into_iter().map(|treatment| view! {
                     <label class="check">
-                        <input type="checkbox" prop:checked=move || treatments.with(|l| l.contains(&tr))
+                        <input type="checkbox" prop:checked=move || treatments.with(|l| l.contains(&treatment))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
-                                treatments.update(|l| { l.retain(|x| *x != tr); if on { l.push(tr) } });
+                                treatments.update(|l| { l.retain(|x| *x != treatment); if on { l.push(treatment) } });
                             } />
-                        {i18n::treatment(phone.lang(), tr)}
+                        {i18n::treatment(tr, treatment)}
                     </label>
                 }).collect_view()}
             </fieldset>
-            <label for="hypo_value">{t(T::GlucoseIfMeasured)}" ("{i18n::unit_name(unit)}")"</label>
+            <label for="hypo_value">{tr.t_with("phone-glucose-if-measured", &[("unit", i18n::unit_name(unit).into())])}</label>
             <input id="hypo_value" type="text" inputmode="decimal" autocomplete="off" bind:value=value />
             <div class="classification" role="status" aria-live="polite">
                 {move || match live() {
                     Some(c) if c.ada_level > 0 || c.ada2005_class.is_some() => {
                         let urgent = needs_help(&c);
                         EitherOf3::A(view! {
-                            <p class:urgent=urgent>{i18n::fill(t(T::ClassifiedAs), &[("level", &level_text(phone.lang(), &c))])}</p>
-                            {c.potentially_serious.then(|| view! { <p class="urgent">{t(T::SeriousNote)}</p> })}
+                            <p class:urgent=urgent>{tr.t_with("phone-classified-as", &[("level", i18n::level_text(tr, &c).into())])}</p>
+                            {c.potentially_serious.then(|| view! { <p class="urgent">{tr.t("phone-serious-note")}</p> })}
                         })
                     }
-                    Some(c) if c.potentially_serious => EitherOf3::B(view! { <p class="urgent">{t(T::SeriousNote)}</p> }),
-                    _ => EitherOf3::C(view! { <p>{t(T::NotALow)}</p> }),
+                    Some(c) if c.potentially_serious => EitherOf3::B(view! { <p class="urgent">{tr.t("phone-serious-note")}</p> }),
+                    _ => EitherOf3::C(view! { <p>{tr.t("phone-not-a-low")}</p> }),
                 }}
             </div>
             <FormFooter base editing />
@@ -916,7 +929,7 @@ fn LowForm(editing: Editing) -> impl IntoView {
 #[component]
 fn EmergencyScreen() -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let emergency = phone.owner().map(|o| o.emergency).unwrap_or_default();
     let dial: String = emergency
         .phone
@@ -926,15 +939,15 @@ fn EmergencyScreen() -> impl IntoView {
     let number = emergency.phone.clone();
     view! {
         <section class="card emergency" role="alert">
-            <h1>{t(T::GetHelp)}</h1>
+            <h1>{tr.t("phone-get-help")}</h1>
             <a class="button primary big call" href=format!("tel:{dial}")>
-                {move || i18n::fill(t(T::CallTeam), &[("phone", &number)])}
+                {tr.t_with("phone-call-team", &[("phone", number.into())])}
             </a>
-            {move || match phone.lang() {
-                Lang::En => Either::Left(view! { <p lang="en">{emergency.advice_en.clone()}</p> }),
-                Lang::Zh => Either::Right(view! { <p lang="zh-Hans">{emergency.advice_zh.clone()}</p> }),
+            {match tr.language {
+                Language::En => view! { <p lang=Language::En.tag()>{emergency.advice_en.clone()}</p> },
+                Language::ZhCn => view! { <p lang=Language::ZhCn.tag()>{emergency.advice_zh.clone()}</p> },
             }}
-            <button type="button" class="button" on:click=move |_| phone.screen.set(Screen::Today)>{t(T::Close)}</button>
+            <button type="button" class="button" on:click=move |_| phone.screen.set(Screen::Today)>{tr.t("common-close")}</button>
         </section>
     }
 }
@@ -942,35 +955,35 @@ fn EmergencyScreen() -> impl IntoView {
 #[component]
 fn HistoryScreen() -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let days = RwSignal::new(7_i64);
     let rows = Memo::new(move |_| phone.rows());
     view! {
-        <h1>{t(T::HistoryTitle)}</h1>
+        <h1>{tr.t("phone-history-title")}</h1>
         <Show when=move || phone.flash.get().is_some()>
             <p class="notice ok" role="status">{move || phone.flash.get()}</p>
         </Show>
         <section class="card">
-            <div class="chips" role="group" aria-label=t(T::HistoryTitle)>
-                {[(7, T::Days7), (14, T::Days14)].into_iter().map(|(n, key)| view! {
+            <div class="chips" role="group" aria-label=tr.t("phone-history-title")>
+                {[7, 14].into_iter().map(|n| view! {
                     <button type="button" class="button small" aria-pressed=move || (days.get() == n).to_string()
-                        on:click=move |_| days.set(n)>{t(key)}</button>
+                        on:click=move |_| days.set(n)>{tr.t_with("common-days", &[("n", n.into())])}</button>
                 }).collect_view()}
             </div>
             {move || {
                 let points = rows.with(|r| model::chart_points(r, now(), days.get()));
-                view! { <GlucoseChart points days=days.get() unit=phone.unit() lang=phone.lang() /> }
+                view! { <GlucoseChart points days=days.get() unit=phone.unit() tr /> }
             }}
         </section>
         {move || {
             let list = rows.get();
             if list.is_empty() {
-                return Either::Left(view! { <p class="notice">{t(T::NoEntries)}</p> });
+                return Either::Left(view! { <p class="notice">{tr.t("phone-no-entries")}</p> });
             }
             let today = now().date_naive();
             Either::Right(model::by_day(&list, offset()).into_iter().map(|(day, rows)| view! {
                 <section class="card day">
-                    <h2>{i18n::day(phone.lang(), day, today)}</h2>
+                    <h2>{i18n::day(tr, day, today)}</h2>
                     <ul class="entries">
                         {rows.into_iter().map(|row| view! { <HistoryItem row /> }).collect_view()}
                     </ul>
@@ -991,18 +1004,14 @@ fn form_for(row: &Row, editing: Editing) -> Screen {
 #[component]
 fn HistoryItem(row: Row) -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
-    let lang = phone.lang();
+    let tr = phone.tr();
     let removing = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let show_versions = RwSignal::new(false);
     let line = summary(&phone, &row);
     let time = row.event_at().map(clock).unwrap_or_default();
-    let who = i18n::fill(
-        i18n::text(lang, T::EnteredBy),
-        &[("who", i18n::who(lang, &row.entered_by))],
-    );
+    let who = i18n::entered_by(tr, &row.entered_by);
     let pending = row.state == RowState::Pending;
     let refusal = match &row.state {
         RowState::Refused(r) => Some(r.clone()),
@@ -1020,7 +1029,7 @@ fn HistoryItem(row: Row) -> impl IntoView {
         ev.prevent_default();
         let why = reason.get_untracked().trim().to_owned();
         if why.is_empty() {
-            problem.set(Some(t(T::ReasonNeeded).to_owned()));
+            problem.set(Some(tr.t("phone-reason-needed")));
             return;
         }
         let mutation = OutMutation {
@@ -1034,16 +1043,12 @@ fn HistoryItem(row: Row) -> impl IntoView {
             recorded_at: now().to_rfc3339(),
             data: None,
         };
-        phone.save(mutation, None, t(T::Saved).to_owned());
+        phone.save(mutation, None, tr.t("phone-saved"));
         removing.set(false);
     };
     let refusal_text = refusal.as_ref().map(|r| {
-        let why = match r.code.as_str() {
-            "conflict" => t(T::ErrConflict).to_owned(),
-            _ if r.fields.keys().any(|f| f.ends_with("_at")) => t(T::ErrTime).to_owned(),
-            _ => r.message.clone(),
-        };
-        i18n::fill(t(T::Refused), &[("why", &why)])
+        let why = refusal_reason(&phone, r, kind);
+        tr.t_with("phone-refused", &[("why", why.into())])
     });
     view! {
         <li class="entry" class:voided=row.voided class:pending=pending class:refused=refusal.is_some()>
@@ -1053,9 +1058,9 @@ fn HistoryItem(row: Row) -> impl IntoView {
             </p>
             <p class="meta">
                 {who}
-                {row.voided.then(|| view! { " · "<span class="badge">{t(T::Removed)}</span> })}
-                {pending.then(|| view! { " · "<span class="badge pending">{t(T::WaitingToSend)}</span> })}
-                {row.late.then(|| view! { " · "<span class="badge">{t(T::Late)}</span> })}
+                {row.voided.then(|| view! { " · "<span class="badge">{tr.t("phone-removed")}</span> })}
+                {pending.then(|| view! { " · "<span class="badge pending">{tr.t("phone-waiting-to-send")}</span> })}
+                {row.late.then(|| view! { " · "<span class="badge">{tr.t("phone-late")}</span> })}
                 {row.reason.clone().map(|r| view! { " · "<q>{r}</q> })}
             </p>
             {refusal_text.map(|text| {
@@ -1065,8 +1070,8 @@ fn HistoryItem(row: Row) -> impl IntoView {
                 view! {
                     <p class="notice error">{text}</p>
                     <div class="row-actions">
-                        <button type="button" class="button small" on:click=move |_| phone.screen.set(form_for(&row, Editing::Fix(Box::new(row.clone()), key.clone())))>{t(T::FixIt)}</button>
-                        <button type="button" class="button small" on:click=move |_| phone.discard(drop_key.clone())>{t(T::Discard)}</button>
+                        <button type="button" class="button small" on:click=move |_| phone.screen.set(form_for(&row, Editing::Fix(Box::new(row.clone()), key.clone())))>{tr.t("phone-fix-it")}</button>
+                        <button type="button" class="button small" on:click=move |_| phone.discard(drop_key.clone())>{tr.t("phone-discard")}</button>
                     </div>
                 }
             })}
@@ -1074,21 +1079,21 @@ fn HistoryItem(row: Row) -> impl IntoView {
                 {can_change.then(|| {
                     let row = edit_row.clone();
                     view! {
-                        <button type="button" class="button small" on:click=move |_| phone.screen.set(form_for(&row, Editing::Change(Box::new(row.clone()))))>{t(T::Edit)}</button>
-                        <button type="button" class="button small" on:click=move |_| removing.update(|r| *r = !*r)>{t(T::Remove)}</button>
+                        <button type="button" class="button small" on:click=move |_| phone.screen.set(form_for(&row, Editing::Change(Box::new(row.clone()))))>{tr.t("phone-change")}</button>
+                        <button type="button" class="button small" on:click=move |_| removing.update(|r| *r = !*r)>{tr.t("phone-remove")}</button>
                     }
                 })}
                 {(version > 1).then(|| view! {
                     <button type="button" class="button small" aria-expanded=move || show_versions.get().to_string()
-                        on:click=move |_| show_versions.update(|s| *s = !*s)>{t(T::Versions)}</button>
+                        on:click=move |_| show_versions.update(|s| *s = !*s)>{tr.t("phone-versions")}</button>
                 })}
             </div>
             <Show when=move || removing.get()>
                 <form class="remove-form" on:submit=remove novalidate>
-                    <label for=format!("remove-{entry_id}")>{t(T::ReasonRemove)}</label>
+                    <label for=format!("remove-{entry_id}")>{tr.t("phone-reason-remove")}</label>
                     <input id=format!("remove-{entry_id}") type="text" bind:value=reason />
                     <p class="notice error" role="alert">{move || problem.get()}</p>
-                    <button type="submit" class="button primary small">{t(T::ConfirmRemove)}</button>
+                    <button type="submit" class="button primary small">{tr.t("phone-confirm-remove")}</button>
                 </form>
             </Show>
             <Show when=move || show_versions.get()>
@@ -1121,24 +1126,24 @@ fn Versions(entry_id: uuid::Uuid) -> impl IntoView {
     });
     move || {
         let (versions, complete) = list.get()?;
-        let lang = phone.lang();
+        let tr = phone.tr();
         let me = phone.me();
         Some(view! {
             <ol class="versions">
                 {versions.into_iter().map(|v| {
                     let row = Row::from_server(&v, me.unwrap_or_default());
-                    let head = i18n::fill(i18n::text(lang, T::VersionN), &[("n", &v.version.to_string())]);
-                    let who = i18n::fill(i18n::text(lang, T::EnteredBy), &[("who", i18n::who(lang, &row.entered_by))]);
+                    let head = tr.t_with("phone-version", &[("n", v.version.into())]);
+                    let who = i18n::entered_by(tr, &row.entered_by);
                     view! {
                         <li class:voided=row.voided>
                             <strong>{head}</strong>" · "{summary(&phone, &row)}" · "{who}
-                            {row.voided.then(|| view! { " · "{i18n::text(lang, T::Removed)} })}
+                            {row.voided.then(|| view! { " · "{tr.t("phone-removed")} })}
                             {row.reason.clone().map(|r| view! { " · "<q>{r}</q> })}
                         </li>
                     }
                 }).collect_view()}
             </ol>
-            {(!complete).then(|| view! { <p class="meta">{i18n::text(lang, T::VersionsOffline)}</p> })}
+            {(!complete).then(|| view! { <p class="meta">{tr.t("phone-versions-offline")}</p> })}
         })
     }
 }
@@ -1146,7 +1151,7 @@ fn Versions(entry_id: uuid::Uuid) -> impl IntoView {
 #[component]
 fn SettingsScreen() -> impl IntoView {
     let phone = use_phone();
-    let t = move |key| phone.t(key);
+    let tr = phone.tr();
     let confirm = RwSignal::new(false);
     let update = move |f: &dyn Fn(&mut Settings)| {
         let mut s = phone.settings.get_untracked();
@@ -1168,10 +1173,10 @@ fn SettingsScreen() -> impl IntoView {
         }
     };
     view! {
-        <h1>{t(T::SettingsTitle)}</h1>
+        <h1>{tr.t("phone-settings-title")}</h1>
         <section class="card">
             <fieldset class="chips">
-                <legend>{t(T::GlucoseUnitLabel)}</legend>
+                <legend>{tr.t("phone-glucose-unit")}</legend>
                 {[GlucoseUnit::MmolL, GlucoseUnit::MgDl].into_iter().map(|u| view! {
                     <label class="chip">
                         <input type="radio" name="settings_unit" prop:checked=move || phone.unit() == u
@@ -1181,35 +1186,33 @@ fn SettingsScreen() -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <fieldset class="chips">
-                <legend>{t(T::Language)}</legend>
-                <label class="chip" lang="en">
-                    <input type="radio" name="settings_lang" prop:checked=move || phone.lang() == Lang::En
-                        on:change=move |_| update(&|s| s.lang = Some(Lang::En)) />
-                    "English"
-                </label>
-                <label class="chip" lang="zh-Hans">
-                    <input type="radio" name="settings_lang" prop:checked=move || phone.lang() == Lang::Zh
-                        on:change=move |_| update(&|s| s.lang = Some(Lang::Zh)) />
-                    "中文"
-                </label>
+                <legend>{tr.t("common-language")}</legend>
+                // Each language's name in itself, so anyone can find theirs.
+                {Language::ALL.into_iter().map(|language| view! {
+                    <label class="chip" lang=language.tag()>
+                        <input type="radio" name="settings_lang" prop:checked=move || phone.language() == language
+                            on:change=move |_| update(&|s| s.lang = Some(language)) />
+                        {language.endonym()}
+                    </label>
+                }).collect_view()}
             </fieldset>
-            <label for="reminder">{t(T::Reminder)}</label>
+            <label for="reminder">{tr.t("phone-reminder")}</label>
             <input id="reminder" type="time" prop:value=reminder
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
                     update(&|s| s.reminder = (!value.is_empty()).then(|| value.clone()));
                 } />
-            <p class="hint">{t(T::ReminderHint)}</p>
+            <p class="hint">{tr.t("phone-reminder-hint")}</p>
         </section>
         <section class="card">
             <Show when=move || confirm.get()>
                 <p class="notice warn" role="alert">{move || {
                     let (pending, refused) = phone.counts();
-                    i18n::fill(t(T::SignOutPending), &[("n", &(pending + refused).to_string())])
+                    tr.t_with("phone-sign-out-pending", &[("n", (pending + refused).into())])
                 }}</p>
             </Show>
             <button type="button" class="button" on:click=sign_out>
-                {move || if confirm.get() { t(T::SignOutAnyway) } else { t(T::SignOut) }}
+                {move || if confirm.get() { tr.t("phone-sign-out-anyway") } else { tr.t("phone-sign-out") }}
             </button>
         </section>
     }

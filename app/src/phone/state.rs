@@ -4,28 +4,20 @@
 
 use chrono::{DateTime, FixedOffset};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    i18n::{self, Lang, T},
-    local, model,
+    i18n, local, model,
     model::{OutMutation, Pending, Row, ServerEntry},
     sync,
 };
 use crate::{
     diary::{DiaryOwner, DiaryProfile},
-    domain::glucose::GlucoseUnit,
+    domain::{glucose::GlucoseUnit, language::Language},
+    i18n::Tr,
 };
 
-/// The person's choices, kept on the phone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
-    pub lang: Option<Lang>,
-    pub unit: Option<GlucoseUnit>,
-    /// "HH:MM", local time.
-    pub reminder: Option<String>,
-}
+pub use super::model::Settings;
 
 /// Where the app is in starting up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +87,10 @@ pub struct Phone {
     pub screen: RwSignal<Screen>,
     /// A short message after saving ("Saved.").
     pub flash: RwSignal<Option<String>>,
+    /// The language the server chose for the page (`<html lang>`: the
+    /// account's preference, the browser's, the study's default), for a
+    /// person who has not picked one on this phone.
+    page_language: Language,
     device: RwSignal<Option<Uuid>>,
     /// (a sync runs, another was asked for meanwhile)
     busy: StoredValue<(bool, bool)>,
@@ -124,23 +120,26 @@ impl Phone {
             last_sync: RwSignal::new(None),
             screen: RwSignal::new(Screen::Today),
             flash: RwSignal::new(None),
+            page_language: crate::i18n::page_language(),
             device: RwSignal::new(None),
             busy: StoredValue::new((false, false)),
         }
     }
 
-    pub fn lang(&self) -> Lang {
-        self.settings.with(|s| s.lang).unwrap_or_default()
+    /// The person's choice on this phone, else the page's language.
+    pub fn language(&self) -> Language {
+        self.settings.with(|s| s.lang).unwrap_or(self.page_language)
     }
 
-    pub fn t(&self, key: T) -> &'static str {
-        i18n::text(self.lang(), key)
+    /// The phone's words in the person's language.
+    pub fn tr(&self) -> Tr {
+        i18n::tr(self.language())
     }
 
     pub fn unit(&self) -> GlucoseUnit {
         self.settings
             .with(|s| s.unit)
-            .unwrap_or_else(|| self.lang().default_unit())
+            .unwrap_or_else(|| i18n::default_unit(self.language()))
     }
 
     pub fn me(&self) -> Option<Uuid> {
@@ -222,7 +221,7 @@ impl Phone {
                 }
                 Err(e) => {
                     leptos::logging::warn!("outbox: {e}");
-                    phone.flash.set(Some(phone.t(T::ErrSaving).to_owned()));
+                    phone.flash.set(Some(phone.tr().t("phone-err-saving")));
                 }
             }
         });
@@ -249,23 +248,20 @@ impl Phone {
             let _ = storage.set_item(KEY_SETTINGS, &text);
         }
         self.settings.set(settings);
+        show_language(self.language());
     }
 
+    /// What this phone remembers. A person who never picked a language has
+    /// none stored and reads the page's language (`language`), which the
+    /// server chose, not the browser's `navigator.language`.
     fn stored_settings() -> Settings {
-        let mut settings: Settings = window()
+        window()
             .local_storage()
             .ok()
             .flatten()
             .and_then(|s| s.get_item(KEY_SETTINGS).ok().flatten())
             .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default();
-        if settings.lang.is_none() {
-            settings.lang = window()
-                .navigator()
-                .language()
-                .map(|tag| Lang::from_tag(&tag));
-        }
-        settings
+            .unwrap_or_default()
     }
 
     /// Sends the outbox and pulls changes; a call while a sync runs makes
@@ -444,14 +440,15 @@ impl Phone {
     /// stays for the next sign-in.
     fn session_ended(&self) {
         let me = self.me();
+        let phone = *self;
         leptos::task::spawn_local(async move {
             if let Ok(local) = local::local().await {
                 let cursor = me.map(|m| format!("cursor:{m}")).unwrap_or_default();
                 let _ = local.forget_server_data(&[KEY_PROFILE, &cursor]).await;
+                // Off the screen too (a lost phone): what waits to be sent stays.
+                phone.reload(&local).await;
             }
-            if let Ok(caches) = window().caches() {
-                let _ = caches.delete(crate::OFFLINE_CACHE);
-            }
+            crate::forget_offline_pages().await;
         });
     }
 
@@ -465,11 +462,19 @@ impl Phone {
                 let cursor = me.map(|m| format!("cursor:{m}")).unwrap_or_default();
                 let _ = local.forget_server_data(&[KEY_PROFILE, &cursor]).await;
             }
-            if let Ok(caches) = window().caches() {
-                let _ = caches.delete(crate::OFFLINE_CACHE);
-            }
+            crate::forget_offline_pages().await;
             let _ = window().location().set_href("/");
         });
+    }
+}
+
+/// Puts the app's language on the page (`<html lang>`), for screen readers,
+/// fonts and hyphenation.
+pub fn show_language(language: Language) {
+    if let Some(html) = document().document_element()
+        && html.get_attribute("lang").as_deref() != Some(language.tag())
+    {
+        let _ = html.set_attribute("lang", language.tag());
     }
 }
 

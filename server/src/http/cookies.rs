@@ -14,6 +14,8 @@ pub const ACCESS: &str = "ediary_access";
 pub const REFRESH: &str = "ediary_refresh";
 pub const CSRF: &str = "ediary_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The page language chosen in this browser (before or without signing in).
+pub const LANGUAGE: &str = "ediary_lang";
 /// The refresh cookie goes only to the routes that use it.
 const REFRESH_PATH: &str = "/api/v1/auth/session";
 
@@ -64,6 +66,23 @@ fn build(
         .secure(secure)
         .path(path)
         .max_age(max_age)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).ok()
+}
+
+/// Remembers the page language in this browser for a year. `Lax`, unlike
+/// the session's, so a link from another app (an enrolment QR code opened
+/// by the camera) still finds the choice; it is no secret and grants nothing.
+pub fn set_language(
+    secure: bool,
+    language: app::domain::language::Language,
+) -> Option<HeaderValue> {
+    let cookie = Cookie::build((prefixed(LANGUAGE, "/", secure), language.tag()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .max_age(CookieDuration::days(365))
         .build();
     HeaderValue::from_str(&cookie.to_string()).ok()
 }

@@ -15,6 +15,7 @@ pub mod health;
 mod labs;
 pub mod openapi;
 mod outcomes;
+mod page_request;
 mod pages;
 pub mod participants;
 pub mod rate_limit;
@@ -78,6 +79,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rpc_guard::require_the_app,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_request::prepare,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

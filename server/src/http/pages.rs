@@ -229,6 +229,69 @@ impl SessionService for WebSessions {
         ))
     }
 
+    async fn nav_info(&self, request: &Parts) -> Result<Option<app::session::NavInfo>, AppError> {
+        if cookies::get(&request.headers, cookies::ACCESS).is_none_or(|t| t.is_empty()) {
+            return Ok(None);
+        }
+        let user = match AuthUser::from_cookie(&self.0, request).await {
+            Ok(user) => user,
+            Err(ApiError::Unauthorized { .. }) => return Ok(None),
+            Err(other) => return Err(from_api(other)),
+        };
+        let open_alerts = match policy::alert_scope(&user.actor()) {
+            None => None,
+            Some(scope) => {
+                let sites = match scope {
+                    Some(sites) => sites,
+                    None => self
+                        .0
+                        .store
+                        .sites()
+                        .await
+                        .map_err(|e| from_api(e.into()))?
+                        .into_iter()
+                        .map(|s| s.id)
+                        .collect(),
+                };
+                let counts = self
+                    .0
+                    .store
+                    .open_alert_counts(&sites)
+                    .await
+                    .map_err(|e| from_api(e.into()))?;
+                Some(counts.iter().map(|(_, n)| n).sum())
+            }
+        };
+        Ok(Some(app::session::NavInfo {
+            display_name: user.user.display_name.clone(),
+            role: user.user.role,
+            open_alerts,
+        }))
+    }
+
+    async fn set_language(
+        &self,
+        request: &Parts,
+        language: app::domain::language::Language,
+    ) -> Result<Vec<HeaderValue>, AppError> {
+        if cookies::get(&request.headers, cookies::ACCESS).is_some_and(|t| !t.is_empty()) {
+            // Signed in: the choice follows the person to every device.
+            let user = AuthUser::from_cookie(&self.0, request)
+                .await
+                .map_err(from_api)?;
+            self.0
+                .store
+                .set_user_language(user.user.id, language, &user.context)
+                .await
+                .map_err(|e| from_api(e.into()))?;
+        }
+        Ok(
+            cookies::set_language(ClientInfo::from_parts(request).https, language)
+                .into_iter()
+                .collect(),
+        )
+    }
+
     async fn who_am_i(&self, request: &Parts) -> Result<Option<SignedIn>, AppError> {
         let Some(token) = cookies::get(&request.headers, cookies::ACCESS).filter(|t| !t.is_empty())
         else {

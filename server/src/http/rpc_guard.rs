@@ -31,6 +31,7 @@ const READ_ONLY: &[&str] = &[
     "my_sessions",
     "who_am_i",
     "diary_profile",
+    "nav_info",
 ];
 
 pub async fn require_the_app(

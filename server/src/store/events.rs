@@ -158,3 +158,13 @@ pub(crate) fn visit_schedule_set(visits: &[app::domain::visits::Visit]) -> Audit
     AuditEvent::new("study.visit_schedule", "study", "visit_schedule")
         .after(json!({ "visits": visits }))
 }
+
+pub(crate) fn user_language_set(
+    user: Uuid,
+    before: Option<app::domain::language::Language>,
+    after: app::domain::language::Language,
+) -> AuditEvent {
+    AuditEvent::new("user.language", "user", user)
+        .before(json!({ "language": before.map(|l| l.tag()) }))
+        .after(json!({ "language": after.tag() }))
+}

@@ -194,6 +194,21 @@ pub trait Store: Send + Sync + 'static {
         sites: &[uuid::Uuid],
     ) -> Result<Vec<(uuid::Uuid, i64)>, StoreError>;
 
+    /// The page language the person chose; `None` until they choose (or
+    /// for an unknown account).
+    async fn user_language(
+        &self,
+        user: uuid::Uuid,
+    ) -> Result<Option<app::domain::language::Language>, StoreError>;
+
+    /// Saves the person's page language, audited with the one before.
+    async fn set_user_language(
+        &self,
+        user: uuid::Uuid,
+        language: app::domain::language::Language,
+        context: &AuditContext,
+    ) -> Result<(), StoreError>;
+
     /// Days of insulin before an HbA1c draw that its IDAA1C averages.
     async fn idaa1c_dose_days(&self) -> Result<i64, StoreError>;
 

@@ -875,6 +875,53 @@ impl Store for PgStore {
             .map_err(StoreError::from)
     }
 
+    async fn user_language(
+        &self,
+        user: Uuid,
+    ) -> Result<Option<app::domain::language::Language>, StoreError> {
+        let tag: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT language FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(tag
+            .and_then(|(t,)| t)
+            .and_then(|t| app::domain::language::Language::from_tag(&t)))
+    }
+
+    async fn set_user_language(
+        &self,
+        user: Uuid,
+        language: app::domain::language::Language,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT language FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let before = before
+            .and_then(|(t,)| t)
+            .and_then(|t| app::domain::language::Language::from_tag(&t));
+        if before == Some(language) {
+            return Ok(());
+        }
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language.tag())
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        append_audit(
+            &mut tx,
+            context,
+            &events::user_language_set(user, before, language),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn idaa1c_dose_days(&self) -> Result<i64, StoreError> {
         let (days,): (i64,) = sqlx::query_as("SELECT idaa1c_dose_days FROM outcome_settings")
             .fetch_one(&self.pool)

@@ -965,6 +965,53 @@ impl Store for SqliteStore {
             .map_err(StoreError::from)
     }
 
+    async fn user_language(
+        &self,
+        user: Uuid,
+    ) -> Result<Option<app::domain::language::Language>, StoreError> {
+        let tag: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT language FROM users WHERE id = $1")
+                .bind(user.hyphenated())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(tag
+            .and_then(|(t,)| t)
+            .and_then(|t| app::domain::language::Language::from_tag(&t)))
+    }
+
+    async fn set_user_language(
+        &self,
+        user: Uuid,
+        language: app::domain::language::Language,
+        context: &AuditContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let before: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT language FROM users WHERE id = $1")
+                .bind(user.hyphenated())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let before = before
+            .and_then(|(t,)| t)
+            .and_then(|t| app::domain::language::Language::from_tag(&t));
+        if before == Some(language) {
+            return Ok(());
+        }
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language.tag())
+            .bind(user.hyphenated())
+            .execute(&mut *tx)
+            .await?;
+        append_audit(
+            &mut tx,
+            context,
+            &events::user_language_set(user, before, language),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn idaa1c_dose_days(&self) -> Result<i64, StoreError> {
         let (days,): (i64,) = sqlx::query_as("SELECT idaa1c_dose_days FROM outcome_settings")
             .fetch_one(&self.pool)

@@ -1,6 +1,16 @@
-//! The demo study: one site, an investigator, two participants (a teenager
-//! who logs for herself and a child whose mother logs for him) and that
-//! guardian. Everything in it is made up and marked so.
+//! The demo study: one site, an investigator, three participants (a
+//! teenager who logs for herself, a child whose mother logs for him too, and
+//! his younger brother, whom only she logs for) and that guardian, with four
+//! weeks of diary, visit labs and alerts. Everything in it is made up and
+//! marked so.
+//!
+//! The study and its accounts come first, in one transaction; the data
+//! follows through the same use cases real data goes through (`apply`), so
+//! a crash in between leaves a study that the next run completes.
+
+mod apply;
+pub mod diary;
+pub mod labs;
 
 use app::domain::{account::Role, language::Language};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -37,7 +47,7 @@ pub const LOGINS: [DemoLogin; 4] = [
         role: Role::Participant,
         username: "demo.teen",
         password: "paper-kite-7305",
-        note: "participant DEMO-001, 15 years old, logs for herself",
+        note: "participant DEMO-001, 15 years old, logs for herself (nothing logged for the last 3 days)",
     },
     DemoLogin {
         role: Role::Participant,
@@ -59,6 +69,12 @@ pub enum DemoError {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Password(#[from] password::PasswordError),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
+    /// The demo's own data was refused or something it needs is missing: a
+    /// bug of the demo, or a demo database changed by hand.
+    #[error("the demo data could not be written: {0}")]
+    Incomplete(String),
 }
 
 async fn account(login: &DemoLogin, display_name: &str) -> Result<NewUser, DemoError> {
@@ -102,8 +118,36 @@ impl SiteCalendar {
     }
 }
 
-/// Seeds the demo study unless it is already there.
+/// Seeds the demo study with its data, or completes what an interrupted
+/// run left out; `AlreadyThere` when nothing was missing.
 pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutcome, DemoError> {
+    let created =
+        create_study(store, context, diary::ENROLLED_DAYS_AGO).await? == SeedOutcome::Seeded;
+    let added = apply::fill(store, context).await?;
+    Ok(if created || added {
+        SeedOutcome::Seeded
+    } else {
+        SeedOutcome::AlreadyThere
+    })
+}
+
+/// The demo study's site, accounts and participants as they were before
+/// the demo had data: enrolled three weeks ago, nothing logged. Test
+/// fixtures build their own data on it (and [`seed`] completes it).
+pub async fn seed_study(
+    store: &dyn Store,
+    context: &AuditContext,
+) -> Result<SeedOutcome, DemoError> {
+    create_study(store, context, 21).await
+}
+
+/// The study, site, accounts and participants, enrolled `enrolled_days_ago`
+/// site days ago, unless the demo study is there already.
+async fn create_study(
+    store: &dyn Store,
+    context: &AuditContext,
+    enrolled_days_ago: i64,
+) -> Result<SeedOutcome, DemoError> {
     if store.study().await?.is_some_and(|s| s.is_demo) {
         return Ok(SeedOutcome::AlreadyThere);
     }
@@ -128,7 +172,7 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
         diagnosis_date: diagnosed,
         weight_kg: None,
         user_id,
-        enrolled_at: calendar.morning(21),
+        enrolled_at: calendar.morning(enrolled_days_ago),
     };
     let teen_account = account(teen, "Demo teen").await?;
     let child_account = account(child, "Demo child").await?;
@@ -167,7 +211,7 @@ pub async fn seed(store: &dyn Store, context: &AuditContext) -> Result<SeedOutco
                 participant: participant(
                     "DEMO-003",
                     calendar.years_ago(6),
-                    calendar.days_ago(30),
+                    calendar.days_ago(40),
                     None,
                 ),
                 account: None,
@@ -192,5 +236,36 @@ pub fn login_lines(base_url: &str) -> Vec<String> {
             l.role, l.username, l.password, l.note
         )
     }));
+    lines.extend([
+        "Try first:".to_owned(),
+        format!(
+            "  1. Sign in as {} and open Alerts: a severe low of DEMO-003 is waiting, its 24-hour reporting clock running.",
+            LOGINS[0].username
+        ),
+        "  2. Open the participants: DEMO-001 has logged nothing for the last 3 days; open a participant's page for charts, labs and every version of each entry.".to_owned(),
+        format!(
+            "  3. Sign in as {} in a phone-sized window at {base_url}/diary to log for two children.",
+            LOGINS[3].username
+        ),
+        "  4. Switch the language at the top of any page: 中文 / English (the demo site's default is Chinese).".to_owned(),
+    ]);
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printout_says_what_to_try_first() {
+        let lines = login_lines("http://127.0.0.1:3000");
+        let text = lines.join("\n");
+        for login in &LOGINS {
+            assert!(text.contains(login.username) && text.contains(login.password));
+        }
+        assert!(text.contains("Try first"));
+        assert!(text.contains("http://127.0.0.1:3000/diary"));
+        assert_eq!(LOGINS[0].role, Role::Investigator);
+        assert_eq!(LOGINS[3].role, Role::Guardian);
+    }
 }
