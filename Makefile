@@ -101,7 +101,7 @@ DEV_SITE := target/site-dev
 dev: deps-run tools-dev
 	tools/phone-bundle.sh debug $(DEV_SITE)
 	@mkdir -p data-dev
-	EDIARY_STAFF_MFA=off EDIARY_DEMO=true EDIARY_DATA_DIR=data-dev LEPTOS_SITE_ROOT=$(DEV_SITE) cargo leptos watch
+	EDIARY_STAFF_MFA=off EDIARY_DATA_DIR=data-dev LEPTOS_SITE_ROOT=$(DEV_SITE) cargo leptos watch
 
 ## Testing ---------------------------------------------------------------------
 

@@ -6,7 +6,7 @@
 // must not outlive the session on a shared computer. (v2: v1 kept them;
 // activating this worker deletes that cache.)
 const CACHE = 'ediary-shell-v2';
-const SHELL = ['/', '/diary', '/favicon.svg', '/icon.svg', '/manifest.webmanifest'];
+const SHELL = ['/', '/diary', '/light.js', '/favicon.svg', '/icon.svg', '/manifest.webmanifest'];
 
 // The /pkg/ files a page's HTML refers to (the main bundle's
 // /pkg/ediary.<hash>.*, the phone bundle's /pkg/phone-<hash>/*).

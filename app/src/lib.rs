@@ -69,17 +69,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The main bundle hydrates every page but the phone app's, which loads the
-/// phone bundle (`phone-frontend`) instead.
+/// The main bundle hydrates the staff pages. The phone app's page loads the
+/// phone bundle (`phone-frontend`) instead, and the pages families open
+/// first (sign-in, enrolment) are plain forms with a small script of their
+/// own that fetch the phone bundle ahead (`ssr::light_scripts`).
 fn page_scripts(options: LeptosOptions) -> impl IntoView {
+    use leptos::either::EitherOf3;
     #[cfg(feature = "ssr")]
-    let phone = ssr::phone_scripts();
+    let (phone, light) = (ssr::phone_scripts(), ssr::light_scripts());
     #[cfg(not(feature = "ssr"))]
-    let phone: Option<()> = None;
-    match phone {
-        Some(scripts) => leptos::either::Either::Left(scripts),
-        None => leptos::either::Either::Right(view! { <HydrationScripts options /> }),
+    let (phone, light): (Option<()>, Option<()>) = (None, None);
+    match (phone, light) {
+        (Some(scripts), _) => EitherOf3::A(scripts),
+        (None, Some(scripts)) => EitherOf3::B(scripts),
+        (None, None) => EitherOf3::C(view! { <HydrationScripts options /> }),
     }
+}
+
+/// The pages that work with no WASM at all: what a family opens on a phone
+/// before the diary.
+pub fn is_light_page(path: &str) -> bool {
+    matches!(path, "/" | "/enroll")
 }
 
 #[component]
@@ -105,8 +115,9 @@ pub fn App() -> impl IntoView {
             <Workspace />
             <main class=move || if on_workspace() { "page workspace" } else { "page" }>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=SignIn />
-                    <Route path=StaticSegment("enroll") view=Enroll />
+                    // Sent whole (no streaming): these pages run no WASM to fill them in.
+                    <Route path=StaticSegment("") view=SignIn ssr=SsrMode::Async />
+                    <Route path=StaticSegment("enroll") view=Enroll ssr=SsrMode::Async />
                     // The profile is part of the page: wait for it.
                     <Route path=StaticSegment("diary") view=Diary ssr=SsrMode::Async />
                     <Route path=StaticSegment("inbox") view=Inbox />
@@ -153,21 +164,49 @@ pub mod ssr {
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct PhoneBundle(pub Option<String>);
 
+    /// The phone bundle's files, `/pkg/phone-<hash>/phone.js` and `…_bg.wasm`.
+    fn phone_files() -> Option<(String, String)> {
+        let dir = use_context::<PhoneBundle>().and_then(|b| b.0)?;
+        let pkg = use_context::<LeptosOptions>()
+            .map(|o| o.site_pkg_dir.to_string())
+            .unwrap_or_else(|| "pkg".into());
+        Some((
+            format!("/{pkg}/{dir}/phone.js"),
+            format!("/{pkg}/{dir}/phone_bg.wasm"),
+        ))
+    }
+
+    /// On the sign-in and enrolment pages: no WASM, `public/light.js` (the
+    /// offline worker, the password's show button, typed fields kept across
+    /// a refused form) and the phone bundle fetched ahead at low priority,
+    /// so the diary after them starts from the cache.
+    pub(crate) fn light_scripts() -> Option<impl IntoView + use<>> {
+        let parts = use_context::<Parts>()?;
+        if !super::is_light_page(parts.uri.path()) {
+            return None;
+        }
+        let ahead = phone_files().map(|(js, wasm)| {
+            view! {
+                <link rel="prefetch" href=js crossorigin="" />
+                <link rel="prefetch" href=wasm crossorigin="" />
+            }
+        });
+        Some(view! {
+            {ahead}
+            <script src="/light.js" defer></script>
+        })
+    }
+
     /// On `/diary`: preload the phone bundle and start it.
     pub(crate) fn phone_scripts() -> Option<impl IntoView + use<>> {
         let parts = use_context::<Parts>()?;
         if parts.uri.path() != "/diary" {
             return None;
         }
-        let Some(dir) = use_context::<PhoneBundle>().and_then(|b| b.0) else {
+        let Some((js, wasm)) = phone_files() else {
             tracing::error!("the phone bundle is missing: build it with tools/phone-bundle.sh");
             return Some(leptos::either::Either::Left(()));
         };
-        let pkg = use_context::<LeptosOptions>()
-            .map(|o| o.site_pkg_dir.to_string())
-            .unwrap_or_else(|| "pkg".into());
-        let js = format!("/{pkg}/{dir}/phone.js");
-        let wasm = format!("/{pkg}/{dir}/phone_bg.wasm");
         let start = format!(
             "import init, {{ start }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(() => start());"
         );

@@ -19,6 +19,23 @@ pub async fn sign_in(
     totp: Option<String>,
 ) -> Result<SignedIn, AppError> {
     let (service, parts, response) = ssr::request()?;
+    // What is missing is said before any account is looked up (the sign-in
+    // page has no script of its own to say it).
+    let missing: Vec<(String, String)> = [
+        (
+            "username",
+            username.trim().is_empty(),
+            "Enter the username.",
+        ),
+        ("password", password.is_empty(), "Enter the password."),
+    ]
+    .into_iter()
+    .filter(|(_, empty, _)| *empty)
+    .map(|(field, _, message)| (field.to_owned(), message.to_owned()))
+    .collect();
+    if !missing.is_empty() {
+        return ssr::answer(&response, Err(AppError::Invalid(missing)));
+    }
     let totp = totp.filter(|t| !t.trim().is_empty());
     let (user, cookies) = ssr::answer(
         &response,
@@ -27,6 +44,7 @@ pub async fn sign_in(
     for cookie in cookies {
         response.append_header(http::header::SET_COOKIE, cookie);
     }
+    ssr::land(&parts, user.role);
     Ok(user)
 }
 
@@ -48,6 +66,7 @@ pub async fn enroll(
     for cookie in cookies {
         response.append_header(http::header::SET_COOKIE, cookie);
     }
+    ssr::land(&parts, user.role);
     Ok(user)
 }
 
@@ -210,12 +229,34 @@ pub mod ssr {
 
     pub type Sessions = Arc<dyn SessionService>;
 
+    /// Whether the call is a plain HTML form's (no script on the page):
+    /// server_fn then answers with a redirect back to the page, the error in
+    /// its address, and the error's status must not replace the redirect's.
+    pub fn plain_form(request: &Parts) -> bool {
+        request
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    }
+
+    /// After a plain form's sign-in or enrolment: on to the person's own
+    /// page rather than back to the form.
+    pub fn land(request: &Parts, role: crate::domain::account::Role) {
+        if plain_form(request) {
+            leptos_axum::redirect(role.home());
+        }
+    }
+
     /// A failed call answers with the status that fits, not a 500.
     pub fn answer<T>(
         response: &ResponseOptions,
         result: Result<T, AppError>,
     ) -> Result<T, AppError> {
-        if let Err(error) = &result {
+        let plain_form = use_context::<Parts>().is_some_and(|parts| plain_form(&parts));
+        if let Err(error) = &result
+            && !plain_form
+        {
             response.set_status(match error {
                 AppError::InvalidCredentials | AppError::MfaRequired | AppError::SignInFirst => {
                     http::StatusCode::UNAUTHORIZED

@@ -358,6 +358,33 @@ async fn spawn(
     }
 }
 
+/// A browser session at `base` (the server's address): its cookies as one
+/// `Cookie` header, and its CSRF token.
+pub async fn browser_session(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> (String, String) {
+    let response = client
+        .post(format!("{base}/api/v1/auth/session"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("POST /api/v1/auth/session");
+    assert_eq!(response.status(), 200, "session for {username}");
+    let jar: Vec<String> = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|line| line.split(';').next().unwrap_or_default().to_owned())
+        .collect();
+    let body: serde_json::Value = response.json().await.expect("session JSON");
+    let csrf = body["csrf_token"].as_str().unwrap_or_default().to_owned();
+    (jar.join("; "), csrf)
+}
+
 /// The `ediary` binary next to this test's own executable (`make test`
 /// builds it before running the tests).
 pub fn ediary_bin() -> PathBuf {

@@ -38,7 +38,7 @@ use ediary_tests::{
 };
 use reqwest::{
     Method,
-    header::{CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE},
+    header::{CONTENT_TYPE, COOKIE, ORIGIN},
 };
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -153,26 +153,9 @@ async fn session_of(app: &TestApp, token: &str) -> String {
 
 /// A browser session: its cookies and CSRF token, as "cookies\ntoken".
 async fn browser_session(app: &TestApp, username: &str, password: &str) -> String {
-    let response = app
-        .post_json(
-            "/api/v1/auth/session",
-            &json!({"username": username, "password": password}),
-        )
-        .await;
-    assert_eq!(response.status(), 200, "browser sign-in of {username}");
-    let jar: Vec<String> = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|line| line.split(';').next().unwrap_or_default().to_owned())
-        .collect();
-    let body: Value = response.json().await.expect("browser session");
-    format!(
-        "{}\n{}",
-        jar.join("; "),
-        body["csrf_token"].as_str().expect("csrf token")
-    )
+    let (cookies, csrf) =
+        ediary_tests::browser_session(&app.client, &app.url(""), username, password).await;
+    format!("{cookies}\n{csrf}")
 }
 
 /// A diary mutation creating an in-range glucose reading of `participant`

@@ -10,7 +10,7 @@ use ediary_tests::{
     Db, ServerProcess, SiteClock, TestDb, TestSite, demo_password, ediary_bin, fresh_db,
     on_both_backends, open_store, raw_scalar_i64,
 };
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 use server::{audit::AuditContext, demo};
 
@@ -97,25 +97,12 @@ async fn get(client: &reqwest::Client, base: &str, path: &str, token: &str) -> V
 
 /// The participant page's server function, as the web app calls it.
 async fn review(client: &reqwest::Client, base: &str, username: &str, id: &str) -> Value {
-    let response = client
-        .post(format!("{base}/api/v1/auth/session"))
-        .json(&json!({"username": username, "password": demo_password(username)}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let jar: Vec<String> = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|line| line.split(';').next().unwrap_or_default().to_owned())
-        .collect();
-    let body: Value = response.json().await.unwrap();
+    let (jar, csrf) =
+        ediary_tests::browser_session(client, base, username, demo_password(username)).await;
     let response = client
         .post(format!("{base}/rpc/participant_review"))
-        .header(COOKIE, jar.join("; "))
-        .header("x-csrf-token", body["csrf_token"].as_str().unwrap())
+        .header(COOKIE, jar)
+        .header("x-csrf-token", csrf)
         .form(&[("id", id), ("from", ""), ("to", "")])
         .send()
         .await

@@ -8,10 +8,7 @@ use ediary_tests::{
     Db, SiteClock, TestApp, demo_password, on_both_backends, other_site_investigator, spawn_app,
     staff_token,
 };
-use reqwest::{
-    Method,
-    header::{COOKIE, SET_COOKIE},
-};
+use reqwest::{Method, header::COOKIE};
 use serde_json::{Value, json};
 use server::demo;
 use uuid::Uuid;
@@ -55,25 +52,7 @@ async fn roster_of(app: &TestApp, token: &str) -> (u16, Value) {
 
 /// A browser session's cookies and CSRF token.
 async fn cookies(app: &TestApp, username: &str, password: &str) -> (String, String) {
-    let response = app
-        .post_json(
-            "/api/v1/auth/session",
-            &json!({"username": username, "password": password}),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let jar: Vec<String> = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|line| line.split(';').next().unwrap_or_default().to_owned())
-        .collect();
-    let body: Value = response.json().await.unwrap();
-    (
-        jar.join("; "),
-        body["csrf_token"].as_str().unwrap().to_owned(),
-    )
+    ediary_tests::browser_session(&app.client, &app.url(""), username, password).await
 }
 
 /// The participant page's server function over a window of site days

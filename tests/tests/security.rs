@@ -454,25 +454,8 @@ async fn admins_read_the_audit_trail_without_health_data(db: Db) {
 /// The browser session of a demo account: its cookies (as one `Cookie`
 /// header) and its CSRF token.
 async fn browser_session(app: &TestApp, username: &str) -> (String, String) {
-    let response = app
-        .post_json(
-            "/api/v1/auth/session",
-            &json!({"username": username, "password": demo_password(username)}),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let jar: Vec<String> = response
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|line| line.split(';').next().unwrap_or_default().to_owned())
-        .collect();
-    let body: Value = response.json().await.unwrap();
-    (
-        jar.join("; "),
-        body["csrf_token"].as_str().unwrap().to_owned(),
-    )
+    ediary_tests::browser_session(&app.client, &app.url(""), username, demo_password(username))
+        .await
 }
 
 /// A page elsewhere makes the browser call a server function with the

@@ -68,11 +68,11 @@ pub fn Enroll() -> impl IntoView {
             <p class="lead">{tr.t("enroll-lead")}</p>
             <form method="post" action={<session::Enroll as leptos::server_fn::ServerFn>::PATH} on:submit=on_submit novalidate>
                 <label for="code">{tr.t("enroll-code")}</label>
-                <input id="code" name="code" type="text" autocapitalize="characters" autocomplete="off" spellcheck="false" bind:value=code />
+                <input id="code" name="code" type="text" autocapitalize="characters" autocomplete="off" spellcheck="false" data-keep="" value=code.get_untracked() bind:value=code />
                 <label for="display_name">{tr.t("enroll-name")}</label>
-                <input id="display_name" name="display_name" type="text" autocomplete="name" bind:value=display_name />
+                <input id="display_name" name="display_name" type="text" autocomplete="name" data-keep="" bind:value=display_name />
                 <label for="new_username">{tr.t("enroll-username")}</label>
-                <input id="new_username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" bind:value=username />
+                <input id="new_username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" data-keep="" bind:value=username />
                 <label for="new_password">{tr.t_with("enroll-password", &[("min", PASSWORD_MIN_CHARS.into())])}</label>
                 <input id="new_password" name="password" type="password" autocomplete="new-password" bind:value=password />
                 <p class="notice" role="status" aria-live="polite">{message}</p>

@@ -76,6 +76,16 @@ fn SignInForm() -> impl IntoView {
             .get()
             .map(|id| tr.t(id))
             .or_else(|| match sign_in.value().get() {
+                // The server's word for an empty field (a form sent with no script).
+                Some(Err(AppError::Invalid(fields))) => {
+                    let named = |field: &str| fields.iter().any(|(name, _)| name == field);
+                    Some(
+                        missing_message(named("username"), named("password")).map_or_else(
+                            || AppError::Invalid(fields.clone()).message(tr),
+                            |id| tr.t(id),
+                        ),
+                    )
+                }
                 Some(Err(error)) => Some(error.message(tr)),
                 _ => None,
             })
@@ -96,6 +106,7 @@ fn SignInForm() -> impl IntoView {
                     autocapitalize="none"
                     spellcheck="false"
                     required
+                    data-keep=""
                     bind:value=username
                 />
                 <label for="password">{tr.t("sign-in-password")}</label>
@@ -113,6 +124,9 @@ fn SignInForm() -> impl IntoView {
                         class="toggle"
                         aria-controls="password"
                         aria-pressed=move || show_password.get().to_string()
+                        // The sign-in page's own script (public/light.js) switches with these.
+                        data-show=tr.t("sign-in-show")
+                        data-hide=tr.t("sign-in-hide")
                         on:click=move |_| show_password.update(|shown| *shown = !*shown)
                     >
                         {move || if show_password.get() { tr.t("sign-in-hide") } else { tr.t("sign-in-show") }}
@@ -146,7 +160,12 @@ fn SignInForm() -> impl IntoView {
 
 /// What is missing before a sign-in can be tried: the message's id.
 fn sign_in_problem(username: &str, password: &str) -> Option<&'static str> {
-    match (username.trim().is_empty(), password.is_empty()) {
+    missing_message(username.trim().is_empty(), password.is_empty())
+}
+
+/// The message's id for what is missing, the page's or the server's finding.
+fn missing_message(username_missing: bool, password_missing: bool) -> Option<&'static str> {
+    match (username_missing, password_missing) {
         (true, true) => Some("sign-in-missing-both"),
         (true, false) => Some("sign-in-missing-username"),
         (false, true) => Some("sign-in-missing-password"),

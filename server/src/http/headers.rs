@@ -28,7 +28,9 @@ pub fn security_layers() -> [SetResponseHeaderLayer<HeaderValue>; 6] {
             HeaderValue::from_static(DEFAULT_CSP),
         ),
         fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        fixed(header::REFERRER_POLICY, "no-referrer"),
+        // The address goes only to this server: a plain form's refusal comes
+        // back to the page it was sent from (server_fn reads the Referer).
+        fixed(header::REFERRER_POLICY, "same-origin"),
         fixed(header::X_FRAME_OPTIONS, "DENY"),
         fixed(
             HeaderName::from_static("cross-origin-opener-policy"),

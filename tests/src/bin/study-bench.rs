@@ -321,20 +321,8 @@ fn main() {
 
         // The roster: the page as the server renders it (a browser session's
         // cookies), and the same rows from the API.
-        let session = client
-            .post(format!("{base}/api/v1/auth/session"))
-            .json(&json!({"username": "bench.investigator", "password": bench::PASSWORD}))
-            .send()
-            .await
-            .expect("session");
-        let cookies: Vec<String> = session
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(|line| line.split(';').next().unwrap_or_default().to_owned())
-            .collect();
-        let cookies = cookies.join("; ");
+        let (cookies, _) =
+            ediary_tests::browser_session(&client, &base, "bench.investigator", bench::PASSWORD).await;
         for (label, path) in [("roster page (HTML)", "/participants"), ("roster API", "/api/v1/roster")] {
             let mut latencies = Vec::new();
             let mut rows = 0;
