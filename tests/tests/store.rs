@@ -343,3 +343,50 @@ async fn sqlite_durability_settings() {
         "{err}"
     );
 }
+
+/// Every table and column of `(table, column)` in a freshly migrated database.
+async fn schema_of(db: &ediary_tests::TestDb) -> std::collections::BTreeSet<(String, String)> {
+    use sqlx::Connection;
+    let rows: Vec<(String, String)> = if db.url.is_postgres() {
+        let mut conn = sqlx::PgConnection::connect(&db.raw_url).await.unwrap();
+        sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+              WHERE table_schema = 'public' AND table_name NOT LIKE '\\_sqlx%'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(&db.raw_url).await.unwrap();
+        sqlx::query_as(
+            "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+    };
+    rows.into_iter().collect()
+}
+
+/// The two migration folders describe one model: a table or column that
+/// one backend gains and the other lacks fails here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_backends_migrate_to_the_same_tables_and_columns() {
+    let sqlite = fresh_db(Db::Sqlite).await;
+    let postgres = fresh_db(Db::Postgres).await;
+    open_store(&sqlite).await.close().await;
+    open_store(&postgres).await.close().await;
+    let (lite, pg) = (schema_of(&sqlite).await, schema_of(&postgres).await);
+    assert!(
+        lite.iter().any(|(t, _)| t == "entry_versions"),
+        "the SQLite schema was read: {lite:?}"
+    );
+    let only_sqlite: Vec<_> = lite.difference(&pg).collect();
+    let only_postgres: Vec<_> = pg.difference(&lite).collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "the schemas differ: only in SQLite {only_sqlite:?}, only in PostgreSQL {only_postgres:?}"
+    );
+}

@@ -1,12 +1,14 @@
-//! Diary entries and sync on PostgreSQL.
+//! Diary entries and sync.
 
 use std::collections::HashMap;
 
 use chrono::DateTime;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row, postgres::PgRow};
+use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::{PgStore, append_audits, id};
+use super::{
+    Conn, Db, DbRow, Pool, ThisStore, append_audits, id, id_list, in_ids, optional_id, uid,
+};
 use crate::{
     store::{
         ChangeCursor, EntryQuery, EntryStatus, EntryVersion, MutationRecord, MutationStatus,
@@ -31,7 +33,7 @@ fn decode_err(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unexpected {what} {value:?}").into())
 }
 
-fn entry_from(row: &PgRow) -> Result<EntryVersion, sqlx::Error> {
+fn entry_from(row: &DbRow) -> Result<EntryVersion, sqlx::Error> {
     let text = |c: &str| row.try_get::<String, _>(c);
     let (kind, op, status, role, recorded) = (
         text("kind")?,
@@ -63,7 +65,7 @@ fn entry_from(row: &PgRow) -> Result<EntryVersion, sqlx::Error> {
     })
 }
 
-fn record_from(row: &PgRow) -> Result<MutationRecord, sqlx::Error> {
+fn record_from(row: &DbRow) -> Result<MutationRecord, sqlx::Error> {
     let status: String = row.try_get("status")?;
     Ok(MutationRecord {
         id: id(row, "id")?,
@@ -71,7 +73,7 @@ fn record_from(row: &PgRow) -> Result<MutationRecord, sqlx::Error> {
         device_id: row.try_get("device_id")?,
         content_hash: row.try_get("content_hash")?,
         status: MutationStatus::parse(&status).ok_or_else(|| decode_err("status", &status))?,
-        entry_id: row.try_get("entry_id")?,
+        entry_id: optional_id(row, "entry_id")?,
         version: row.try_get("version")?,
         error: row.try_get("error")?,
         received_at: row.try_get("received_at")?,
@@ -79,7 +81,7 @@ fn record_from(row: &PgRow) -> Result<MutationRecord, sqlx::Error> {
 }
 
 pub(super) async fn sync_batch(
-    store: &PgStore,
+    store: &ThisStore,
     batch: &SyncBatch<'_>,
 ) -> Result<SyncOutcome, StoreError> {
     if batch.incoming.is_empty() {
@@ -95,16 +97,17 @@ pub(super) async fn sync_batch(
             alerts_changed: false,
         });
     }
-    let mut tx = store.pool.begin().await?;
+    let mut tx = store.begin_write().await?;
     let seq: i64 = sqlx::query_scalar("UPDATE sync_head SET seq = seq + 1 RETURNING seq")
         .fetch_one(&mut *tx)
         .await?;
     let ids: Vec<Uuid> = batch.incoming.iter().filter_map(|m| m.id).collect();
-    let seen = sqlx::query(
+    let seen = sqlx::query(&format!(
         "SELECT id, user_id, device_id, content_hash, status, entry_id, version, error, received_at
-           FROM sync_mutations WHERE id = ANY($1)",
-    )
-    .bind(&ids)
+           FROM sync_mutations WHERE id {}",
+        in_ids(1)
+    ))
+    .bind(id_list(&ids))
     .fetch_all(&mut *tx)
     .await?
     .iter()
@@ -116,9 +119,10 @@ pub(super) async fn sync_batch(
         .filter_map(|m| m.checked.as_ref().ok().map(|c| c.entry_id))
         .collect();
     let heads = sqlx::query(&format!(
-        "SELECT {ENTRY_COLUMNS} {CURRENT} WHERE e.id = ANY($1)"
+        "SELECT {ENTRY_COLUMNS} {CURRENT} WHERE e.id {}",
+        in_ids(1)
     ))
-    .bind(&entry_ids)
+    .bind(id_list(&entry_ids))
     .fetch_all(&mut *tx)
     .await?
     .iter()
@@ -154,22 +158,19 @@ pub(super) async fn sync_batch(
 
 /// One statement per table for the whole batch: per-statement overhead,
 /// not the rows, is what a batch of small inserts costs.
-async fn insert_records(
-    conn: &mut PgConnection,
-    records: &[MutationRecord],
-) -> Result<(), StoreError> {
+async fn insert_records(conn: &mut Conn, records: &[MutationRecord]) -> Result<(), StoreError> {
     for chunk in records.chunks(CHUNK) {
-        QueryBuilder::<Postgres>::new(
+        QueryBuilder::<Db>::new(
             "INSERT INTO sync_mutations
                (id, user_id, device_id, content_hash, status, entry_id, version, error, received_at) ",
         )
         .push_values(chunk, |mut row, r| {
-            row.push_bind(r.id)
-                .push_bind(r.user_id)
+            row.push_bind(uid(r.id))
+                .push_bind(uid(r.user_id))
                 .push_bind(&r.device_id)
                 .push_bind(&r.content_hash)
                 .push_bind(r.status.as_str())
-                .push_bind(r.entry_id)
+                .push_bind(r.entry_id.map(uid))
                 .push_bind(r.version)
                 .push_bind(&r.error)
                 .push_bind(r.received_at);
@@ -181,10 +182,7 @@ async fn insert_records(
     Ok(())
 }
 
-async fn insert_versions(
-    conn: &mut PgConnection,
-    versions: &[EntryVersion],
-) -> Result<(), StoreError> {
+async fn insert_versions(conn: &mut Conn, versions: &[EntryVersion]) -> Result<(), StoreError> {
     // The head row of each entry moves to its last version of the batch
     // (one row per entry: a statement may not update a row twice).
     let mut heads: Vec<&EntryVersion> = Vec::new();
@@ -195,12 +193,12 @@ async fn insert_versions(
         }
     }
     for chunk in heads.chunks(CHUNK) {
-        QueryBuilder::<Postgres>::new(
+        QueryBuilder::<Db>::new(
             "INSERT INTO entries (id, participant_id, kind, current_version, event_at_us, change_seq) ",
         )
         .push_values(chunk, |mut row, v| {
-            row.push_bind(v.entry_id)
-                .push_bind(v.participant_id)
+            row.push_bind(uid(v.entry_id))
+                .push_bind(uid(v.participant_id))
                 .push_bind(v.kind.as_str())
                 .push_bind(v.version)
                 .push_bind(v.event_at_us)
@@ -215,29 +213,29 @@ async fn insert_versions(
         .await?;
     }
     for chunk in versions.chunks(CHUNK) {
-        QueryBuilder::<Postgres>::new(
+        QueryBuilder::<Db>::new(
             "INSERT INTO entry_versions (entry_id, version, participant_id, kind, op, status, data,
                classification, event_at_us, entered_by, entered_by_role, device_id, recorded_at,
                received_at, late, reason, mutation_id, change_seq) ",
         )
         .push_values(chunk, |mut row, v| {
-            row.push_bind(v.entry_id)
+            row.push_bind(uid(v.entry_id))
                 .push_bind(v.version)
-                .push_bind(v.participant_id)
+                .push_bind(uid(v.participant_id))
                 .push_bind(v.kind.as_str())
                 .push_bind(v.op.as_str())
                 .push_bind(v.status.as_str())
                 .push_bind(&v.data)
                 .push_bind(&v.classification)
                 .push_bind(v.event_at_us)
-                .push_bind(v.entered_by)
+                .push_bind(uid(v.entered_by))
                 .push_bind(v.entered_by_role.as_str())
                 .push_bind(&v.device_id)
                 .push_bind(v.recorded_at.to_rfc3339())
                 .push_bind(v.received_at)
                 .push_bind(v.late)
                 .push_bind(&v.reason)
-                .push_bind(v.mutation_id)
+                .push_bind(uid(v.mutation_id))
                 .push_bind(v.change_seq);
         })
         .build()
@@ -249,20 +247,18 @@ async fn insert_versions(
 
 /// Current entries of the batch's participants after its cursor, one more
 /// than the limit.
-async fn pull(
-    conn: &mut PgConnection,
-    batch: &SyncBatch<'_>,
-) -> Result<Vec<EntryVersion>, StoreError> {
+async fn pull(conn: &mut Conn, batch: &SyncBatch<'_>) -> Result<Vec<EntryVersion>, StoreError> {
     let ChangeCursor { seq, entry_id } = batch.since;
     Ok(sqlx::query(&format!(
         "SELECT {ENTRY_COLUMNS} {CURRENT}
-          WHERE e.participant_id = ANY($1)
+          WHERE e.participant_id {}
             AND (e.change_seq > $2 OR (e.change_seq = $2 AND e.id > $3))
-          ORDER BY e.change_seq, e.id LIMIT $4"
+          ORDER BY e.change_seq, e.id LIMIT $4",
+        in_ids(1)
     ))
-    .bind(batch.participants)
+    .bind(id_list(batch.participants))
     .bind(seq)
-    .bind(entry_id)
+    .bind(uid(entry_id))
     .bind(batch.pull_limit + 1)
     .fetch_all(conn)
     .await?
@@ -272,7 +268,7 @@ async fn pull(
 }
 
 pub(super) async fn entries_page(
-    pool: &sqlx::PgPool,
+    pool: &Pool,
     participant: Uuid,
     q: &EntryQuery,
 ) -> Result<Vec<EntryVersion>, StoreError> {
@@ -280,19 +276,19 @@ pub(super) async fn entries_page(
     Ok(sqlx::query(&format!(
         "SELECT {ENTRY_COLUMNS} {CURRENT}
           WHERE e.participant_id = $1
-            AND ($2::text IS NULL OR e.kind = $2)
+            AND ($2 IS NULL OR e.kind = $2)
             AND e.event_at_us >= $3 AND e.event_at_us < $4 AND e.event_at_us <= $5
             AND (e.event_at_us < $5 OR (e.event_at_us = $5 AND e.id < $6))
           ORDER BY e.event_at_us DESC, e.id DESC LIMIT $7"
     ))
-    .bind(participant)
+    .bind(uid(participant))
     .bind(q.kind.map(|k| k.as_str()))
     // Plain bounds (no "IS NULL OR"), so the time index is searched, not
     // scanned: a week in March no longer reads the participant's whole year.
     .bind(q.from_us.unwrap_or(i64::MIN))
     .bind(q.to_us.unwrap_or(i64::MAX))
     .bind(before_at)
-    .bind(before_id)
+    .bind(uid(before_id))
     .bind(q.limit)
     .fetch_all(pool)
     .await?
@@ -304,7 +300,7 @@ pub(super) async fn entries_page(
 /// Every version of every entry of a participant, by event time, entry
 /// and version (exports: one participant in memory at a time).
 pub(super) async fn participant_versions(
-    pool: &sqlx::PgPool,
+    pool: &Pool,
     participant: Uuid,
 ) -> Result<Vec<EntryVersion>, StoreError> {
     Ok(sqlx::query(&format!(
@@ -314,7 +310,7 @@ pub(super) async fn participant_versions(
           WHERE e.participant_id = $1
           ORDER BY v.event_at_us, v.entry_id, v.version"
     ))
-    .bind(participant)
+    .bind(uid(participant))
     .fetch_all(pool)
     .await?
     .iter()
@@ -323,13 +319,13 @@ pub(super) async fn participant_versions(
 }
 
 pub(super) async fn entry_history(
-    pool: &sqlx::PgPool,
+    pool: &Pool,
     entry: Uuid,
 ) -> Result<Vec<EntryVersion>, StoreError> {
     Ok(sqlx::query(&format!(
         "SELECT {ENTRY_COLUMNS} FROM entry_versions v WHERE v.entry_id = $1 ORDER BY v.version"
     ))
-    .bind(entry)
+    .bind(uid(entry))
     .fetch_all(pool)
     .await?
     .iter()
@@ -340,24 +336,25 @@ pub(super) async fn entry_history(
 /// (participant, event time) of the current, not voided entries of the
 /// participants of `sites` whose events fall in [from, to).
 pub(super) async fn event_times(
-    store: &super::PgStore,
+    store: &super::ThisStore,
     sites: &[Uuid],
     from_us: i64,
     to_us: i64,
 ) -> Result<Vec<(Uuid, i64)>, StoreError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT e.participant_id, e.event_at_us FROM entries e
            JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.current_version
-          WHERE e.participant_id IN (SELECT id FROM participants WHERE site_id = ANY($1))
+          WHERE e.participant_id IN (SELECT id FROM participants WHERE site_id {})
             AND e.event_at_us >= $2 AND e.event_at_us < $3 AND v.status = 'active'",
-    )
-    .bind(sites)
+        in_ids(1)
+    ))
+    .bind(id_list(sites))
     .bind(from_us)
     .bind(to_us)
     .fetch_all(&store.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("participant_id")?, r.try_get("event_at_us")?)))
+        .map(|r| Ok((id(r, "participant_id")?, r.try_get("event_at_us")?)))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(StoreError::from)
 }

@@ -1,9 +1,9 @@
-//! Visit labs on PostgreSQL.
+//! Visit labs.
 
-use sqlx::{Row, postgres::PgRow};
+use sqlx::Row;
 use uuid::Uuid;
 
-use super::{PgStore, append_audit, id};
+use super::{DbRow, Pool, ThisStore, append_audit, id, id_list, in_ids, uid};
 use crate::{
     audit::AuditContext,
     store::{LabVersion, StoreError, events, labs_common},
@@ -12,7 +12,7 @@ use crate::{
 const COLUMNS: &str = "lab_id, version, participant_id, status, visit, taken_at, taken_on, kind,
     name, value, unit, entered_by, entered_by_role, received_at, reason";
 
-fn lab_from(row: &PgRow) -> Result<LabVersion, sqlx::Error> {
+fn lab_from(row: &DbRow) -> Result<LabVersion, sqlx::Error> {
     labs_common::lab_from(
         id(row, "lab_id")?,
         id(row, "participant_id")?,
@@ -28,17 +28,17 @@ fn lab_from(row: &PgRow) -> Result<LabVersion, sqlx::Error> {
 }
 
 pub(super) async fn save(
-    store: &PgStore,
+    store: &ThisStore,
     v: &LabVersion,
     context: &AuditContext,
 ) -> Result<(), StoreError> {
-    let mut tx = store.pool.begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query(&format!(
         "INSERT INTO lab_versions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     ))
-    .bind(v.lab_id)
+    .bind(uid(v.lab_id))
     .bind(v.version)
-    .bind(v.participant_id)
+    .bind(uid(v.participant_id))
     .bind(v.status.as_str())
     .bind(&v.input.visit)
     .bind(&v.input.taken_at)
@@ -47,7 +47,7 @@ pub(super) async fn save(
     .bind(&v.input.name)
     .bind(v.input.value)
     .bind(&v.input.unit)
-    .bind(v.entered_by)
+    .bind(uid(v.entered_by))
     .bind(v.entered_by_role.to_string())
     .bind(v.received_at)
     .bind(&v.reason)
@@ -60,13 +60,13 @@ pub(super) async fn save(
 }
 
 pub(super) async fn of_participant(
-    pool: &sqlx::PgPool,
+    pool: &Pool,
     participant: Uuid,
 ) -> Result<Vec<LabVersion>, StoreError> {
     Ok(sqlx::query(&format!(
         "SELECT {COLUMNS} FROM lab_versions WHERE participant_id = $1 ORDER BY lab_id, version"
     ))
-    .bind(participant)
+    .bind(uid(participant))
     .fetch_all(pool)
     .await?
     .iter()
@@ -75,16 +75,14 @@ pub(super) async fn of_participant(
 }
 
 /// Every lab version of every participant of `sites`.
-pub(super) async fn of_sites(
-    pool: &sqlx::PgPool,
-    sites: &[Uuid],
-) -> Result<Vec<LabVersion>, StoreError> {
+pub(super) async fn of_sites(pool: &Pool, sites: &[Uuid]) -> Result<Vec<LabVersion>, StoreError> {
     Ok(sqlx::query(&format!(
         "SELECT {COLUMNS} FROM lab_versions
-          WHERE participant_id IN (SELECT id FROM participants WHERE site_id = ANY($1))
-          ORDER BY participant_id, lab_id, version"
+          WHERE participant_id IN (SELECT id FROM participants WHERE site_id {})
+          ORDER BY participant_id, lab_id, version",
+        in_ids(1)
     ))
-    .bind(sites)
+    .bind(id_list(sites))
     .fetch_all(pool)
     .await?
     .iter()
@@ -92,11 +90,11 @@ pub(super) async fn of_sites(
     .collect::<Result<_, _>>()?)
 }
 
-pub(super) async fn history(pool: &sqlx::PgPool, lab: Uuid) -> Result<Vec<LabVersion>, StoreError> {
+pub(super) async fn history(pool: &Pool, lab: Uuid) -> Result<Vec<LabVersion>, StoreError> {
     Ok(sqlx::query(&format!(
         "SELECT {COLUMNS} FROM lab_versions WHERE lab_id = $1 ORDER BY version"
     ))
-    .bind(lab)
+    .bind(uid(lab))
     .fetch_all(pool)
     .await?
     .iter()

@@ -1,4 +1,4 @@
-//! Alerts on PostgreSQL: the rules applied inside the sync transaction, the
+//! Alerts: the rules applied inside the sync transaction, the
 //! stream's events, the outbox and escalation.
 
 use std::collections::{HashMap, HashSet};
@@ -9,10 +9,13 @@ use app::domain::{
     entry::Kind,
 };
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{PgConnection, Row, postgres::PgRow};
+use sqlx::Row;
 use uuid::Uuid;
 
-use super::{PgStore, append_audits, id};
+use super::{
+    Conn, DbRow, FOR_UPDATE, SKIP_LOCKED, ThisStore, append_audits, id, id_list, in_ids,
+    optional_id, uid,
+};
 use crate::{
     alerts::body_of,
     audit::{AuditContext, AuditEvent},
@@ -28,15 +31,11 @@ const ALERT_COLUMNS: &str = "SELECT a.id, a.participant_id, p.study_id, a.site_i
     a.resolution_note, a.readings, a.escalation_level
     FROM alerts a JOIN participants p ON p.id = a.participant_id";
 
-fn optional_id(row: &PgRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
-    row.try_get(column)
-}
-
 fn bad(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unexpected {what} {value:?}").into())
 }
 
-fn alert_from(row: &PgRow) -> Result<AlertRecord, sqlx::Error> {
+fn alert_from(row: &DbRow) -> Result<AlertRecord, sqlx::Error> {
     let rule: String = row.try_get("rule")?;
     let status: String = row.try_get("status")?;
     let rule = Rule::parse(&rule).ok_or_else(|| bad("rule", &rule))?;
@@ -64,9 +63,9 @@ fn alert_from(row: &PgRow) -> Result<AlertRecord, sqlx::Error> {
     })
 }
 
-async fn alert_in(conn: &mut PgConnection, alert: Uuid) -> Result<AlertRecord, StoreError> {
+async fn alert_in(conn: &mut Conn, alert: Uuid) -> Result<AlertRecord, StoreError> {
     let row = sqlx::query(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
-        .bind(alert)
+        .bind(uid(alert))
         .fetch_one(conn)
         .await?;
     Ok(alert_from(&row)?)
@@ -74,7 +73,7 @@ async fn alert_in(conn: &mut PgConnection, alert: Uuid) -> Result<AlertRecord, S
 
 /// Records a change of `alert` for the stream: its JSON after the change,
 /// under the next event number. Returns the number.
-async fn record_event(conn: &mut PgConnection, alert: &AlertRecord) -> Result<i64, StoreError> {
+async fn record_event(conn: &mut Conn, alert: &AlertRecord) -> Result<i64, StoreError> {
     let seq: i64 = sqlx::query_scalar("UPDATE alert_head SET seq = seq + 1 RETURNING seq")
         .fetch_one(&mut *conn)
         .await?;
@@ -82,8 +81,8 @@ async fn record_event(conn: &mut PgConnection, alert: &AlertRecord) -> Result<i6
         "INSERT INTO alert_events (seq, alert_id, site_id, created_at, body) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(seq)
-    .bind(alert.id)
-    .bind(alert.site_id)
+    .bind(uid(alert.id))
+    .bind(uid(alert.site_id))
     .bind(Utc::now())
     .bind(body_of(alert))
     .execute(conn)
@@ -94,7 +93,7 @@ async fn record_event(conn: &mut PgConnection, alert: &AlertRecord) -> Result<i6
 /// Queues the alert for every contact of its site at `level`; false when
 /// the site has no contact there.
 async fn enqueue(
-    conn: &mut PgConnection,
+    conn: &mut Conn,
     alert: &AlertRecord,
     event_seq: i64,
     level: i64,
@@ -108,8 +107,8 @@ async fn enqueue(
             "INSERT INTO alert_outbox (id, alert_id, event_seq, channel, target, body, created_at,
                next_attempt_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(Uuid::now_v7())
-        .bind(alert.id)
+        .bind(uid(Uuid::now_v7()))
+        .bind(uid(alert.id))
         .bind(event_seq)
         .bind(c.channel.as_str())
         .bind(&c.target)
@@ -122,12 +121,12 @@ async fn enqueue(
     Ok(any)
 }
 
-async fn contacts_in(conn: &mut PgConnection, site: Uuid) -> Result<Vec<Contact>, StoreError> {
+async fn contacts_in(conn: &mut Conn, site: Uuid) -> Result<Vec<Contact>, StoreError> {
     let rows = sqlx::query(
         "SELECT level, channel, target FROM site_contacts
           WHERE site_id = $1 AND retired_at IS NULL ORDER BY level, created_at",
     )
-    .bind(site)
+    .bind(uid(site))
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -155,7 +154,7 @@ struct NewAlert {
 /// the first contact list (critical and high alerts; info ones stay in the
 /// inbox). Critical alerts start their escalation clock.
 async fn insert_alert(
-    conn: &mut PgConnection,
+    conn: &mut Conn,
     new: NewAlert,
     settings: &AlertSettings,
 ) -> Result<AlertRecord, StoreError> {
@@ -167,12 +166,12 @@ async fn insert_alert(
            created_at, status, report_due_at, escalate_at_us, readings)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)",
     )
-    .bind(alert)
-    .bind(new.participant)
-    .bind(new.site)
+    .bind(uid(alert))
+    .bind(uid(new.participant))
+    .bind(uid(new.site))
     .bind(new.rule.as_str())
     .bind(severity.as_str())
-    .bind(new.entry)
+    .bind(new.entry.map(uid))
     .bind(now)
     .bind(new.report_due_at)
     .bind(
@@ -212,7 +211,7 @@ fn stored(v: &EntryVersion) -> StoredVersion {
 /// Applies the alert rules to the versions a sync batch just stored, in
 /// its transaction; returns the audit events of what changed.
 pub(super) async fn apply_rules(
-    conn: &mut PgConnection,
+    conn: &mut Conn,
     versions: &[EntryVersion],
     settings: &AlertSettings,
 ) -> Result<Vec<AuditEvent>, StoreError> {
@@ -237,8 +236,8 @@ pub(super) async fn apply_rules(
             "SELECT id, rule, entry_id, status, created_at FROM alerts
               WHERE entry_id = $1 OR (participant_id = $2 AND rule = 'repeated_level2' AND status = 'open')",
         )
-        .bind(v.entry_id)
-        .bind(v.participant_id)
+        .bind(uid(v.entry_id))
+        .bind(uid(v.participant_id))
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -267,8 +266,8 @@ pub(super) async fn apply_rules(
                   WHERE e.participant_id = $1 AND e.kind = 'glucose' AND e.id <> $2
                     AND e.event_at_us BETWEEN $3 AND $4",
             )
-            .bind(v.participant_id)
-            .bind(v.entry_id)
+            .bind(uid(v.participant_id))
+            .bind(uid(v.entry_id))
             .bind(v.event_at_us.saturating_sub(window))
             .bind(v.event_at_us.saturating_add(window))
             .fetch_all(&mut *conn)
@@ -300,7 +299,7 @@ pub(super) async fn apply_rules(
                 Some(site) => *site,
                 None => {
                     let site = sqlx::query("SELECT site_id FROM participants WHERE id = $1")
-                        .bind(v.participant_id)
+                        .bind(uid(v.participant_id))
                         .fetch_one(&mut *conn)
                         .await?;
                     let site = id(&site, "site_id")?;
@@ -329,7 +328,7 @@ pub(super) async fn apply_rules(
                 }
                 AlertAction::AddTo { alert } => {
                     sqlx::query("UPDATE alerts SET readings = readings + 1 WHERE id = $1")
-                        .bind(alert)
+                        .bind(uid(alert))
                         .execute(&mut *conn)
                         .await?;
                     let record = alert_in(conn, alert).await?;
@@ -341,7 +340,7 @@ pub(super) async fn apply_rules(
                         "UPDATE alerts SET status = 'resolved', resolved_at = $2,
                            resolution_note = $3, escalate_at_us = NULL WHERE id = $1",
                     )
-                    .bind(alert)
+                    .bind(uid(alert))
                     .bind(Utc::now())
                     .bind(&note)
                     .execute(&mut *conn)
@@ -358,15 +357,12 @@ pub(super) async fn apply_rules(
 }
 
 /// A new entry ends a participant's `missed_diary` alert.
-async fn resolve_missed(
-    conn: &mut PgConnection,
-    participant: Uuid,
-) -> Result<Vec<AuditEvent>, StoreError> {
+async fn resolve_missed(conn: &mut Conn, participant: Uuid) -> Result<Vec<AuditEvent>, StoreError> {
     let open = sqlx::query(
         "SELECT id FROM alerts WHERE participant_id = $1 AND rule = 'missed_diary'
            AND status <> 'resolved'",
     )
-    .bind(participant)
+    .bind(uid(participant))
     .fetch_all(&mut *conn)
     .await?
     .iter()
@@ -378,7 +374,7 @@ async fn resolve_missed(
             "UPDATE alerts SET status = 'resolved', resolved_at = $2,
                resolution_note = 'The diary resumed.' WHERE id = $1",
         )
-        .bind(alert)
+        .bind(uid(alert))
         .bind(Utc::now())
         .execute(&mut *conn)
         .await?;
@@ -390,7 +386,7 @@ async fn resolve_missed(
 }
 
 /// When each participant last had an entry, for the missed-diary check.
-pub(super) async fn activity(store: &PgStore) -> Result<Vec<DiaryActivity>, StoreError> {
+pub(super) async fn activity(store: &ThisStore) -> Result<Vec<DiaryActivity>, StoreError> {
     let rows = sqlx::query(
         "SELECT p.id, s.timezone, p.enrolled_at,
                 (SELECT MAX(e.event_at_us) FROM entries e WHERE e.participant_id = p.id) AS last_us,
@@ -417,17 +413,17 @@ pub(super) async fn activity(store: &PgStore) -> Result<Vec<DiaryActivity>, Stor
 
 /// Raises `missed_diary` for a participant unless one is open already.
 pub(super) async fn raise_missed(
-    store: &PgStore,
+    store: &ThisStore,
     participant: Uuid,
     context: &AuditContext,
 ) -> Result<bool, StoreError> {
-    let mut tx = store.pool.begin().await?;
-    let row = sqlx::query(
+    let mut tx = store.begin_write().await?;
+    let row = sqlx::query(&format!(
         "SELECT p.site_id, EXISTS (SELECT 1 FROM alerts a WHERE a.participant_id = p.id
                   AND a.rule = 'missed_diary' AND a.status <> 'resolved') AS open_missed
-           FROM participants p WHERE p.id = $1 FOR UPDATE",
-    )
-    .bind(participant)
+           FROM participants p WHERE p.id = $1 {FOR_UPDATE}"
+    ))
+    .bind(uid(participant))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else { return Ok(false) };
@@ -457,7 +453,7 @@ pub(super) async fn raise_missed(
 }
 
 pub(super) async fn alerts_page(
-    store: &PgStore,
+    store: &ThisStore,
     sites: Option<&[Uuid]>,
     status: Option<AlertStatus>,
     before: Option<Uuid>,
@@ -465,14 +461,15 @@ pub(super) async fn alerts_page(
 ) -> Result<Vec<AlertRecord>, StoreError> {
     let rows = sqlx::query(&format!(
         "{ALERT_COLUMNS}
-          WHERE ($1::uuid[] IS NULL OR a.site_id = ANY($1))
-            AND ($2::text IS NULL OR a.status = $2)
-            AND ($3::uuid IS NULL OR a.id < $3)
-          ORDER BY a.id DESC LIMIT $4"
+          WHERE ($1 IS NULL OR a.site_id {})
+            AND ($2 IS NULL OR a.status = $2)
+            AND ($3 IS NULL OR a.id < $3)
+          ORDER BY a.id DESC LIMIT $4",
+        in_ids(1)
     ))
-    .bind(sites)
+    .bind(sites.map(id_list))
     .bind(status.map(AlertStatus::as_str))
-    .bind(before)
+    .bind(before.map(uid))
     .bind(limit)
     .fetch_all(&store.pool)
     .await?;
@@ -481,35 +478,38 @@ pub(super) async fn alerts_page(
 
 /// Every alert of one participant, newest first.
 pub(super) async fn of_participant(
-    store: &PgStore,
+    store: &ThisStore,
     participant: Uuid,
 ) -> Result<Vec<AlertRecord>, StoreError> {
     let rows = sqlx::query(&format!(
         "{ALERT_COLUMNS} WHERE a.participant_id = $1 ORDER BY a.id DESC"
     ))
-    .bind(participant)
+    .bind(uid(participant))
     .fetch_all(&store.pool)
     .await?;
     Ok(rows.iter().map(alert_from).collect::<Result<_, _>>()?)
 }
 
-pub(super) async fn alert(store: &PgStore, alert: Uuid) -> Result<Option<AlertRecord>, StoreError> {
+pub(super) async fn alert(
+    store: &ThisStore,
+    alert: Uuid,
+) -> Result<Option<AlertRecord>, StoreError> {
     let row = sqlx::query(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
-        .bind(alert)
+        .bind(uid(alert))
         .fetch_optional(&store.pool)
         .await?;
     Ok(row.as_ref().map(alert_from).transpose()?)
 }
 
 pub(super) async fn deliveries(
-    store: &PgStore,
+    store: &ThisStore,
     alert: Uuid,
 ) -> Result<Vec<DeliveryStatus>, StoreError> {
     let rows = sqlx::query(
         "SELECT channel, target, attempts, delivered_at, failed_at, last_error
            FROM alert_outbox WHERE alert_id = $1 ORDER BY created_at, id",
     )
-    .bind(alert)
+    .bind(uid(alert))
     .fetch_all(&store.pool)
     .await?;
     rows.iter()
@@ -530,14 +530,14 @@ pub(super) async fn deliveries(
 
 /// What an investigator's action on an alert came to.
 pub(super) async fn act(
-    store: &PgStore,
+    store: &ThisStore,
     alert: Uuid,
     by: Uuid,
     note: &str,
     reported: bool,
     context: &AuditContext,
 ) -> Result<Option<AlertRecord>, StoreError> {
-    let mut tx = store.pool.begin().await?;
+    let mut tx = store.begin_write().await?;
     let now = Utc::now();
     let changed = if reported {
         sqlx::query(
@@ -551,9 +551,9 @@ pub(super) async fn act(
               WHERE id = $1 AND status = 'open'",
         )
     }
-    .bind(alert)
+    .bind(uid(alert))
     .bind(now)
-    .bind(by)
+    .bind(uid(by))
     .bind(note)
     .execute(&mut *tx)
     .await?
@@ -576,18 +576,19 @@ pub(super) async fn act(
 }
 
 pub(super) async fn events_after(
-    store: &PgStore,
+    store: &ThisStore,
     sites: Option<&[Uuid]>,
     after: i64,
     limit: i64,
 ) -> Result<Vec<AlertEventRow>, StoreError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT seq, alert_id, site_id, body FROM alert_events
-          WHERE seq > $1 AND ($2::uuid[] IS NULL OR site_id = ANY($2))
+          WHERE seq > $1 AND ($2 IS NULL OR site_id {})
           ORDER BY seq LIMIT $3",
-    )
+        in_ids(2)
+    ))
     .bind(after)
-    .bind(sites)
+    .bind(sites.map(id_list))
     .bind(limit)
     .fetch_all(&store.pool)
     .await?;
@@ -605,17 +606,17 @@ pub(super) async fn events_after(
 }
 
 pub(super) async fn set_contacts(
-    store: &PgStore,
+    store: &ThisStore,
     site: Uuid,
     contacts: &[Contact],
     context: &AuditContext,
 ) -> Result<(), StoreError> {
-    let mut tx = store.pool.begin().await?;
+    let mut tx = store.begin_write().await?;
     let now = Utc::now();
     sqlx::query(
         "UPDATE site_contacts SET retired_at = $2 WHERE site_id = $1 AND retired_at IS NULL",
     )
-    .bind(site)
+    .bind(uid(site))
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -624,8 +625,8 @@ pub(super) async fn set_contacts(
             "INSERT INTO site_contacts (id, site_id, level, channel, target, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(Uuid::now_v7())
-        .bind(site)
+        .bind(uid(Uuid::now_v7()))
+        .bind(uid(site))
         .bind(c.level)
         .bind(c.channel.as_str())
         .bind(&c.target)
@@ -638,13 +639,13 @@ pub(super) async fn set_contacts(
     Ok(())
 }
 
-pub(super) async fn contacts(store: &PgStore, site: Uuid) -> Result<Vec<Contact>, StoreError> {
+pub(super) async fn contacts(store: &ThisStore, site: Uuid) -> Result<Vec<Contact>, StoreError> {
     let mut conn = store.pool.acquire().await?;
     contacts_in(&mut conn, site).await
 }
 
 pub(super) async fn claim(
-    store: &PgStore,
+    store: &ThisStore,
     now_us: i64,
     lease_us: i64,
     limit: i64,
@@ -662,16 +663,15 @@ pub(super) async fn claim(
     if !any {
         return Ok(Vec::new());
     }
-    let mut tx = store.pool.begin().await?;
-    let rows = sqlx::query(
+    let mut tx = store.begin_write().await?;
+    let rows = sqlx::query(&format!(
         "UPDATE alert_outbox SET lease_until_us = $2, attempts = attempts + 1
           WHERE id IN (SELECT id FROM alert_outbox
                         WHERE delivered_at IS NULL AND failed_at IS NULL
                           AND next_attempt_at_us <= $1 AND lease_until_us <= $1
-                        ORDER BY next_attempt_at_us LIMIT $3
-                        FOR UPDATE SKIP LOCKED)
-          RETURNING id, alert_id, channel, target, body, attempts",
-    )
+                        ORDER BY next_attempt_at_us LIMIT $3 {SKIP_LOCKED})
+          RETURNING id, alert_id, channel, target, body, attempts"
+    ))
     .bind(now_us)
     .bind(now_us.saturating_add(lease_us))
     .bind(limit)
@@ -695,29 +695,29 @@ pub(super) async fn claim(
 }
 
 pub(super) async fn finish(
-    store: &PgStore,
+    store: &ThisStore,
     delivery: Uuid,
     outcome: &DeliveryOutcome,
 ) -> Result<(), StoreError> {
-    let mut tx = store.pool.begin().await?;
+    let mut tx = store.begin_write().await?;
     let now = Utc::now();
     let query = match outcome {
         DeliveryOutcome::Delivered => {
             sqlx::query("UPDATE alert_outbox SET delivered_at = $2, lease_until_us = 0 WHERE id = $1")
-                .bind(delivery)
+                .bind(uid(delivery))
                 .bind(now)
         }
         DeliveryOutcome::Retry { error, at_us } => sqlx::query(
             "UPDATE alert_outbox SET last_error = $2, next_attempt_at_us = $3, lease_until_us = 0
               WHERE id = $1",
         )
-        .bind(delivery)
+        .bind(uid(delivery))
         .bind(error)
         .bind(*at_us),
         DeliveryOutcome::Failed { error } => sqlx::query(
             "UPDATE alert_outbox SET last_error = $2, failed_at = $3, lease_until_us = 0 WHERE id = $1",
         )
-        .bind(delivery)
+        .bind(uid(delivery))
         .bind(error)
         .bind(now),
     };
@@ -729,7 +729,7 @@ pub(super) async fn finish(
 /// Moves unacknowledged critical alerts past their time to the next contact
 /// list; returns how many moved.
 pub(super) async fn escalate(
-    store: &PgStore,
+    store: &ThisStore,
     now: DateTime<Utc>,
     every: Duration,
     context: &AuditContext,
@@ -744,11 +744,11 @@ pub(super) async fn escalate(
     if !any {
         return Ok(0);
     }
-    let mut tx = store.pool.begin().await?;
-    let due = sqlx::query(
+    let mut tx = store.begin_write().await?;
+    let due = sqlx::query(&format!(
         "SELECT id FROM alerts WHERE status = 'open' AND escalate_at_us IS NOT NULL
-           AND escalate_at_us <= $1 FOR UPDATE SKIP LOCKED",
-    )
+           AND escalate_at_us <= $1 {SKIP_LOCKED}"
+    ))
     .bind(now.timestamp_micros())
     .fetch_all(&mut *tx)
     .await?
@@ -766,13 +766,13 @@ pub(super) async fn escalate(
         if !has_next {
             // No further list: the last one stays responsible; stop the clock.
             sqlx::query("UPDATE alerts SET escalate_at_us = NULL WHERE id = $1")
-                .bind(alert)
+                .bind(uid(*alert))
                 .execute(&mut *tx)
                 .await?;
             continue;
         }
         sqlx::query("UPDATE alerts SET escalation_level = $2, escalate_at_us = $3 WHERE id = $1")
-            .bind(alert)
+            .bind(uid(*alert))
             .bind(next)
             .bind((now + every).timestamp_micros())
             .execute(&mut *tx)
