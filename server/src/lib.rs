@@ -14,6 +14,7 @@ pub mod export;
 pub mod http;
 pub mod password;
 pub mod policy;
+pub mod schema;
 pub mod serve;
 pub mod state;
 pub mod store;

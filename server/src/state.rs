@@ -5,7 +5,12 @@ use std::{collections::HashSet, sync::Arc};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::{alerts::Alerts, auth::Auth, store::Store};
+use crate::{
+    alerts::Alerts,
+    auth::Auth,
+    http::forwarded::{Forwarding, TrustedProxies},
+    store::Store,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,9 +27,18 @@ pub struct AppState {
     pub phone_bundle: Option<String>,
     pub alerts: Arc<Alerts>,
     /// Peers whose `X-Forwarded-*` headers are believed (`--trusted-proxies`).
-    pub trusted_proxies: Arc<crate::http::forwarded::TrustedProxies>,
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// Sync requests per account (`--sync-requests-per-minute`).
     pub sync_rate_limit: Arc<crate::http::rate_limit::SyncRateLimit>,
+}
+
+impl FromRef<AppState> for Forwarding {
+    fn from_ref(state: &AppState) -> Self {
+        Forwarding {
+            trusted_proxies: state.trusted_proxies.clone(),
+            public_url: state.public_url.clone(),
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

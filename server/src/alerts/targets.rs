@@ -8,6 +8,7 @@
 //! nothing). `EDIARY_WEBHOOK_ALLOW_PRIVATE=1` lets an on-premises receiver
 //! (and the tests' own) be reached over http or a private address.
 
+use crate::store::{Channel, DeliveryStatus};
 use std::{
     net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
     time::Duration,
@@ -153,6 +154,20 @@ pub fn masked(raw: &str) -> String {
         format!("{shown}•••")
     } else {
         format!("{shown}•••.{rest}")
+    }
+}
+
+impl DeliveryStatus {
+    /// As investigators see it: a webhook's URL may hold a secret and names
+    /// the network, so only its channel and a masked host are shown.
+    pub fn for_staff(self) -> Self {
+        match self.channel {
+            Channel::Webhook => Self {
+                target: masked(&self.target),
+                ..self
+            },
+            Channel::Email => self,
+        }
     }
 }
 

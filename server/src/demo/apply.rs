@@ -28,11 +28,9 @@ use crate::{
     store::{
         AlertStatus, EntryStatus, LabVersion, MutationStatus, Participant, Store, StoreError, User,
         UserLinks,
+        sync_plan::{ResultStatus, Sender},
     },
-    sync::{
-        self, SyncRequest,
-        plan::{ResultStatus, Sender},
-    },
+    sync::{self, SyncRequest},
 };
 use app::domain::{alerts::Rule, mutation::MAX_BATCH, visits};
 

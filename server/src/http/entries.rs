@@ -22,7 +22,8 @@ use crate::{
     policy,
     state::AppState,
     store::EntryQuery,
-    sync::{self, EntryView, SyncError, SyncRequest, cursor, plan::Sender},
+    store::sync_plan::Sender,
+    sync::{self, EntryView, SyncError, SyncRequest, cursor},
 };
 use app::domain::entry::Kind;
 

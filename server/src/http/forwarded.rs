@@ -12,6 +12,7 @@ use std::{
     convert::Infallible,
     net::{IpAddr, SocketAddr},
     str::FromStr,
+    sync::Arc,
 };
 
 use axum::{
@@ -21,8 +22,6 @@ use axum::{
     response::Response,
 };
 use ipnet::IpNet;
-
-use crate::state::AppState;
 
 /// The proxies whose forwarding headers are believed (CIDRs or addresses).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -134,9 +133,18 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse::<SocketAddr>().ok().map(|a| canonical(a.ip()))
 }
 
+/// What [`client_info`] reads from the app's state.
+#[derive(Clone)]
+pub struct Forwarding {
+    pub trusted_proxies: Arc<TrustedProxies>,
+    /// Where people reach the app: an `https` public URL means TLS ends at
+    /// the proxy.
+    pub public_url: Arc<str>,
+}
+
 /// Works out the request's [`ClientInfo`] once, for every handler.
 pub async fn client_info(
-    State(state): State<AppState>,
+    State(state): State<Forwarding>,
     mut request: Request,
     next: Next,
 ) -> Response {

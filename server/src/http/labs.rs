@@ -42,7 +42,7 @@ pub struct LabView {
     id: Uuid,
     participant_id: Uuid,
     version: i64,
-    #[schema(value_type = crate::http::openapi::EntryStatus)]
+    #[schema(value_type = crate::schema::EntryStatus)]
     status: &'static str,
     visit: String,
     taken_at: String,

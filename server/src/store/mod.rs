@@ -2,11 +2,13 @@
 //! picked by the URL scheme. Each backend runs its own migrations
 //! (`migrations/sqlite`, `migrations/postgres`) when it opens.
 
+pub mod alert_view;
 mod events;
 mod labs_common;
 mod model;
 pub mod postgres;
 pub mod sqlite;
+pub mod sync_plan;
 
 use std::{path::Path, sync::Arc};
 
@@ -15,9 +17,9 @@ use async_trait::async_trait;
 use crate::{
     audit::{AuditContext, AuditEvent, AuditRow},
     config::DatabaseUrl,
-    sync::plan::{Incoming, MutationResult, Sender},
 };
 pub use model::*;
+use sync_plan::{Incoming, MutationResult, Sender};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -343,7 +345,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool, StoreError>;
 
     /// Applies a sync batch in one transaction and answers only after it
-    /// committed: each mutation's result (decided by [`crate::sync::plan`]),
+    /// committed: each mutation's result (decided by [`sync_plan`]),
     /// and up to `pull_limit` current entries of `participants` changed
     /// after `since`, plus any entry a mutation conflicted with.
     async fn sync_batch(&self, batch: &SyncBatch<'_>) -> Result<SyncOutcome, StoreError>;

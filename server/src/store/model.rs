@@ -461,20 +461,6 @@ pub struct DeliveryStatus {
     pub last_error: Option<String>,
 }
 
-impl DeliveryStatus {
-    /// As investigators see it: a webhook's URL may hold a secret and names
-    /// the network, so only its channel and a masked host are shown.
-    pub fn for_staff(self) -> Self {
-        match self.channel {
-            Channel::Webhook => Self {
-                target: crate::alerts::targets::masked(&self.target),
-                ..self
-            },
-            Channel::Email => self,
-        }
-    }
-}
-
 /// When a participant last had an entry, for the missed-diary check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiaryActivity {

@@ -1,10 +1,9 @@
 //! The diary's sync: checks each mutation of a batch against the rules that
 //! need no database (shape, validation, the caller's participants, the time
 //! window), then hands the batch to the store, which applies it in one
-//! transaction through [`plan::plan`].
+//! transaction through [`crate::store::sync_plan::plan`].
 
 pub mod cursor;
-pub mod plan;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,11 +17,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::store::sync_plan::{Candidate, Content, Incoming, MutationResult, Sender};
 use crate::{
     audit::AuditContext,
     store::{ChangeCursor, EntryVersion, Participant, Site, Store, StoreError, SyncBatch},
 };
-use plan::{Candidate, Content, Incoming, MutationResult, Sender};
 
 /// At most this many changed entries come back in one answer; `more` says
 /// whether to sync again at once.
@@ -38,7 +37,7 @@ pub struct SyncRequest {
     #[serde(default)]
     #[schema(pattern = r"^c[0-9]{1,18}\.[0-9a-f]{32}$")]
     pub since: Option<String>,
-    #[schema(value_type = Vec<crate::http::openapi::SyncMutation>, max_items = 500)]
+    #[schema(value_type = Vec<crate::schema::SyncMutation>, max_items = 500)]
     pub mutations: Vec<Value>,
 }
 
@@ -65,9 +64,9 @@ pub struct EntryView {
     #[schema(value_type = app::domain::entry::Kind)]
     pub kind: String,
     pub version: i64,
-    #[schema(value_type = crate::http::openapi::EntryStatus)]
+    #[schema(value_type = crate::schema::EntryStatus)]
     pub status: String,
-    #[schema(value_type = crate::http::openapi::EntryData)]
+    #[schema(value_type = crate::schema::EntryData)]
     pub data: Value,
     #[schema(value_type = Option<app::domain::classification::Classification>, required)]
     pub classification: Option<Value>,

@@ -25,8 +25,9 @@ use serde_json::{Value, json};
 use server::{
     audit::AuditContext,
     config::DatabaseUrl,
+    store::sync_plan::Sender,
     store::{self, EntryStatus, LabVersion, Store},
-    sync::{self, SyncRequest, plan::Sender},
+    sync::{self, SyncRequest},
 };
 use uuid::Uuid;
 
@@ -153,7 +154,7 @@ async fn fill(
                             answer
                                 .results
                                 .iter()
-                                .all(|r| r.status == sync::plan::ResultStatus::Applied)
+                                .all(|r| r.status == store::sync_plan::ResultStatus::Applied)
                         );
                     }
                     // A weight and an HbA1c each quarter.

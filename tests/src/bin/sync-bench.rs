@@ -30,8 +30,9 @@ use serde_json::{Value, json};
 use server::{
     audit::AuditContext,
     config::DatabaseUrl,
+    store::sync_plan::Sender,
     store::{self, Store},
-    sync::{self, SyncRequest, plan::Sender},
+    sync::{self, SyncRequest},
 };
 use uuid::Uuid;
 
@@ -217,7 +218,7 @@ async fn through_store(
                         answer
                             .results
                             .iter()
-                            .all(|r| r.status == sync::plan::ResultStatus::Applied)
+                            .all(|r| r.status == store::sync_plan::ResultStatus::Applied)
                     );
                     latencies.push(sent.elapsed());
                 }

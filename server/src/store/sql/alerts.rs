@@ -17,11 +17,11 @@ use super::{
     optional_id, uid,
 };
 use crate::{
-    alerts::body_of,
     audit::{AuditContext, AuditEvent},
     store::{
         AlertEventRow, AlertRecord, AlertStatus, Channel, Contact, Delivery, DeliveryOutcome,
-        DeliveryStatus, DiaryActivity, EntryStatus, EntryVersion, StoreError, events,
+        DeliveryStatus, DiaryActivity, EntryStatus, EntryVersion, StoreError, alert_view::body_of,
+        events,
     },
 };
 

@@ -9,12 +9,9 @@ use uuid::Uuid;
 use super::{
     Conn, Db, DbRow, Pool, ThisStore, append_audits, id, id_list, in_ids, optional_id, uid,
 };
-use crate::{
-    store::{
-        ChangeCursor, EntryQuery, EntryStatus, EntryVersion, MutationRecord, MutationStatus,
-        StoreError, SyncBatch, SyncOutcome, events, finish_pull,
-    },
-    sync::plan,
+use crate::store::{
+    ChangeCursor, EntryQuery, EntryStatus, EntryVersion, MutationRecord, MutationStatus,
+    StoreError, SyncBatch, SyncOutcome, events, finish_pull, sync_plan as plan,
 };
 
 /// Rows a multi-row insert carries: 18 columns x 500 stays under both

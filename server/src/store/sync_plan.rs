@@ -81,7 +81,7 @@ pub struct MutationResult {
     pub error: Option<Rejection>,
     /// For a duplicate: what happened the first time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<crate::http::openapi::MutationOutcome>)]
+    #[schema(value_type = Option<crate::schema::MutationOutcome>)]
     pub original_status: Option<MutationStatus>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
