@@ -81,12 +81,53 @@ pub fn export_scope(actor: &Actor) -> Option<Vec<Uuid>> {
     }
 }
 
-/// Which sites the actor sees: `Some(None)` all (admins), `Some(Some(sites))`
-/// their own (investigators), `None` none (participants and guardians).
-pub fn site_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
+/// The sites an actor reaches: a named enum rather than `Option<Vec<_>>`, so
+/// "every site" cannot be mistaken for "no site".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiteScope {
+    /// Every site (admins).
+    All,
+    /// These sites only (an investigator's own).
+    Sites(Vec<Uuid>),
+}
+
+impl SiteScope {
+    /// Whether `site` is within the scope.
+    pub fn allows(&self, site: Uuid) -> bool {
+        match self {
+            Self::All => true,
+            Self::Sites(sites) => sites.contains(&site),
+        }
+    }
+
+    /// The store's site filter: `None` for every site.
+    pub fn ids(&self) -> Option<&[Uuid]> {
+        match self {
+            Self::All => None,
+            Self::Sites(sites) => Some(sites),
+        }
+    }
+
+    /// Whether both reach the same sites, whatever their order: a stream
+    /// keeps its reader only while their scope is what it began with.
+    pub fn same_as(&self, other: &Self) -> bool {
+        let sorted = |scope: &Self| {
+            scope.ids().map(|ids| {
+                let mut ids = ids.to_vec();
+                ids.sort_unstable();
+                ids
+            })
+        };
+        sorted(self) == sorted(other)
+    }
+}
+
+/// Which sites the actor sees: all (admins), their own (investigators), or
+/// `None`, no access (participants and guardians).
+pub fn site_scope(actor: &Actor) -> Option<SiteScope> {
     match actor.role {
-        Role::Admin => Some(None),
-        Role::Investigator => Some(Some(actor.links.site_ids.clone())),
+        Role::Admin => Some(SiteScope::All),
+        Role::Investigator => Some(SiteScope::Sites(actor.links.site_ids.clone())),
         Role::Participant | Role::Guardian => None,
     }
 }
@@ -94,7 +135,7 @@ pub fn site_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
 /// Which sites' alerts the actor sees and acts on: an investigator's own
 /// sites. Admins get none: an alert names a participant and their event,
 /// which is health data (the authorization matrix test holds this).
-pub fn alert_scope(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
+pub fn alert_scope(actor: &Actor) -> Option<SiteScope> {
     match actor.role {
         Role::Investigator => site_scope(actor),
         Role::Admin | Role::Participant | Role::Guardian => None,
@@ -109,11 +150,7 @@ pub fn may_read_study_settings(actor: &Actor) -> bool {
 
 /// Whether an alert of `site` is within the actor's alert scope.
 pub fn may_see_alert(actor: &Actor, site: Uuid) -> bool {
-    match alert_scope(actor) {
-        Some(None) => true,
-        Some(Some(sites)) => sites.contains(&site),
-        None => false,
-    }
+    alert_scope(actor).is_some_and(|scope| scope.allows(site))
 }
 
 /// Accounts are the admin's.
@@ -199,6 +236,32 @@ mod tests {
             let actor = Actor { role, links: &none };
             assert_eq!(audit_detail(&actor, health), expected, "{role} {health}");
         }
+    }
+
+    #[test]
+    fn site_scopes() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let own = SiteScope::Sites(vec![a, b]);
+        assert!(SiteScope::All.allows(a) && own.allows(b));
+        assert!(!SiteScope::Sites(vec![a]).allows(b));
+        assert_eq!((SiteScope::All.ids(), own.ids()), (None, Some(&[a, b][..])));
+        assert!(own.same_as(&SiteScope::Sites(vec![b, a])));
+        assert!(!own.same_as(&SiteScope::All) && !own.same_as(&SiteScope::Sites(vec![a])));
+        let links = UserLinks {
+            site_ids: vec![a],
+            participant_ids: vec![],
+        };
+        let actor = |role| Actor {
+            role,
+            links: &links,
+        };
+        assert_eq!(site_scope(&actor(Role::Admin)), Some(SiteScope::All));
+        assert_eq!(alert_scope(&actor(Role::Admin)), None);
+        assert_eq!(
+            alert_scope(&actor(Role::Investigator)),
+            Some(SiteScope::Sites(vec![a]))
+        );
+        assert_eq!(site_scope(&actor(Role::Guardian)), None);
     }
 
     #[test]

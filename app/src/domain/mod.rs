@@ -13,4 +13,6 @@ pub mod mutation;
 pub mod outcomes;
 pub mod roster;
 pub mod study_outcomes;
+#[cfg(feature = "ssr")]
+pub mod time;
 pub mod visits;

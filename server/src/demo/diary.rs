@@ -694,7 +694,7 @@ mod tests {
     #[test]
     fn every_time_is_past_and_every_entry_valid() {
         for (plan, now, enrolled, tz) in cases() {
-            let earliest = crate::sync::day_start(enrolled, tz.name());
+            let earliest = app::domain::time::day_start(enrolled, tz.name());
             for p in &plan {
                 assert!(p.recorded_at.with_timezone(&Utc) <= now, "{p:?}");
                 if let Some(data) = &p.data {

@@ -81,7 +81,6 @@ struct AlertPage {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of alerts", body = AlertPage),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
         (status = 422, description = "`validation_failed`: status, limit or cursor", body = error::Body),
     )
@@ -119,7 +118,7 @@ async fn list(
     }
     let mut items = state
         .store
-        .alerts_page(scope.as_deref(), status, before, limit + 1)
+        .alerts_page(scope.ids(), status, before, limit + 1)
         .await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
@@ -150,7 +149,6 @@ async fn visible(state: &AppState, user: &AuthUser, id: Uuid) -> Result<AlertVie
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The alert", body = AlertView),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 404, description = "`not_found`: no such alert at the caller's sites", body = error::Body),
     )
 )]
@@ -228,7 +226,6 @@ pub(crate) async fn act_on_alert(
     responses(
         (status = 200, description = "The acknowledged alert", body = AlertView),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`", body = error::Body),
         (status = 409, description = "`conflict`: not open any more", body = error::Body),
@@ -258,7 +255,6 @@ async fn acknowledge(
     responses(
         (status = 200, description = "The alert, reported", body = AlertView),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`", body = error::Body),
         (status = 409, description = "`conflict`: not a potentially serious event, or reported already", body = error::Body),
@@ -288,7 +284,6 @@ async fn reported(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "`text/event-stream`", content_type = "text/event-stream", body = String),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
         (status = 422, description = "`validation_failed`: Last-Event-ID", body = error::Body),
     )
@@ -342,7 +337,7 @@ async fn stream(
             }
             match s
                 .store
-                .alert_events_after(s.sites.as_deref(), s.after, 100)
+                .alert_events_after(s.sites.ids(), s.after, 100)
                 .await
             {
                 Ok(rows) if !rows.is_empty() => {
@@ -378,7 +373,7 @@ struct Source {
     alerts: Arc<crate::alerts::Alerts>,
     user_id: Uuid,
     session_id: Uuid,
-    sites: Option<Vec<Uuid>>,
+    sites: policy::SiteScope,
     after: i64,
     buffer: VecDeque<Event>,
 }
@@ -408,13 +403,7 @@ impl Source {
             role: user.role,
             links: &links,
         });
-        let sorted = |sites: &Option<Vec<Uuid>>| {
-            sites.clone().map(|mut v| {
-                v.sort_unstable();
-                v
-            })
-        };
-        Ok(scope.is_some_and(|now| sorted(&now) == sorted(&self.sites)))
+        Ok(scope.is_some_and(|now| now.same_as(&self.sites)))
     }
 }
 
@@ -474,7 +463,6 @@ async fn site_of(state: &AppState, user: &AuthUser, id: Uuid) -> Result<(), ApiE
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The contact lists", body = ContactList),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: not an admin", body = error::Body),
         (status = 404, description = "`not_found`", body = error::Body),
     )
@@ -500,7 +488,6 @@ async fn get_contacts(
     responses(
         (status = 200, description = "The contact lists", body = ContactList),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),

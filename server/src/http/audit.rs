@@ -127,7 +127,6 @@ struct AuditPage {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of the trail, oldest first", body = AuditPage),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
         (status = 422, description = "`validation_failed`: missing `entity_id`, bad `limit` or `cursor`", body = error::Body),
     )

@@ -64,7 +64,6 @@ impl From<SyncError> for ApiError {
     responses(
         (status = 200, description = "The batch's results (a bad mutation is `rejected` on its own) and the entries changed since `since`", body = sync::SyncAnswer),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (staff do not sync) or `csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`: more than 500 mutations, or a body over 8 MiB", body = error::Body),
         (status = 422, description = "`validation_failed`: the envelope (`device_id`, `since`, `mutations`) is wrong", body = error::Body),
@@ -203,7 +202,6 @@ struct EntryPage {
     responses(
         (status = 200, description = "A page of entries at their current version", body = EntryPage),
         (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
         (status = 422, description = "`validation_failed`: bad `kind`, `from`, `to`, `limit` or `cursor`", body = error::Body),
     )
@@ -252,7 +250,6 @@ struct EntryHistory {
     responses(
         (status = 200, description = "The entry's versions", body = EntryHistory),
         (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
     )
 )]

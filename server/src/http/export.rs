@@ -113,7 +113,6 @@ async fn scope_of(
     responses(
         (status = 200, description = "The export: a zip of CSV files (csv, sdtm), ODM XML (odm) or a FHIR R4 Bundle (fhir)",
             content((String = "application/zip"), (String = "application/xml"), (Object = "application/fhir+json"))),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: not an investigator (of the participant's site)", body = error::Body),
         (status = 404, description = "`not_found`: the participant is unknown or not visible", body = error::Body),
         (status = 422, description = "`validation_failed`: the format", body = error::Body),

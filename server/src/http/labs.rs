@@ -169,7 +169,6 @@ fn reason_of(reason: &str) -> Result<String, ApiError> {
     responses(
         (status = 201, description = "Recorded", body = LabView),
         (status = 400, description = "`bad_request`: malformed JSON", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: not an investigator of the site, or `csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
@@ -224,7 +223,6 @@ pub(crate) async fn record(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The labs, by visit day", body = LabList),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
     )
 )]
@@ -285,7 +283,6 @@ async fn correctable(
     responses(
         (status = 400, description = "`bad_request`: malformed JSON", body = error::Body),
         (status = 200, description = "The new version", body = LabView),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` or `csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`", body = error::Body),
         (status = 409, description = "`conflict`: `base_version` is not the current version, or the lab was removed", body = error::Body),
@@ -341,7 +338,6 @@ pub(crate) async fn correct(
     responses(
         (status = 400, description = "`bad_request`: malformed JSON", body = error::Body),
         (status = 200, description = "The voided version", body = LabView),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` or `csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`", body = error::Body),
         (status = 409, description = "`conflict`: `base_version` is not the current version, or removed already", body = error::Body),
@@ -406,7 +402,6 @@ async fn save_next(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The lab's versions", body = LabHistory),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
     )
 )]

@@ -107,9 +107,11 @@ pub fn serve(routes: OpenApiRouter<AppState>) -> Router<AppState> {
 }
 
 /// The answers every operation can give before its handler runs, added where
-/// its description leaves them out: 400 for a path, query or body that cannot
-/// be read at all (an id that is not a UUID, JSON that is not JSON), 413 and
-/// 415 for a body too large or not sent as JSON.
+/// its description leaves them out: 401 for a signed-in route (one with
+/// `security`) called without a valid token, declared here once rather than
+/// on each route; 400 for a path, query or body that cannot be read at all
+/// (an id that is not a UUID, JSON that is not JSON), 413 and 415 for a body
+/// too large or not sent as JSON.
 fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
     let error = |description: &str| {
         ResponseBuilder::new()
@@ -133,6 +135,9 @@ fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
                     .entry(status.to_owned())
                     .or_insert_with(|| error(description).into());
             };
+            if operation.security.is_some() {
+                add("401", "`unauthorized` or `invalid_token`");
+            }
             if has_input {
                 add(
                     "400",
@@ -328,3 +333,35 @@ impl ToSchema for TimeZone {}
 /// An empty JSON object (`{}`).
 #[derive(ToSchema)]
 pub struct EmptyObject {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every signed-in route documents its 401 with the error body, whether
+    /// its own description declares it or [`add_common_errors`] adds it.
+    #[test]
+    fn signed_in_routes_document_401() {
+        let (_, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+            .merge(super::super::health::router())
+            .nest(super::super::api::PREFIX, super::super::api::router())
+            .split_for_parts();
+        add_common_errors(&mut doc);
+        let expected = serde_json::json!({
+            "description": "`unauthorized` or `invalid_token`",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}},
+        });
+        let mut secured = 0;
+        for (path, item) in &mut doc.paths.paths {
+            for operation in operations(item) {
+                let answer = serde_json::to_value(operation.responses.responses.get("401"))
+                    .expect("plain data");
+                if operation.security.is_some() {
+                    secured += 1;
+                    assert_eq!(answer, expected, "{path}");
+                }
+            }
+        }
+        assert!(secured > 40, "{secured} signed-in operations");
+    }
+}

@@ -24,13 +24,13 @@ use crate::{
     policy,
     state::AppState,
     store::{EntryQuery, EntryStatus, Participant},
-    sync::{day_start, local_day},
 };
 use app::domain::{
     entry::EntryData,
     labs::LabKind,
     outcomes::{self, Figures, Labs, Window},
     study_outcomes::{self, VisitOutcome},
+    time::{day_start, local_day},
 };
 
 /// The longest window asked for at once.
@@ -99,7 +99,6 @@ pub(super) fn window_of(query: &WindowQuery, today: NaiveDate) -> Result<Window,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The outcome figures", body = Object),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: not an investigator of the site", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
         (status = 422, description = "`validation_failed`: a date or the window", body = error::Body),
@@ -147,7 +146,6 @@ struct StudyOutcomes {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The figures of each visit window", body = StudyOutcomes),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: investigators only", body = error::Body),
     )
 )]

@@ -61,7 +61,7 @@ impl From<Participant> for ParticipantView {
 pub(crate) struct NewParticipant {
     pub site_id: Uuid,
     /// 1 to 32 letters, digits, '-' or '_', such as `QD-001`.
-    #[schema(pattern = r"^\s*[A-Za-z0-9_-]{1,32}\s*$")]
+    #[schema(pattern = r"^[ \t\n\r]*[A-Za-z0-9_-]{1,32}[ \t\n\r]*$")]
     pub study_id: String,
     /// From 1900 to this year.
     #[schema(minimum = 1900, maximum = 2100)]
@@ -163,7 +163,6 @@ struct Created {
     responses(
         (status = 201, description = "The participant and a one-time enrolment code", body = Created),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an investigator of the site) or `csrf_failed`", body = error::Body),
         (status = 409, description = "`conflict`: the study id is taken", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
@@ -197,7 +196,7 @@ pub(crate) async fn create_participant(
     }
     // "Today" is the site's day: in Qingdao it starts eight hours before UTC's.
     let today = match state.store.site(body.site_id).await? {
-        Some(site) => crate::sync::local_day(Utc::now().fixed_offset(), &site.timezone),
+        Some(site) => app::domain::time::local_day(Utc::now().fixed_offset(), &site.timezone),
         None => Utc::now().date_naive(),
     };
     let fields = validate(&body, today);
@@ -234,7 +233,6 @@ pub(crate) async fn create_participant(
     responses(
         (status = 201, description = "A one-time enrolment code for a guardian", body = IssuedCode),
         (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an investigator of the site) or `csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`: unknown, or not visible to the caller", body = error::Body),
     )
@@ -299,7 +297,6 @@ struct ParticipantPage {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of participants", body = ParticipantPage),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: admins and participants have no list", body = error::Body),
         (status = 422, description = "`validation_failed`: bad `limit` or `cursor`", body = error::Body),
     )
@@ -348,11 +345,11 @@ async fn list(
 struct EnrollRequest {
     /// The one-time code; case, spaces and dashes do not matter.
     #[schema(
-        pattern = r"^\s*([ACDEFGHJKMNPQRTUVWXY34679acdefghjkmnpqrtuvwxy]{4}[- ]?){2}[ACDEFGHJKMNPQRTUVWXY34679acdefghjkmnpqrtuvwxy]{4}\s*$"
+        pattern = r"^[ \t\n\r]*([ACDEFGHJKMNPQRTUVWXY34679acdefghjkmnpqrtuvwxy]{4}[- ]?){2}[ACDEFGHJKMNPQRTUVWXY34679acdefghjkmnpqrtuvwxy]{4}[ \t\n\r]*$"
     )]
     code: String,
     /// 3 to 64 letters (of any script), digits, '.', '-' or '_'.
-    #[schema(pattern = r"^\s*[\w.-]{3,64}\s*$")]
+    #[schema(pattern = r"^[ \t\n\r]*[\w.-]{3,64}[ \t\n\r]*$")]
     username: String,
     /// 8 to 256 characters, not among the most common passwords.
     #[schema(min_length = 8, max_length = 256)]

@@ -21,12 +21,12 @@ use crate::{
     policy,
     state::AppState,
     store::{Participant, Site},
-    sync::local_day,
 };
 use app::domain::{
     entry::Kind,
     outcomes::{self, Labs, Window},
     roster::{self, LatestHba1c, RosterIdaa1c, RosterRow},
+    time::local_day,
 };
 
 /// Participants worked on at once: the store's pool is shared with the
@@ -53,7 +53,6 @@ struct Roster {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "One row per participant of the caller's sites, by study id", body = Roster),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: investigators only", body = error::Body),
     )
 )]

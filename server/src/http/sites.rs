@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 struct NewSite {
     /// 1 to 16 capital letters, digits or '-'.
-    #[schema(pattern = r"^\s*[A-Z0-9-]{1,16}\s*$")]
+    #[schema(pattern = r"^[ \t\n\r]*[A-Z0-9-]{1,16}[ \t\n\r]*$")]
     code: String,
     #[schema(min_length = 1, max_length = 200, pattern = r"[^\s\u0085]")]
     name: String,
@@ -36,7 +36,10 @@ struct NewSite {
     #[schema(value_type = super::openapi::TimeZone)]
     timezone: String,
     /// Digits, spaces, '+', '-', '(' and ')', up to 32.
-    #[schema(pattern = r"^\s*[0-9 +()-]*[0-9][0-9 +()-]*\s*$", max_length = 32)]
+    #[schema(
+        pattern = r"^[ \t\n\r]*[0-9 +()-]*[0-9][0-9 +()-]*[ \t\n\r]*$",
+        max_length = 32
+    )]
     emergency_phone: String,
 }
 
@@ -73,7 +76,10 @@ struct SiteChange {
     #[schema(value_type = super::openapi::TimeZone)]
     timezone: String,
     /// Digits, spaces, '+', '-', '(' and ')', up to 32.
-    #[schema(pattern = r"^\s*[0-9 +()-]*[0-9][0-9 +()-]*\s*$", max_length = 32)]
+    #[schema(
+        pattern = r"^[ \t\n\r]*[0-9 +()-]*[0-9][0-9 +()-]*[ \t\n\r]*$",
+        max_length = 32
+    )]
     emergency_phone: String,
 }
 
@@ -138,7 +144,6 @@ fn validate_details(name: &str, timezone: &str, emergency_phone: &str) -> BTreeM
     responses(
         (status = 201, description = "The new site", body = SiteView),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 409, description = "`conflict`: the code is taken", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
@@ -177,7 +182,6 @@ async fn create(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The sites, by code", body = SiteList),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
     )
 )]
@@ -188,7 +192,7 @@ async fn list(user: AuthUser, State(state): State<AppState>) -> Result<Json<Site
         .sites()
         .await?
         .into_iter()
-        .filter(|s| scope.as_ref().is_none_or(|sites| sites.contains(&s.id)))
+        .filter(|s| scope.allows(s.id))
         .map(Into::into)
         .collect();
     Ok(Json(SiteList { items }))
@@ -207,7 +211,6 @@ async fn list(user: AuthUser, State(state): State<AppState>) -> Result<Json<Site
     responses(
         (status = 200, description = "The site as it now is", body = SiteView),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),

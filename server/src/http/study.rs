@@ -51,7 +51,6 @@ struct OutcomeSettings {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The settings", body = OutcomeSettings),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
     )
 )]
@@ -78,7 +77,6 @@ async fn get_outcome_settings(
     responses(
         (status = 200, description = "The settings", body = OutcomeSettings),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
         (status = 422, description = "`validation_failed`", body = error::Body),
@@ -148,7 +146,6 @@ impl From<Option<Study>> for StudyView {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The study", body = StudyView),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
     )
 )]
 async fn get_study(
@@ -171,7 +168,6 @@ async fn get_study(
     responses(
         (status = 200, description = "The study as it now stands", body = StudyView),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
         (status = 422, description = "`validation_failed`", body = error::Body),
@@ -226,7 +222,6 @@ struct VisitSchedule {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The schedule", body = VisitSchedule),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
     )
 )]
@@ -254,7 +249,6 @@ async fn get_visits(
     responses(
         (status = 200, description = "The schedule", body = VisitSchedule),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
         (status = 422, description = "`validation_failed`, with the fields at fault", body = error::Body),
@@ -313,7 +307,6 @@ impl From<AlertSettings> for AlertThresholds {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The thresholds", body = AlertThresholds),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden`: participants and guardians", body = error::Body),
     )
 )]
@@ -339,7 +332,6 @@ async fn get_alert_settings(
     responses(
         (status = 200, description = "The thresholds", body = AlertThresholds),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
         (status = 422, description = "`validation_failed`", body = error::Body),
@@ -407,7 +399,6 @@ struct Advice {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The advice", body = Advice),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
     )
 )]
 async fn get_advice(
@@ -429,7 +420,6 @@ async fn get_advice(
     responses(
         (status = 200, description = "The advice", body = Advice),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
         (status = 422, description = "`validation_failed`", body = error::Body),

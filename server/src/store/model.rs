@@ -59,6 +59,8 @@ pub struct User {
     pub password_hash: PasswordHash,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The language the person chose for the app; `None` until they choose.
+    pub language: Option<app::domain::language::Language>,
 }
 
 #[derive(Debug, Clone)]

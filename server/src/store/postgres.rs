@@ -7,7 +7,7 @@ use std::{path::Path, str::FromStr, time::Duration};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{
     PgConnection,
-    postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow},
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
 };
 use uuid::Uuid;
 
@@ -24,7 +24,6 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgre
 const BACKEND: Backend = Backend::Postgres;
 type Db = sqlx::Postgres;
 type Conn = PgConnection;
-type DbRow = PgRow;
 type Pool = PgPool;
 type ThisStore = PgStore;
 /// UUIDs are PostgreSQL's own `uuid` type.

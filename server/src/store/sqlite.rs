@@ -7,8 +7,7 @@ use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 use sqlx::{
     SqliteConnection,
     sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-        SqliteSynchronous,
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
     },
 };
 use uuid::{Uuid, fmt::Hyphenated};
@@ -24,7 +23,6 @@ mod sql;
 const BACKEND: Backend = Backend::Sqlite;
 type Db = sqlx::Sqlite;
 type Conn = SqliteConnection;
-type DbRow = SqliteRow;
 type Pool = SqlitePool;
 type ThisStore = SqliteStore;
 /// UUIDs are stored as hyphenated text.

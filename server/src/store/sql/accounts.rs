@@ -2,17 +2,41 @@
 
 use super::*;
 
-pub(super) fn user_from(row: &DbRow) -> Result<User, sqlx::Error> {
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: id(row, "id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        password_hash: PasswordHash(row.try_get("password_hash")?),
-        disabled_at: row.try_get("disabled_at")?,
-        created_at: row.try_get("created_at")?,
-    })
+const USER_COLUMNS: &str =
+    "SELECT id, username, display_name, role, password_hash, disabled_at, created_at, language
+         FROM users";
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uid,
+    username: String,
+    display_name: String,
+    role: String,
+    password_hash: String,
+    disabled_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    language: Option<String>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = sqlx::Error;
+
+    fn try_from(r: UserRow) -> Result<Self, sqlx::Error> {
+        Ok(User {
+            id: uuid_of(r.id),
+            username: r.username,
+            display_name: r.display_name,
+            role: r
+                .role
+                .parse()
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            password_hash: PasswordHash(r.password_hash),
+            disabled_at: r.disabled_at,
+            created_at: r.created_at,
+            // An unknown tag reads as no choice.
+            language: r.language.and_then(|tag| Language::from_tag(&tag)),
+        })
+    }
 }
 
 pub(super) async fn insert_user(
@@ -62,12 +86,12 @@ pub(super) async fn revoke_all(
     reason: &str,
     context: &AuditContext,
 ) -> Result<(), StoreError> {
-    let open = sqlx::query("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL")
-        .bind(uid(user))
-        .fetch_all(&mut *conn)
-        .await?;
-    for row in open {
-        let session = id(&row, "id")?;
+    let open: Vec<Uid> =
+        sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL")
+            .bind(uid(user))
+            .fetch_all(&mut *conn)
+            .await?;
+    for session in open.into_iter().map(uuid_of) {
         if Some(session) == keep {
             continue;
         }
@@ -84,36 +108,48 @@ pub(super) async fn revoke_all(
     Ok(())
 }
 
-pub(super) const SESSION_COLUMNS: &str =
+const SESSION_COLUMNS: &str =
     "SELECT id, user_id, created_at, last_used_at, user_agent, client_addr, device_id,
         revoked_at, revoked_reason FROM sessions";
 
-pub(super) fn session_from(row: &DbRow) -> Result<Session, sqlx::Error> {
-    Ok(Session {
-        id: id(row, "id")?,
-        user_id: id(row, "user_id")?,
-        created_at: row.try_get("created_at")?,
-        last_used_at: row.try_get("last_used_at")?,
-        user_agent: row.try_get("user_agent")?,
-        client_addr: row.try_get("client_addr")?,
-        device_id: row.try_get("device_id")?,
-        revoked_at: row.try_get("revoked_at")?,
-        revoked_reason: row.try_get("revoked_reason")?,
-    })
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: Uid,
+    user_id: Uid,
+    created_at: DateTime<Utc>,
+    last_used_at: DateTime<Utc>,
+    user_agent: Option<String>,
+    client_addr: Option<String>,
+    device_id: Option<String>,
+    revoked_at: Option<DateTime<Utc>>,
+    revoked_reason: Option<String>,
+}
+
+impl From<SessionRow> for Session {
+    fn from(r: SessionRow) -> Self {
+        Session {
+            id: uuid_of(r.id),
+            user_id: uuid_of(r.user_id),
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            user_agent: r.user_agent,
+            client_addr: r.client_addr,
+            device_id: r.device_id,
+            revoked_at: r.revoked_at,
+            revoked_reason: r.revoked_reason,
+        }
+    }
 }
 
 pub(super) async fn user_by_username(
     store: &ThisStore,
     username: &str,
 ) -> Result<Option<User>, StoreError> {
-    let row = sqlx::query(
-        "SELECT id, username, display_name, role, password_hash, disabled_at, created_at
-         FROM users WHERE username = $1",
-    )
-    .bind(username)
-    .fetch_optional(&store.pool)
-    .await?;
-    Ok(row.as_ref().map(user_from).transpose()?)
+    let row = sqlx::query_as::<_, UserRow>(&format!("{USER_COLUMNS} WHERE username = $1"))
+        .bind(username)
+        .fetch_optional(&store.pool)
+        .await?;
+    Ok(row.map(User::try_from).transpose()?)
 }
 
 pub(super) async fn create_user(
@@ -132,23 +168,21 @@ pub(super) async fn create_user(
 }
 
 pub(super) async fn user_by_id(store: &ThisStore, id: Uuid) -> Result<Option<User>, StoreError> {
-    let row = sqlx::query(
-        "SELECT id, username, display_name, role, password_hash, disabled_at, created_at
-         FROM users WHERE id = $1",
-    )
-    .bind(uid(id))
-    .fetch_optional(&store.pool)
-    .await?;
-    Ok(row.as_ref().map(user_from).transpose()?)
+    let row = sqlx::query_as::<_, UserRow>(&format!("{USER_COLUMNS} WHERE id = $1"))
+        .bind(uid(id))
+        .fetch_optional(&store.pool)
+        .await?;
+    Ok(row.map(User::try_from).transpose()?)
 }
 
 pub(super) async fn user_links(store: &ThisStore, user: Uuid) -> Result<UserLinks, StoreError> {
-    let sites =
-        sqlx::query("SELECT site_id FROM investigator_sites WHERE user_id = $1 ORDER BY site_id")
-            .bind(uid(user))
-            .fetch_all(&store.pool)
-            .await?;
-    let participants = sqlx::query(
+    let sites: Vec<Uid> = sqlx::query_scalar(
+        "SELECT site_id FROM investigator_sites WHERE user_id = $1 ORDER BY site_id",
+    )
+    .bind(uid(user))
+    .fetch_all(&store.pool)
+    .await?;
+    let participants: Vec<Uid> = sqlx::query_scalar(
         "SELECT id FROM participants WHERE user_id = $1
          UNION SELECT participant_id FROM guardian_links WHERE guardian_id = $1
          ORDER BY 1",
@@ -157,14 +191,8 @@ pub(super) async fn user_links(store: &ThisStore, user: Uuid) -> Result<UserLink
     .fetch_all(&store.pool)
     .await?;
     Ok(UserLinks {
-        site_ids: sites
-            .iter()
-            .map(|r| id(r, "site_id"))
-            .collect::<Result<_, _>>()?,
-        participant_ids: participants
-            .iter()
-            .map(|r| id_at(r, 0))
-            .collect::<Result<_, _>>()?,
+        site_ids: sites.into_iter().map(uuid_of).collect(),
+        participant_ids: participants.into_iter().map(uuid_of).collect(),
     })
 }
 
@@ -225,43 +253,53 @@ pub(super) async fn create_session(
 }
 
 pub(super) async fn session(store: &ThisStore, id: Uuid) -> Result<Option<Session>, StoreError> {
-    let row = sqlx::query(&format!("{SESSION_COLUMNS} WHERE id = $1"))
+    let row = sqlx::query_as::<_, SessionRow>(&format!("{SESSION_COLUMNS} WHERE id = $1"))
         .bind(uid(id))
         .fetch_optional(&store.pool)
         .await?;
-    Ok(row.as_ref().map(session_from).transpose()?)
+    Ok(row.map(Session::from))
 }
 
 pub(super) async fn sessions_of(store: &ThisStore, user: Uuid) -> Result<Vec<Session>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, SessionRow>(&format!(
         "{SESSION_COLUMNS} WHERE user_id = $1 ORDER BY created_at DESC"
     ))
     .bind(uid(user))
     .fetch_all(&store.pool)
     .await?;
-    Ok(rows.iter().map(session_from).collect::<Result<_, _>>()?)
+    Ok(rows.into_iter().map(Session::from).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RefreshTokenRow {
+    token_hash: String,
+    session_id: Uid,
+    issued_at: DateTime<Utc>,
+    rotated_at: Option<DateTime<Utc>>,
+}
+
+impl From<RefreshTokenRow> for RefreshToken {
+    fn from(r: RefreshTokenRow) -> Self {
+        RefreshToken {
+            token_hash: r.token_hash,
+            session_id: uuid_of(r.session_id),
+            issued_at: r.issued_at,
+            rotated_at: r.rotated_at,
+        }
+    }
 }
 
 pub(super) async fn refresh_token(
     store: &ThisStore,
     token_hash: &str,
 ) -> Result<Option<RefreshToken>, StoreError> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, RefreshTokenRow>(
         "SELECT token_hash, session_id, issued_at, rotated_at FROM refresh_tokens WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(&store.pool)
     .await?;
-    Ok(row
-        .map(|r| -> Result<RefreshToken, sqlx::Error> {
-            Ok(RefreshToken {
-                token_hash: r.try_get("token_hash")?,
-                session_id: id(&r, "session_id")?,
-                issued_at: r.try_get("issued_at")?,
-                rotated_at: r.try_get("rotated_at")?,
-            })
-        })
-        .transpose()?)
+    Ok(row.map(RefreshToken::from))
 }
 
 pub(super) async fn rotate_refresh_token(
@@ -273,7 +311,7 @@ pub(super) async fn rotate_refresh_token(
     let now = Utc::now();
     let mut tx = store.begin_write().await?;
     // Only one of two racing rotations of the same token wins.
-    let rotated = sqlx::query(
+    let rotated: Option<Uid> = sqlx::query_scalar(
         "UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL
          RETURNING session_id",
     )
@@ -281,10 +319,9 @@ pub(super) async fn rotate_refresh_token(
     .bind(old)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(row) = rotated else {
+    let Some(session) = rotated.map(uuid_of) else {
         return Ok(false);
     };
-    let session: Uuid = id(&row, "session_id")?;
     sqlx::query(
         "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)",
     )
@@ -423,19 +460,6 @@ pub(super) async fn forget_attempt(store: &ThisStore, attempt_id: &str) -> Resul
     Ok(())
 }
 
-pub(super) async fn user_language(
-    store: &ThisStore,
-    user: Uuid,
-) -> Result<Option<app::domain::language::Language>, StoreError> {
-    let tag: Option<(Option<String>,)> = sqlx::query_as("SELECT language FROM users WHERE id = $1")
-        .bind(uid(user))
-        .fetch_optional(&store.pool)
-        .await?;
-    Ok(tag
-        .and_then(|(t,)| t)
-        .and_then(|t| app::domain::language::Language::from_tag(&t)))
-}
-
 pub(super) async fn set_user_language(
     store: &ThisStore,
     user: Uuid,
@@ -522,20 +546,18 @@ pub(super) async fn staff_mfa(
     store: &ThisStore,
     user: Uuid,
 ) -> Result<Option<StaffMfa>, StoreError> {
-    let row = sqlx::query("SELECT secret_hex, confirmed_at IS NOT NULL AS confirmed, last_step, setup_code_hash FROM staff_mfa WHERE user_id = $1")
+    let row: Option<(String, bool, i64, Option<String>)> = sqlx::query_as("SELECT secret_hex, confirmed_at IS NOT NULL AS confirmed, last_step, setup_code_hash FROM staff_mfa WHERE user_id = $1")
         .bind(uid(user))
         .fetch_optional(&store.pool)
         .await?;
-    Ok(row
-        .map(|r| -> Result<StaffMfa, sqlx::Error> {
-            Ok(StaffMfa {
-                secret_hex: r.try_get("secret_hex")?,
-                confirmed: r.try_get("confirmed")?,
-                last_step: r.try_get("last_step")?,
-                setup_code_hash: r.try_get("setup_code_hash")?,
-            })
-        })
-        .transpose()?)
+    Ok(row.map(
+        |(secret_hex, confirmed, last_step, setup_code_hash)| StaffMfa {
+            secret_hex,
+            confirmed,
+            last_step,
+            setup_code_hash,
+        },
+    ))
 }
 
 pub(super) async fn begin_mfa_setup(

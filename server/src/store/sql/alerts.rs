@@ -9,12 +9,11 @@ use app::domain::{
     entry::Kind,
 };
 use chrono::{DateTime, Duration, Utc};
-use sqlx::Row;
 use uuid::Uuid;
 
 use super::{
-    Conn, DbRow, FOR_UPDATE, SKIP_LOCKED, ThisStore, append_audits, id, id_list, in_ids,
-    optional_id, uid,
+    Conn, FOR_UPDATE, SKIP_LOCKED, ThisStore, Uid, append_audits, id_list, in_ids, uid, unexpected,
+    uuid_of,
 };
 use crate::{
     audit::{AuditContext, AuditEvent},
@@ -31,44 +30,69 @@ const ALERT_COLUMNS: &str = "SELECT a.id, a.participant_id, p.study_id, a.site_i
     a.resolution_note, a.readings, a.escalation_level
     FROM alerts a JOIN participants p ON p.id = a.participant_id";
 
-fn bad(what: &str, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unexpected {what} {value:?}").into())
+#[derive(sqlx::FromRow)]
+struct AlertRow {
+    id: Uid,
+    participant_id: Uid,
+    study_id: String,
+    site_id: Uid,
+    rule: String,
+    entry_id: Option<Uid>,
+    created_at: DateTime<Utc>,
+    status: String,
+    acknowledged_by: Option<Uid>,
+    acknowledged_at: Option<DateTime<Utc>>,
+    note: Option<String>,
+    report_due_at: Option<DateTime<Utc>>,
+    reported_at: Option<DateTime<Utc>>,
+    reported_by: Option<Uid>,
+    reported_note: Option<String>,
+    resolved_at: Option<DateTime<Utc>>,
+    resolution_note: Option<String>,
+    readings: i64,
+    escalation_level: i64,
 }
 
-fn alert_from(row: &DbRow) -> Result<AlertRecord, sqlx::Error> {
-    let rule: String = row.try_get("rule")?;
-    let status: String = row.try_get("status")?;
-    let rule = Rule::parse(&rule).ok_or_else(|| bad("rule", &rule))?;
-    Ok(AlertRecord {
-        id: id(row, "id")?,
-        participant_id: id(row, "participant_id")?,
-        study_id: row.try_get("study_id")?,
-        site_id: id(row, "site_id")?,
-        severity: rule.severity(),
-        rule,
-        entry_id: optional_id(row, "entry_id")?,
-        created_at: row.try_get("created_at")?,
-        status: AlertStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
-        acknowledged_by: optional_id(row, "acknowledged_by")?,
-        acknowledged_at: row.try_get("acknowledged_at")?,
-        note: row.try_get("note")?,
-        report_due_at: row.try_get("report_due_at")?,
-        reported_at: row.try_get("reported_at")?,
-        reported_by: optional_id(row, "reported_by")?,
-        reported_note: row.try_get("reported_note")?,
-        resolved_at: row.try_get("resolved_at")?,
-        resolution_note: row.try_get("resolution_note")?,
-        readings: row.try_get("readings")?,
-        escalation_level: row.try_get("escalation_level")?,
-    })
+impl TryFrom<AlertRow> for AlertRecord {
+    type Error = sqlx::Error;
+
+    fn try_from(r: AlertRow) -> Result<Self, sqlx::Error> {
+        let rule = Rule::parse(&r.rule).ok_or_else(|| unexpected("rule", &r.rule))?;
+        Ok(AlertRecord {
+            id: uuid_of(r.id),
+            participant_id: uuid_of(r.participant_id),
+            study_id: r.study_id,
+            site_id: uuid_of(r.site_id),
+            severity: rule.severity(),
+            rule,
+            entry_id: r.entry_id.map(uuid_of),
+            created_at: r.created_at,
+            status: AlertStatus::parse(&r.status).ok_or_else(|| unexpected("status", &r.status))?,
+            acknowledged_by: r.acknowledged_by.map(uuid_of),
+            acknowledged_at: r.acknowledged_at,
+            note: r.note,
+            report_due_at: r.report_due_at,
+            reported_at: r.reported_at,
+            reported_by: r.reported_by.map(uuid_of),
+            reported_note: r.reported_note,
+            resolved_at: r.resolved_at,
+            resolution_note: r.resolution_note,
+            readings: r.readings,
+            escalation_level: r.escalation_level,
+        })
+    }
+}
+
+fn channel(text: &str) -> Result<Channel, sqlx::Error> {
+    Channel::parse(text).ok_or_else(|| unexpected("channel", text))
 }
 
 async fn alert_in(conn: &mut Conn, alert: Uuid) -> Result<AlertRecord, StoreError> {
-    let row = sqlx::query(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
+    let row = sqlx::query_as::<_, AlertRow>(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
         .bind(uid(alert))
         .fetch_one(conn)
         .await?;
-    Ok(alert_from(&row)?)
+    Ok(AlertRecord::try_from(row)?)
 }
 
 /// Records a change of `alert` for the stream: its JSON after the change,
@@ -122,20 +146,19 @@ async fn enqueue(
 }
 
 async fn contacts_in(conn: &mut Conn, site: Uuid) -> Result<Vec<Contact>, StoreError> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT level, channel, target FROM site_contacts
           WHERE site_id = $1 AND retired_at IS NULL ORDER BY level, created_at",
     )
     .bind(uid(site))
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let channel: String = r.try_get("channel")?;
+    rows.into_iter()
+        .map(|(level, text, target)| {
             Ok(Contact {
-                level: r.try_get("level")?,
-                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", &channel))?,
-                target: r.try_get("target")?,
+                level,
+                channel: channel(&text)?,
+                target,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -208,6 +231,30 @@ fn stored(v: &EntryVersion) -> StoredVersion {
     }
 }
 
+/// An alert the rules weigh a new reading against.
+#[derive(sqlx::FromRow)]
+struct KnownAlertRow {
+    id: Uid,
+    rule: String,
+    entry_id: Option<Uid>,
+    status: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<KnownAlertRow> for KnownAlert {
+    type Error = sqlx::Error;
+
+    fn try_from(r: KnownAlertRow) -> Result<Self, sqlx::Error> {
+        Ok(KnownAlert {
+            id: uuid_of(r.id),
+            rule: Rule::parse(&r.rule).ok_or_else(|| unexpected("rule", &r.rule))?,
+            entry_id: r.entry_id.map(uuid_of),
+            open: r.status != "resolved",
+            created_at: r.created_at,
+        })
+    }
+}
+
 /// Applies the alert rules to the versions a sync batch just stored, in
 /// its transaction; returns the audit events of what changed.
 pub(super) async fn apply_rules(
@@ -232,7 +279,7 @@ pub(super) async fn apply_rules(
         if !relevant {
             continue;
         }
-        let known = sqlx::query(
+        let known = sqlx::query_as::<_, KnownAlertRow>(
             "SELECT id, rule, entry_id, status, created_at FROM alerts
               WHERE entry_id = $1 OR (participant_id = $2 AND rule = 'repeated_level2' AND status = 'open')",
         )
@@ -240,18 +287,8 @@ pub(super) async fn apply_rules(
         .bind(uid(v.participant_id))
         .fetch_all(&mut *conn)
         .await?
-        .iter()
-        .map(|r| {
-            let rule: String = r.try_get("rule")?;
-            let status: String = r.try_get("status")?;
-            Ok(KnownAlert {
-                id: id(r, "id")?,
-                rule: Rule::parse(&rule).ok_or_else(|| bad("rule", &rule))?,
-                entry_id: optional_id(r, "entry_id")?,
-                open: status != "resolved",
-                created_at: r.try_get("created_at")?,
-            })
-        })
+        .into_iter()
+        .map(KnownAlert::try_from)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let mut other_level2_readings = Vec::new();
         if s.is_level2_reading() {
@@ -259,7 +296,7 @@ pub(super) async fn apply_rules(
                 .repeat_window
                 .num_microseconds()
                 .unwrap_or(i64::MAX);
-            let rows = sqlx::query(
+            let rows: Vec<(Uid, Option<String>, String, i64)> = sqlx::query_as(
                 "SELECT e.id, v.classification, v.status, v.event_at_us
                    FROM entries e
                    JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.current_version
@@ -272,15 +309,12 @@ pub(super) async fn apply_rules(
             .bind(v.event_at_us.saturating_add(window))
             .fetch_all(&mut *conn)
             .await?;
-            for r in rows {
-                let entry = id(&r, "id")?;
-                let status: String = r.try_get("status")?;
-                let class: Option<String> = r.try_get("classification")?;
+            for (entry, class, status, at) in rows {
+                let entry = uuid_of(entry);
                 let level2 = class
                     .and_then(|c| serde_json::from_str::<Classification>(&c).ok())
                     .is_some_and(|c| c.ada_level >= 2);
                 if level2 && status == "active" && !pending.contains(&entry) {
-                    let at: i64 = r.try_get("event_at_us")?;
                     other_level2_readings
                         .push(DateTime::from_timestamp_micros(at).unwrap_or_default());
                 }
@@ -298,11 +332,12 @@ pub(super) async fn apply_rules(
             let site = match sites.get(&v.participant_id) {
                 Some(site) => *site,
                 None => {
-                    let site = sqlx::query("SELECT site_id FROM participants WHERE id = $1")
-                        .bind(uid(v.participant_id))
-                        .fetch_one(&mut *conn)
-                        .await?;
-                    let site = id(&site, "site_id")?;
+                    let site: Uid =
+                        sqlx::query_scalar("SELECT site_id FROM participants WHERE id = $1")
+                            .bind(uid(v.participant_id))
+                            .fetch_one(&mut *conn)
+                            .await?;
+                    let site = uuid_of(site);
                     sites.insert(v.participant_id, site);
                     site
                 }
@@ -358,18 +393,15 @@ pub(super) async fn apply_rules(
 
 /// A new entry ends a participant's `missed_diary` alert.
 async fn resolve_missed(conn: &mut Conn, participant: Uuid) -> Result<Vec<AuditEvent>, StoreError> {
-    let open = sqlx::query(
+    let open: Vec<Uid> = sqlx::query_scalar(
         "SELECT id FROM alerts WHERE participant_id = $1 AND rule = 'missed_diary'
            AND status <> 'resolved'",
     )
     .bind(uid(participant))
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| id(r, "id"))
-    .collect::<Result<Vec<_>, _>>()?;
+    .await?;
     let mut audit = Vec::new();
-    for alert in open {
+    for alert in open.into_iter().map(uuid_of) {
         sqlx::query(
             "UPDATE alerts SET status = 'resolved', resolved_at = $2,
                resolution_note = 'The diary resumed.' WHERE id = $1",
@@ -385,9 +417,30 @@ async fn resolve_missed(conn: &mut Conn, participant: Uuid) -> Result<Vec<AuditE
     Ok(audit)
 }
 
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    id: Uid,
+    timezone: String,
+    enrolled_at: DateTime<Utc>,
+    last_us: Option<i64>,
+    open_missed: bool,
+}
+
+impl From<ActivityRow> for DiaryActivity {
+    fn from(r: ActivityRow) -> Self {
+        DiaryActivity {
+            participant_id: uuid_of(r.id),
+            timezone: r.timezone,
+            enrolled_at: r.enrolled_at,
+            last_entry_at: r.last_us.and_then(DateTime::from_timestamp_micros),
+            open_missed: r.open_missed,
+        }
+    }
+}
+
 /// When each participant last had an entry, for the missed-diary check.
 pub(super) async fn activity(store: &ThisStore) -> Result<Vec<DiaryActivity>, StoreError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ActivityRow>(
         "SELECT p.id, s.timezone, p.enrolled_at,
                 (SELECT MAX(e.event_at_us) FROM entries e WHERE e.participant_id = p.id) AS last_us,
                 EXISTS (SELECT 1 FROM alerts a WHERE a.participant_id = p.id
@@ -396,19 +449,7 @@ pub(super) async fn activity(store: &ThisStore) -> Result<Vec<DiaryActivity>, St
     )
     .fetch_all(&store.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let last: Option<i64> = r.try_get("last_us")?;
-            Ok(DiaryActivity {
-                participant_id: id(r, "id")?,
-                timezone: r.try_get("timezone")?,
-                enrolled_at: r.try_get("enrolled_at")?,
-                last_entry_at: last.and_then(DateTime::from_timestamp_micros),
-                open_missed: r.try_get("open_missed")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+    Ok(rows.into_iter().map(DiaryActivity::from).collect())
 }
 
 /// Raises `missed_diary` for a participant unless one is open already.
@@ -418,7 +459,7 @@ pub(super) async fn raise_missed(
     context: &AuditContext,
 ) -> Result<bool, StoreError> {
     let mut tx = store.begin_write().await?;
-    let row = sqlx::query(&format!(
+    let row: Option<(Uid, bool)> = sqlx::query_as(&format!(
         "SELECT p.site_id, EXISTS (SELECT 1 FROM alerts a WHERE a.participant_id = p.id
                   AND a.rule = 'missed_diary' AND a.status <> 'resolved') AS open_missed
            FROM participants p WHERE p.id = $1 {FOR_UPDATE}"
@@ -426,15 +467,17 @@ pub(super) async fn raise_missed(
     .bind(uid(participant))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(row) = row else { return Ok(false) };
-    if row.try_get::<bool, _>("open_missed")? {
+    let Some((site, open_missed)) = row else {
+        return Ok(false);
+    };
+    if open_missed {
         return Ok(false);
     }
     let record = insert_alert(
         &mut tx,
         NewAlert {
             participant,
-            site: id(&row, "site_id")?,
+            site: uuid_of(site),
             rule: Rule::MissedDiary,
             entry: None,
             report_due_at: None,
@@ -459,7 +502,7 @@ pub(super) async fn alerts_page(
     before: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<AlertRecord>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, AlertRow>(&format!(
         "{ALERT_COLUMNS}
           WHERE ($1 IS NULL OR a.site_id {})
             AND ($2 IS NULL OR a.status = $2)
@@ -473,7 +516,10 @@ pub(super) async fn alerts_page(
     .bind(limit)
     .fetch_all(&store.pool)
     .await?;
-    Ok(rows.iter().map(alert_from).collect::<Result<_, _>>()?)
+    Ok(rows
+        .into_iter()
+        .map(AlertRecord::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 /// Every alert of one participant, newest first.
@@ -481,51 +527,69 @@ pub(super) async fn of_participant(
     store: &ThisStore,
     participant: Uuid,
 ) -> Result<Vec<AlertRecord>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, AlertRow>(&format!(
         "{ALERT_COLUMNS} WHERE a.participant_id = $1 ORDER BY a.id DESC"
     ))
     .bind(uid(participant))
     .fetch_all(&store.pool)
     .await?;
-    Ok(rows.iter().map(alert_from).collect::<Result<_, _>>()?)
+    Ok(rows
+        .into_iter()
+        .map(AlertRecord::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 pub(super) async fn alert(
     store: &ThisStore,
     alert: Uuid,
 ) -> Result<Option<AlertRecord>, StoreError> {
-    let row = sqlx::query(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
+    let row = sqlx::query_as::<_, AlertRow>(&format!("{ALERT_COLUMNS} WHERE a.id = $1"))
         .bind(uid(alert))
         .fetch_optional(&store.pool)
         .await?;
-    Ok(row.as_ref().map(alert_from).transpose()?)
+    Ok(row.map(AlertRecord::try_from).transpose()?)
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveryStatusRow {
+    channel: String,
+    target: String,
+    attempts: i64,
+    delivered_at: Option<DateTime<Utc>>,
+    failed_at: Option<DateTime<Utc>>,
+    last_error: Option<String>,
+}
+
+impl TryFrom<DeliveryStatusRow> for DeliveryStatus {
+    type Error = sqlx::Error;
+
+    fn try_from(r: DeliveryStatusRow) -> Result<Self, sqlx::Error> {
+        Ok(DeliveryStatus {
+            channel: channel(&r.channel)?,
+            target: r.target,
+            attempts: r.attempts,
+            delivered_at: r.delivered_at,
+            failed_at: r.failed_at,
+            last_error: r.last_error,
+        })
+    }
 }
 
 pub(super) async fn deliveries(
     store: &ThisStore,
     alert: Uuid,
 ) -> Result<Vec<DeliveryStatus>, StoreError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, DeliveryStatusRow>(
         "SELECT channel, target, attempts, delivered_at, failed_at, last_error
            FROM alert_outbox WHERE alert_id = $1 ORDER BY created_at, id",
     )
     .bind(uid(alert))
     .fetch_all(&store.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let channel: String = r.try_get("channel")?;
-            Ok(DeliveryStatus {
-                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", &channel))?,
-                target: r.try_get("target")?,
-                attempts: r.try_get("attempts")?,
-                delivered_at: r.try_get("delivered_at")?,
-                failed_at: r.try_get("failed_at")?,
-                last_error: r.try_get("last_error")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+    Ok(rows
+        .into_iter()
+        .map(DeliveryStatus::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 /// What an investigator's action on an alert came to.
@@ -581,7 +645,7 @@ pub(super) async fn events_after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<AlertEventRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<(i64, Uid, Uid, String)> = sqlx::query_as(&format!(
         "SELECT seq, alert_id, site_id, body FROM alert_events
           WHERE seq > $1 AND ($2 IS NULL OR site_id {})
           ORDER BY seq LIMIT $3",
@@ -592,17 +656,15 @@ pub(super) async fn events_after(
     .bind(limit)
     .fetch_all(&store.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AlertEventRow {
-                seq: r.try_get("seq")?,
-                alert_id: id(r, "alert_id")?,
-                site_id: id(r, "site_id")?,
-                body: r.try_get("body")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(seq, alert, site, body)| AlertEventRow {
+            seq,
+            alert_id: uuid_of(alert),
+            site_id: uuid_of(site),
+            body,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+        .collect())
 }
 
 pub(super) async fn set_contacts(
@@ -644,6 +706,31 @@ pub(super) async fn contacts(store: &ThisStore, site: Uuid) -> Result<Vec<Contac
     contacts_in(&mut conn, site).await
 }
 
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: Uid,
+    alert_id: Uid,
+    channel: String,
+    target: String,
+    body: String,
+    attempts: i64,
+}
+
+impl TryFrom<DeliveryRow> for Delivery {
+    type Error = sqlx::Error;
+
+    fn try_from(r: DeliveryRow) -> Result<Self, sqlx::Error> {
+        Ok(Delivery {
+            id: uuid_of(r.id),
+            alert_id: uuid_of(r.alert_id),
+            channel: channel(&r.channel)?,
+            target: r.target,
+            body: r.body,
+            attempts: r.attempts,
+        })
+    }
+}
+
 pub(super) async fn claim(
     store: &ThisStore,
     now_us: i64,
@@ -664,7 +751,7 @@ pub(super) async fn claim(
         return Ok(Vec::new());
     }
     let mut tx = store.begin_write().await?;
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, DeliveryRow>(&format!(
         "UPDATE alert_outbox SET lease_until_us = $2, attempts = attempts + 1
           WHERE id IN (SELECT id FROM alert_outbox
                         WHERE delivered_at IS NULL AND failed_at IS NULL
@@ -678,20 +765,10 @@ pub(super) async fn claim(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    rows.iter()
-        .map(|r| {
-            let channel: String = r.try_get("channel")?;
-            Ok(Delivery {
-                id: id(r, "id")?,
-                alert_id: id(r, "alert_id")?,
-                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", &channel))?,
-                target: r.try_get("target")?,
-                body: r.try_get("body")?,
-                attempts: r.try_get("attempts")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+    Ok(rows
+        .into_iter()
+        .map(Delivery::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 pub(super) async fn finish(
@@ -745,16 +822,16 @@ pub(super) async fn escalate(
         return Ok(0);
     }
     let mut tx = store.begin_write().await?;
-    let due = sqlx::query(&format!(
+    let due: Vec<Uuid> = sqlx::query_scalar::<_, Uid>(&format!(
         "SELECT id FROM alerts WHERE status = 'open' AND escalate_at_us IS NOT NULL
            AND escalate_at_us <= $1 {SKIP_LOCKED}"
     ))
     .bind(now.timestamp_micros())
     .fetch_all(&mut *tx)
     .await?
-    .iter()
-    .map(|r| id(r, "id"))
-    .collect::<Result<Vec<_>, _>>()?;
+    .into_iter()
+    .map(uuid_of)
+    .collect();
     let mut audit = Vec::new();
     for alert in &due {
         let current = alert_in(&mut tx, *alert).await?;

@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use chrono::DateTime;
-use sqlx::{QueryBuilder, Row};
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 use super::{
-    Conn, Db, DbRow, Pool, ThisStore, append_audits, id, id_list, in_ids, optional_id, uid,
+    Conn, Db, Pool, ThisStore, Uid, append_audits, id_list, in_ids, uid, unexpected, uuid_of,
 };
 use crate::store::{
     ChangeCursor, EntryQuery, EntryStatus, EntryVersion, MutationRecord, MutationStatus,
@@ -26,55 +26,90 @@ const ENTRY_COLUMNS: &str = "v.entry_id, v.version, v.participant_id, v.kind, v.
 const CURRENT: &str = "FROM entries e
     JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.current_version";
 
-fn decode_err(what: &str, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unexpected {what} {value:?}").into())
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    entry_id: Uid,
+    version: i64,
+    participant_id: Uid,
+    kind: String,
+    op: String,
+    status: String,
+    data: String,
+    classification: Option<String>,
+    event_at_us: i64,
+    entered_by: Uid,
+    entered_by_role: String,
+    device_id: String,
+    recorded_at: String,
+    received_at: DateTime<Utc>,
+    late: bool,
+    reason: Option<String>,
+    mutation_id: Uid,
+    change_seq: i64,
 }
 
-fn entry_from(row: &DbRow) -> Result<EntryVersion, sqlx::Error> {
-    let text = |c: &str| row.try_get::<String, _>(c);
-    let (kind, op, status, role, recorded) = (
-        text("kind")?,
-        text("op")?,
-        text("status")?,
-        text("entered_by_role")?,
-        text("recorded_at")?,
-    );
-    Ok(EntryVersion {
-        entry_id: id(row, "entry_id")?,
-        version: row.try_get("version")?,
-        participant_id: id(row, "participant_id")?,
-        kind: app::domain::entry::Kind::parse(&kind).ok_or_else(|| decode_err("kind", &kind))?,
-        op: app::domain::mutation::Op::parse(&op).ok_or_else(|| decode_err("op", &op))?,
-        status: EntryStatus::parse(&status).ok_or_else(|| decode_err("status", &status))?,
-        data: row.try_get("data")?,
-        classification: row.try_get("classification")?,
-        event_at_us: row.try_get("event_at_us")?,
-        entered_by: id(row, "entered_by")?,
-        entered_by_role: role.parse().map_err(|_| decode_err("role", &role))?,
-        device_id: row.try_get("device_id")?,
-        recorded_at: DateTime::parse_from_rfc3339(&recorded)
-            .map_err(|_| decode_err("recorded_at", &recorded))?,
-        received_at: row.try_get("received_at")?,
-        late: row.try_get("late")?,
-        reason: row.try_get("reason")?,
-        mutation_id: id(row, "mutation_id")?,
-        change_seq: row.try_get("change_seq")?,
-    })
+impl TryFrom<EntryRow> for EntryVersion {
+    type Error = sqlx::Error;
+
+    fn try_from(r: EntryRow) -> Result<Self, sqlx::Error> {
+        let (kind, op, status, role, recorded) =
+            (r.kind, r.op, r.status, r.entered_by_role, r.recorded_at);
+        Ok(EntryVersion {
+            entry_id: uuid_of(r.entry_id),
+            version: r.version,
+            participant_id: uuid_of(r.participant_id),
+            kind: app::domain::entry::Kind::parse(&kind)
+                .ok_or_else(|| unexpected("kind", &kind))?,
+            op: app::domain::mutation::Op::parse(&op).ok_or_else(|| unexpected("op", &op))?,
+            status: EntryStatus::parse(&status).ok_or_else(|| unexpected("status", &status))?,
+            data: r.data,
+            classification: r.classification,
+            event_at_us: r.event_at_us,
+            entered_by: uuid_of(r.entered_by),
+            entered_by_role: role.parse().map_err(|_| unexpected("role", &role))?,
+            device_id: r.device_id,
+            recorded_at: DateTime::parse_from_rfc3339(&recorded)
+                .map_err(|_| unexpected("recorded_at", &recorded))?,
+            received_at: r.received_at,
+            late: r.late,
+            reason: r.reason,
+            mutation_id: uuid_of(r.mutation_id),
+            change_seq: r.change_seq,
+        })
+    }
 }
 
-fn record_from(row: &DbRow) -> Result<MutationRecord, sqlx::Error> {
-    let status: String = row.try_get("status")?;
-    Ok(MutationRecord {
-        id: id(row, "id")?,
-        user_id: id(row, "user_id")?,
-        device_id: row.try_get("device_id")?,
-        content_hash: row.try_get("content_hash")?,
-        status: MutationStatus::parse(&status).ok_or_else(|| decode_err("status", &status))?,
-        entry_id: optional_id(row, "entry_id")?,
-        version: row.try_get("version")?,
-        error: row.try_get("error")?,
-        received_at: row.try_get("received_at")?,
-    })
+/// A row of `sync_mutations`.
+#[derive(sqlx::FromRow)]
+struct MutationRow {
+    id: Uid,
+    user_id: Uid,
+    device_id: String,
+    content_hash: String,
+    status: String,
+    entry_id: Option<Uid>,
+    version: Option<i64>,
+    error: Option<String>,
+    received_at: DateTime<Utc>,
+}
+
+impl TryFrom<MutationRow> for MutationRecord {
+    type Error = sqlx::Error;
+
+    fn try_from(r: MutationRow) -> Result<Self, sqlx::Error> {
+        let status = r.status;
+        Ok(MutationRecord {
+            id: uuid_of(r.id),
+            user_id: uuid_of(r.user_id),
+            device_id: r.device_id,
+            content_hash: r.content_hash,
+            status: MutationStatus::parse(&status).ok_or_else(|| unexpected("status", &status))?,
+            entry_id: r.entry_id.map(uuid_of),
+            version: r.version,
+            error: r.error,
+            received_at: r.received_at,
+        })
+    }
 }
 
 pub(super) async fn sync_batch(
@@ -99,7 +134,7 @@ pub(super) async fn sync_batch(
         .fetch_one(&mut *tx)
         .await?;
     let ids: Vec<Uuid> = batch.incoming.iter().filter_map(|m| m.id).collect();
-    let seen = sqlx::query(&format!(
+    let seen = sqlx::query_as::<_, MutationRow>(&format!(
         "SELECT id, user_id, device_id, content_hash, status, entry_id, version, error, received_at
            FROM sync_mutations WHERE id {}",
         in_ids(1)
@@ -107,23 +142,23 @@ pub(super) async fn sync_batch(
     .bind(id_list(&ids))
     .fetch_all(&mut *tx)
     .await?
-    .iter()
-    .map(|r| record_from(r).map(|m| (m.id, m)))
+    .into_iter()
+    .map(|r| MutationRecord::try_from(r).map(|m| (m.id, m)))
     .collect::<Result<HashMap<_, _>, _>>()?;
     let entry_ids: Vec<Uuid> = batch
         .incoming
         .iter()
         .filter_map(|m| m.checked.as_ref().ok().map(|c| c.entry_id))
         .collect();
-    let heads = sqlx::query(&format!(
+    let heads = sqlx::query_as::<_, EntryRow>(&format!(
         "SELECT {ENTRY_COLUMNS} {CURRENT} WHERE e.id {}",
         in_ids(1)
     ))
     .bind(id_list(&entry_ids))
     .fetch_all(&mut *tx)
     .await?
-    .iter()
-    .map(|r| entry_from(r).map(|v| (v.entry_id, v)))
+    .into_iter()
+    .map(|r| EntryVersion::try_from(r).map(|v| (v.entry_id, v)))
     .collect::<Result<HashMap<_, _>, _>>()?;
 
     let plan = plan::plan(batch.sender, batch.incoming, seen, heads, seq);
@@ -246,7 +281,7 @@ async fn insert_versions(conn: &mut Conn, versions: &[EntryVersion]) -> Result<(
 /// than the limit.
 async fn pull(conn: &mut Conn, batch: &SyncBatch<'_>) -> Result<Vec<EntryVersion>, StoreError> {
     let ChangeCursor { seq, entry_id } = batch.since;
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, EntryRow>(&format!(
         "SELECT {ENTRY_COLUMNS} {CURRENT}
           WHERE e.participant_id {}
             AND (e.change_seq > $2 OR (e.change_seq = $2 AND e.id > $3))
@@ -259,8 +294,8 @@ async fn pull(conn: &mut Conn, batch: &SyncBatch<'_>) -> Result<Vec<EntryVersion
     .bind(batch.pull_limit + 1)
     .fetch_all(conn)
     .await?
-    .iter()
-    .map(entry_from)
+    .into_iter()
+    .map(EntryVersion::try_from)
     .collect::<Result<_, _>>()?)
 }
 
@@ -270,7 +305,7 @@ pub(super) async fn entries_page(
     q: &EntryQuery,
 ) -> Result<Vec<EntryVersion>, StoreError> {
     let (before_at, before_id) = q.before.unwrap_or((i64::MAX, Uuid::max()));
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, EntryRow>(&format!(
         "SELECT {ENTRY_COLUMNS} {CURRENT}
           WHERE e.participant_id = $1
             AND ($2 IS NULL OR e.kind = $2)
@@ -289,8 +324,8 @@ pub(super) async fn entries_page(
     .bind(q.limit)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(entry_from)
+    .into_iter()
+    .map(EntryVersion::try_from)
     .collect::<Result<_, _>>()?)
 }
 
@@ -300,7 +335,7 @@ pub(super) async fn participant_versions(
     pool: &Pool,
     participant: Uuid,
 ) -> Result<Vec<EntryVersion>, StoreError> {
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, EntryRow>(&format!(
         // Through `entries` (indexed by participant): entry_versions is
         // keyed by entry.
         "SELECT {ENTRY_COLUMNS} FROM entries e JOIN entry_versions v ON v.entry_id = e.id
@@ -310,8 +345,8 @@ pub(super) async fn participant_versions(
     .bind(uid(participant))
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(entry_from)
+    .into_iter()
+    .map(EntryVersion::try_from)
     .collect::<Result<_, _>>()?)
 }
 
@@ -319,14 +354,14 @@ pub(super) async fn entry_history(
     pool: &Pool,
     entry: Uuid,
 ) -> Result<Vec<EntryVersion>, StoreError> {
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, EntryRow>(&format!(
         "SELECT {ENTRY_COLUMNS} FROM entry_versions v WHERE v.entry_id = $1 ORDER BY v.version"
     ))
     .bind(uid(entry))
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(entry_from)
+    .into_iter()
+    .map(EntryVersion::try_from)
     .collect::<Result<_, _>>()?)
 }
 
@@ -338,7 +373,7 @@ pub(super) async fn event_times(
     from_us: i64,
     to_us: i64,
 ) -> Result<Vec<(Uuid, i64)>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<(Uid, i64)> = sqlx::query_as(&format!(
         "SELECT e.participant_id, e.event_at_us FROM entries e
            JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.current_version
           WHERE e.participant_id IN (SELECT id FROM participants WHERE site_id {})
@@ -350,8 +385,5 @@ pub(super) async fn event_times(
     .bind(to_us)
     .fetch_all(&store.pool)
     .await?;
-    rows.iter()
-        .map(|r| Ok((id(r, "participant_id")?, r.try_get("event_at_us")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+    Ok(rows.into_iter().map(|(p, at)| (uuid_of(p), at)).collect())
 }

@@ -1,30 +1,62 @@
 //! Visit labs.
 
-use sqlx::Row;
+use app::domain::labs::{LabInput, LabKind};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{DbRow, Pool, ThisStore, append_audit, id, id_list, in_ids, uid};
+use super::{Pool, ThisStore, Uid, append_audit, id_list, in_ids, uid, unexpected, uuid_of};
 use crate::{
     audit::AuditContext,
-    store::{LabVersion, StoreError, events, labs_common},
+    store::{EntryStatus, LabVersion, StoreError, events},
 };
 
 const COLUMNS: &str = "lab_id, version, participant_id, status, visit, taken_at, taken_on, kind,
     name, value, unit, entered_by, entered_by_role, received_at, reason";
 
-fn lab_from(row: &DbRow) -> Result<LabVersion, sqlx::Error> {
-    labs_common::lab_from(
-        id(row, "lab_id")?,
-        id(row, "participant_id")?,
-        id(row, "entered_by")?,
-        |c| row.try_get::<String, _>(c),
-        row.try_get("version")?,
-        row.try_get("value")?,
-        row.try_get("name")?,
-        row.try_get("reason")?,
-        row.try_get("received_at")?,
-        row.try_get("taken_on")?,
-    )
+#[derive(sqlx::FromRow)]
+struct LabRow {
+    lab_id: Uid,
+    version: i64,
+    participant_id: Uid,
+    status: String,
+    visit: String,
+    taken_at: String,
+    taken_on: NaiveDate,
+    kind: String,
+    name: Option<String>,
+    value: f64,
+    unit: String,
+    entered_by: Uid,
+    entered_by_role: String,
+    received_at: DateTime<Utc>,
+    reason: Option<String>,
+}
+
+impl TryFrom<LabRow> for LabVersion {
+    type Error = sqlx::Error;
+
+    fn try_from(r: LabRow) -> Result<Self, sqlx::Error> {
+        let (status, kind, role) = (r.status, r.kind, r.entered_by_role);
+        Ok(LabVersion {
+            lab_id: uuid_of(r.lab_id),
+            version: r.version,
+            participant_id: uuid_of(r.participant_id),
+            status: EntryStatus::parse(&status).ok_or_else(|| unexpected("status", &status))?,
+            input: LabInput {
+                visit: r.visit,
+                taken_at: r.taken_at,
+                kind: LabKind::parse(&kind).ok_or_else(|| unexpected("kind", &kind))?,
+                name: r.name,
+                value: r.value,
+                unit: r.unit,
+            },
+            taken_on: r.taken_on,
+            entered_by: uuid_of(r.entered_by),
+            entered_by_role: role.parse().map_err(|_| unexpected("role", &role))?,
+            received_at: r.received_at,
+            reason: r.reason,
+        })
+    }
 }
 
 pub(super) async fn save(
@@ -63,20 +95,20 @@ pub(super) async fn of_participant(
     pool: &Pool,
     participant: Uuid,
 ) -> Result<Vec<LabVersion>, StoreError> {
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, LabRow>(&format!(
         "SELECT {COLUMNS} FROM lab_versions WHERE participant_id = $1 ORDER BY lab_id, version"
     ))
     .bind(uid(participant))
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(lab_from)
+    .into_iter()
+    .map(LabVersion::try_from)
     .collect::<Result<_, _>>()?)
 }
 
 /// Every lab version of every participant of `sites`.
 pub(super) async fn of_sites(pool: &Pool, sites: &[Uuid]) -> Result<Vec<LabVersion>, StoreError> {
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, LabRow>(&format!(
         "SELECT {COLUMNS} FROM lab_versions
           WHERE participant_id IN (SELECT id FROM participants WHERE site_id {})
           ORDER BY participant_id, lab_id, version",
@@ -85,19 +117,19 @@ pub(super) async fn of_sites(pool: &Pool, sites: &[Uuid]) -> Result<Vec<LabVersi
     .bind(id_list(sites))
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(lab_from)
+    .into_iter()
+    .map(LabVersion::try_from)
     .collect::<Result<_, _>>()?)
 }
 
 pub(super) async fn history(pool: &Pool, lab: Uuid) -> Result<Vec<LabVersion>, StoreError> {
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, LabRow>(&format!(
         "SELECT {COLUMNS} FROM lab_versions WHERE lab_id = $1 ORDER BY version"
     ))
     .bind(uid(lab))
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(lab_from)
+    .into_iter()
+    .map(LabVersion::try_from)
     .collect::<Result<_, _>>()?)
 }

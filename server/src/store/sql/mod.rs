@@ -1,24 +1,24 @@
-//! The store's queries, written once and compiled once per backend: the
-//! backend module (`sqlite.rs`, `postgres.rs`) declares this module with
-//! `#[path]` and supplies the dialect it reads through `super::` (the
-//! connection and row types, how a UUID and a list of UUIDs are bound, the
-//! few SQL fragments that differ, how a write transaction begins). sqlx's
-//! `Any` driver cannot carry UUIDs or timestamps, and a generic
-//! `Store<DB: Database>` needs a bound per bound type and query; compiling
-//! the same source against each driver keeps the SQL plain and auditable
-//! and lets the compiler check it against both.
+//! The store's queries, written once and compiled once per backend (how and
+//! why: see `store/mod.rs`). The backend module (`sqlite.rs`, `postgres.rs`)
+//! declares this module with `#[path]` and supplies the dialect it reads
+//! through `super::`.
+//!
+//! Rows decode through `#[derive(sqlx::FromRow)]` row structs (`UserRow`,
+//! `EntryRow`, ...) declared beside the queries that read them: their id
+//! columns are the dialect's `Uid`, so one struct decodes on both backends,
+//! and its conversion into the record turns ids into `Uuid` and text into
+//! enums.
 
 use std::path::Path;
 
 use app::domain::{account::Role, language::Language};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 use uuid::Uuid;
 
 use super::{
-    BACKEND, Conn, Db, DbRow, FOR_UPDATE, Pool, SKIP_LOCKED, ThisStore, Uid, id_list, in_ids,
-    lock_keys, uid, uuid_of,
+    BACKEND, Conn, Db, FOR_UPDATE, Pool, SKIP_LOCKED, ThisStore, Uid, id_list, in_ids, lock_keys,
+    uid, uuid_of,
 };
 use crate::{
     audit::{AuditContext, AuditEvent, AuditRow},
@@ -37,16 +37,9 @@ mod entries;
 mod labs;
 mod study;
 
-fn id(row: &DbRow, column: &str) -> Result<Uuid, sqlx::Error> {
-    Ok(uuid_of(row.try_get(column)?))
-}
-
-fn id_at(row: &DbRow, index: usize) -> Result<Uuid, sqlx::Error> {
-    Ok(uuid_of(row.try_get(index)?))
-}
-
-fn optional_id(row: &DbRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
-    Ok(row.try_get::<Option<Uid>, _>(column)?.map(uuid_of))
+/// A stored text that names no known value (a kind, status, role, ...).
+fn unexpected(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {what} {value:?}").into())
 }
 
 /// Appends one row to the audit chain, inside the caller's transaction.
@@ -123,26 +116,49 @@ const AUDIT_COLUMNS: &str =
         entity_type, entity_id, before_value, after_value, reason, client_addr, user_agent,
         device_id, prev_hash, hash FROM audit_log";
 
-fn audit_row_from(row: &DbRow) -> Result<AuditRow, sqlx::Error> {
-    Ok(AuditRow {
-        seq: row.try_get("seq")?,
-        id: id(row, "id")?,
-        occurred_at: row.try_get("occurred_at")?,
-        actor_id: optional_id(row, "actor_id")?,
-        actor_role: row.try_get("actor_role")?,
-        on_behalf_of: optional_id(row, "on_behalf_of")?,
-        action: row.try_get("action")?,
-        entity_type: row.try_get("entity_type")?,
-        entity_id: row.try_get("entity_id")?,
-        before_value: row.try_get("before_value")?,
-        after_value: row.try_get("after_value")?,
-        reason: row.try_get("reason")?,
-        client_addr: row.try_get("client_addr")?,
-        user_agent: row.try_get("user_agent")?,
-        device_id: row.try_get("device_id")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
+#[derive(sqlx::FromRow)]
+struct AuditLogRow {
+    seq: i64,
+    id: Uid,
+    occurred_at: DateTime<Utc>,
+    actor_id: Option<Uid>,
+    actor_role: String,
+    on_behalf_of: Option<Uid>,
+    action: String,
+    entity_type: String,
+    entity_id: Option<String>,
+    before_value: Option<String>,
+    after_value: Option<String>,
+    reason: Option<String>,
+    client_addr: Option<String>,
+    user_agent: Option<String>,
+    device_id: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<AuditLogRow> for AuditRow {
+    fn from(r: AuditLogRow) -> Self {
+        AuditRow {
+            seq: r.seq,
+            id: uuid_of(r.id),
+            occurred_at: r.occurred_at,
+            actor_id: r.actor_id.map(uuid_of),
+            actor_role: r.actor_role,
+            on_behalf_of: r.on_behalf_of.map(uuid_of),
+            action: r.action,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            before_value: r.before_value,
+            after_value: r.after_value,
+            reason: r.reason,
+            client_addr: r.client_addr,
+            user_agent: r.user_agent,
+            device_id: r.device_id,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
 }
 
 #[async_trait]
@@ -297,7 +313,7 @@ impl Store for ThisStore {
     }
     #[tracing::instrument(skip_all)]
     async fn open_alert_counts(&self, sites: &[Uuid]) -> Result<Vec<(Uuid, i64)>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<(Uid, i64)> = sqlx::query_as(&format!(
             "SELECT participant_id, COUNT(*) AS open FROM alerts
               WHERE status = 'open' AND site_id {} GROUP BY participant_id",
             in_ids(1)
@@ -305,17 +321,7 @@ impl Store for ThisStore {
         .bind(id_list(sites))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| Ok((id(r, "participant_id")?, r.try_get("open")?)))
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
-    }
-    #[tracing::instrument(skip_all)]
-    async fn user_language(
-        &self,
-        user: Uuid,
-    ) -> Result<Option<app::domain::language::Language>, StoreError> {
-        accounts::user_language(self, user).await
+        Ok(rows.into_iter().map(|(p, n)| (uuid_of(p), n)).collect())
     }
     #[tracing::instrument(skip_all)]
     async fn set_user_language(
@@ -408,14 +414,14 @@ impl Store for ThisStore {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        let rows = sqlx::query(&format!("{AUDIT_COLUMNS} WHERE (entity_id = $1 OR on_behalf_of = $2) AND seq > $3 ORDER BY seq LIMIT $4"))
+        let rows = sqlx::query_as::<_, AuditLogRow>(&format!("{AUDIT_COLUMNS} WHERE (entity_id = $1 OR on_behalf_of = $2) AND seq > $3 ORDER BY seq LIMIT $4"))
         .bind(entity_id)
         .bind(participant.map(uid))
         .bind(after_seq)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(audit_row_from).collect::<Result<_, _>>()?)
+        Ok(rows.into_iter().map(AuditRow::from).collect())
     }
     #[tracing::instrument(skip_all)]
     async fn change_password(
@@ -486,14 +492,14 @@ impl Store for ThisStore {
     }
     #[tracing::instrument(skip_all)]
     async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, AuditLogRow>(&format!(
             "{AUDIT_COLUMNS} WHERE seq > $1 ORDER BY seq LIMIT $2"
         ))
         .bind(after_seq)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(audit_row_from).collect::<Result<_, _>>()?)
+        Ok(rows.into_iter().map(AuditRow::from).collect())
     }
     #[tracing::instrument(skip_all)]
     async fn sync_batch(&self, batch: &SyncBatch<'_>) -> Result<SyncOutcome, StoreError> {

@@ -1,22 +1,38 @@
 //! The study, its sites and settings, participants and enrolment.
 
+use chrono::NaiveDate;
+
 use super::{accounts::insert_user, *};
 
-pub(super) const STUDY_SELECT: &str =
-    "SELECT id, name, is_demo, created_at, default_language FROM study";
+const STUDY_SELECT: &str = "SELECT id, name, is_demo, created_at, default_language FROM study";
 
-pub(super) fn study_from(row: &DbRow) -> Result<Study, sqlx::Error> {
-    let tag: String = row.try_get("default_language")?;
-    Ok(Study {
-        id: id(row, "id")?,
-        name: row.try_get("name")?,
-        is_demo: row.try_get("is_demo")?,
-        created_at: row.try_get("created_at")?,
-        default_language: Language::from_tag(&tag).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "default_language".into(),
-            source: format!("unknown language {tag:?}").into(),
-        })?,
-    })
+#[derive(sqlx::FromRow)]
+struct StudyRow {
+    id: Uid,
+    name: String,
+    is_demo: bool,
+    created_at: DateTime<Utc>,
+    default_language: String,
+}
+
+impl TryFrom<StudyRow> for Study {
+    type Error = sqlx::Error;
+
+    fn try_from(r: StudyRow) -> Result<Self, sqlx::Error> {
+        let tag = r.default_language;
+        Ok(Study {
+            id: uuid_of(r.id),
+            name: r.name,
+            is_demo: r.is_demo,
+            created_at: r.created_at,
+            default_language: Language::from_tag(&tag).ok_or_else(|| {
+                sqlx::Error::ColumnDecode {
+                    index: "default_language".into(),
+                    source: format!("unknown language {tag:?}").into(),
+                }
+            })?,
+        })
+    }
 }
 
 pub(super) async fn insert_study(conn: &mut Conn, study: &Study) -> Result<(), StoreError> {
@@ -34,14 +50,25 @@ pub(super) async fn insert_study(conn: &mut Conn, study: &Study) -> Result<(), S
     Ok(())
 }
 
-pub(super) fn site_from(row: &DbRow) -> Result<Site, sqlx::Error> {
-    Ok(Site {
-        id: id(row, "id")?,
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        timezone: row.try_get("timezone")?,
-        emergency_phone: row.try_get("emergency_phone")?,
-    })
+#[derive(sqlx::FromRow)]
+struct SiteRow {
+    id: Uid,
+    code: String,
+    name: String,
+    timezone: String,
+    emergency_phone: String,
+}
+
+impl From<SiteRow> for Site {
+    fn from(r: SiteRow) -> Self {
+        Site {
+            id: uuid_of(r.id),
+            code: r.code,
+            name: r.name,
+            timezone: r.timezone,
+            emergency_phone: r.emergency_phone,
+        }
+    }
 }
 
 pub(super) async fn insert_site(
@@ -90,11 +117,11 @@ pub(super) async fn insert_participant(
     append_audit(conn, context, &events::participant_created(p)).await
 }
 
-pub(super) const PARTICIPANT_COLUMNS: &str =
+const PARTICIPANT_COLUMNS: &str =
     "SELECT id, site_id, study_id, birth_year, diagnosis_date, weight_kg, user_id, enrolled_at
         FROM participants";
 /// Participants of the sites bound as `$1` or with an id in `$2`, after `$3`.
-pub(super) fn participant_page_filter() -> String {
+fn participant_page_filter() -> String {
     format!(
         "(site_id {} OR id {}) AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4",
         in_ids(1),
@@ -102,17 +129,31 @@ pub(super) fn participant_page_filter() -> String {
     )
 }
 
-pub(super) fn participant_from(row: &DbRow) -> Result<Participant, sqlx::Error> {
-    Ok(Participant {
-        id: id(row, "id")?,
-        site_id: id(row, "site_id")?,
-        study_id: row.try_get("study_id")?,
-        birth_year: row.try_get("birth_year")?,
-        diagnosis_date: row.try_get("diagnosis_date")?,
-        weight_kg: row.try_get("weight_kg")?,
-        user_id: optional_id(row, "user_id")?,
-        enrolled_at: row.try_get("enrolled_at")?,
-    })
+#[derive(sqlx::FromRow)]
+struct ParticipantRow {
+    id: Uid,
+    site_id: Uid,
+    study_id: String,
+    birth_year: i32,
+    diagnosis_date: NaiveDate,
+    weight_kg: Option<f64>,
+    user_id: Option<Uid>,
+    enrolled_at: DateTime<Utc>,
+}
+
+impl From<ParticipantRow> for Participant {
+    fn from(r: ParticipantRow) -> Self {
+        Participant {
+            id: uuid_of(r.id),
+            site_id: uuid_of(r.site_id),
+            study_id: r.study_id,
+            birth_year: r.birth_year,
+            diagnosis_date: r.diagnosis_date,
+            weight_kg: r.weight_kg,
+            user_id: r.user_id.map(uuid_of),
+            enrolled_at: r.enrolled_at,
+        }
+    }
 }
 
 pub(super) async fn insert_code(
@@ -142,10 +183,10 @@ pub(super) async fn insert_code(
 }
 
 pub(super) async fn study(store: &ThisStore) -> Result<Option<Study>, StoreError> {
-    let row = sqlx::query(STUDY_SELECT)
+    let row = sqlx::query_as::<_, StudyRow>(STUDY_SELECT)
         .fetch_optional(&store.pool)
         .await?;
-    Ok(row.as_ref().map(study_from).transpose()?)
+    Ok(row.map(Study::try_from).transpose()?)
 }
 
 pub(super) async fn create_site(
@@ -163,12 +204,13 @@ pub(super) async fn site_by_code(
     store: &ThisStore,
     code: &str,
 ) -> Result<Option<Site>, StoreError> {
-    let row =
-        sqlx::query("SELECT id, code, name, timezone, emergency_phone FROM sites WHERE code = $1")
-            .bind(code)
-            .fetch_optional(&store.pool)
-            .await?;
-    Ok(row.as_ref().map(site_from).transpose()?)
+    let row = sqlx::query_as::<_, SiteRow>(
+        "SELECT id, code, name, timezone, emergency_phone FROM sites WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_optional(&store.pool)
+    .await?;
+    Ok(row.map(Site::from))
 }
 
 pub(super) async fn seed_demo(
@@ -177,10 +219,10 @@ pub(super) async fn seed_demo(
     context: &AuditContext,
 ) -> Result<SeedOutcome, StoreError> {
     let mut tx = store.begin_write().await?;
-    let existing = sqlx::query("SELECT id, name, is_demo, created_at FROM study")
+    let existing = sqlx::query_as::<_, StudyRow>(STUDY_SELECT)
         .fetch_optional(&mut *tx)
         .await?;
-    match existing.as_ref().map(study_from).transpose()? {
+    match existing.map(Study::try_from).transpose()? {
         Some(study) if study.is_demo => return Ok(SeedOutcome::AlreadyThere),
         Some(study) => {
             return Err(StoreError::Refused(format!(
@@ -233,12 +275,13 @@ pub(super) async fn seed_demo(
 }
 
 pub(super) async fn site(store: &ThisStore, id: Uuid) -> Result<Option<Site>, StoreError> {
-    let row =
-        sqlx::query("SELECT id, code, name, timezone, emergency_phone FROM sites WHERE id = $1")
-            .bind(uid(id))
-            .fetch_optional(&store.pool)
-            .await?;
-    Ok(row.as_ref().map(site_from).transpose()?)
+    let row = sqlx::query_as::<_, SiteRow>(
+        "SELECT id, code, name, timezone, emergency_phone FROM sites WHERE id = $1",
+    )
+    .bind(uid(id))
+    .fetch_optional(&store.pool)
+    .await?;
+    Ok(row.map(Site::from))
 }
 
 pub(super) async fn idaa1c_dose_days(store: &ThisStore) -> Result<i64, StoreError> {
@@ -265,11 +308,12 @@ pub(super) async fn set_idaa1c_dose_days(
 }
 
 pub(super) async fn sites(store: &ThisStore) -> Result<Vec<Site>, StoreError> {
-    let rows =
-        sqlx::query("SELECT id, code, name, timezone, emergency_phone FROM sites ORDER BY code")
-            .fetch_all(&store.pool)
-            .await?;
-    Ok(rows.iter().map(site_from).collect::<Result<_, _>>()?)
+    let rows = sqlx::query_as::<_, SiteRow>(
+        "SELECT id, code, name, timezone, emergency_phone FROM sites ORDER BY code",
+    )
+    .fetch_all(&store.pool)
+    .await?;
+    Ok(rows.into_iter().map(Site::from).collect())
 }
 
 pub(super) async fn update_site(
@@ -297,8 +341,10 @@ pub(super) async fn save_study(
     context: &AuditContext,
 ) -> Result<Study, StoreError> {
     let mut tx = store.begin_write().await?;
-    let row = sqlx::query(STUDY_SELECT).fetch_optional(&mut *tx).await?;
-    let study = match row.as_ref().map(study_from).transpose()? {
+    let row = sqlx::query_as::<_, StudyRow>(STUDY_SELECT)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let study = match row.map(Study::try_from).transpose()? {
         Some(before) => {
             let after = Study {
                 name: details.name.clone(),
@@ -358,11 +404,11 @@ pub(super) async fn participant(
     store: &ThisStore,
     id: Uuid,
 ) -> Result<Option<Participant>, StoreError> {
-    let row = sqlx::query(&format!("{PARTICIPANT_COLUMNS} WHERE id = $1"))
+    let row = sqlx::query_as::<_, ParticipantRow>(&format!("{PARTICIPANT_COLUMNS} WHERE id = $1"))
         .bind(uid(id))
         .fetch_optional(&store.pool)
         .await?;
-    Ok(row.as_ref().map(participant_from).transpose()?)
+    Ok(row.map(Participant::from))
 }
 
 pub(super) async fn participants_page(
@@ -372,7 +418,7 @@ pub(super) async fn participants_page(
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<Participant>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, ParticipantRow>(&format!(
         "{PARTICIPANT_COLUMNS} WHERE {}",
         participant_page_filter()
     ))
@@ -382,10 +428,7 @@ pub(super) async fn participants_page(
     .bind(limit)
     .fetch_all(&store.pool)
     .await?;
-    Ok(rows
-        .iter()
-        .map(participant_from)
-        .collect::<Result<_, _>>()?)
+    Ok(rows.into_iter().map(Participant::from).collect())
 }
 
 pub(super) async fn enroll(
@@ -398,7 +441,7 @@ pub(super) async fn enroll(
     let mut tx = store.begin_write().await?;
     let now = Utc::now();
     // Single use: only the first of two racing enrolments marks the code.
-    let claimed = sqlx::query(
+    let claimed: Option<(String, Uid)> = sqlx::query_as(
         "UPDATE enrollment_codes SET used_at = $1
          WHERE code_hash = $2 AND used_at IS NULL AND expires_at_ms > $3
          RETURNING kind, participant_id",
@@ -407,15 +450,13 @@ pub(super) async fn enroll(
     .bind(code_hash)
     .bind(now_ms)
     .fetch_optional(&mut *tx)
-    .await;
-    let claimed = claimed?;
-    let Some(row) = claimed else {
+    .await?;
+    let Some((kind, participant)) = claimed else {
         return Ok(None);
     };
-    let kind: String = row.try_get("kind")?;
     let kind =
         CodeKind::parse(&kind).ok_or_else(|| StoreError::NotFound(format!("code kind {kind}")))?;
-    let participant: Uuid = id(&row, "participant_id")?;
+    let participant = uuid_of(participant);
     // The code decides what the account is.
     let user = NewUser {
         role: match kind {
