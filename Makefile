@@ -24,7 +24,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/ediary
 SOURCES := Cargo.toml Cargo.lock $(shell find app server frontend phone-frontend style public migrations tools -type f 2>/dev/null)
 RELEASE_STAMP := $(CARGO_TARGET_DIR)/release/.ediary-site
 
-.PHONY: help run dev test deps-run deps-test tools tools-dev build build-debug lint unit-and-integration test-clock schemathesis browser bench clean
+.PHONY: help run dev test deps-run deps-test tools tools-dev build build-debug lint unit-and-integration test-clock schemathesis browser bench lighthouse clean
 
 help:
 	@echo "make run    build and serve the app with a demo study at http://127.0.0.1:3000"
@@ -32,7 +32,7 @@ help:
 	@echo "make test   formatting, clippy (ssr and hydrate), unit and integration tests on"
 	@echo "            SQLite and PostgreSQL, under faketime, schemathesis, browser tests"
 	@echo "make bench  start-up, sign-in, sync, study-scale and phone first-tap figures,"
-	@echo "            WASM size"
+	@echo "            WASM size, Lighthouse (make lighthouse alone)"
 	@echo "            (BENCHMARKS.md)"
 
 ## Installing what is missing ------------------------------------------------
@@ -159,6 +159,15 @@ bench: build
 	EDIARY_BIN=$(RELEASE_BIN) cargo run --release -p ediary-tests --bin study-bench -- 1000 365
 	$(call install_missing,$(TEST_NEEDS))
 	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) tests/browser/run.sh first-tap.bench.mjs 5
+	$(MAKE) lighthouse
+
+# Lighthouse's mobile audit of /, /enroll and /diary (npm's lighthouse, pinned
+# in tests/lighthouse, with Debian's Chromium) on the release server.
+lighthouse: build
+	$(call install_missing,chromium:chromium node:nodejs npm:npm)
+	cd tests/lighthouse && { cmp -s package-lock.json node_modules/.ediary-installed-lock 2>/dev/null || { \
+	  npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.ediary-installed-lock; }; }
+	EDIARY_BIN=$(RELEASE_BIN) LEPTOS_SITE_ROOT=$(RELEASE_SITE) node tests/lighthouse/audit.mjs 3
 
 clean:
 	cargo clean

@@ -15,16 +15,27 @@ pub struct InboxAlert {
     pub rule: String,
     pub severity: String,
     pub status: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
+    /// On the clock of the participant's site.
+    pub created_at: crate::review::SiteTime,
     /// RFC 3339, UTC: the end of the 24-hour clock of a potentially serious event.
     pub report_due_at: Option<String>,
     pub reported: bool,
     pub note: Option<String>,
     pub readings: i64,
     pub escalation_level: i64,
-    /// Deliveries that failed for good, in words.
-    pub failed_deliveries: Vec<String>,
+    /// Deliveries that failed for good.
+    pub failed_deliveries: Vec<FailedDelivery>,
+}
+
+/// A message about an alert that could not be delivered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedDelivery {
+    /// `email` or `webhook`.
+    pub channel: String,
+    /// The address, or a webhook's host as staff may see it.
+    pub target: String,
+    /// Why, as the mail server or the receiver said.
+    pub error: String,
 }
 
 /// Open and acknowledged alerts of the investigator's sites, newest first.

@@ -25,7 +25,8 @@ pub struct NewEnrolment {
     pub link: String,
     /// The link as an SVG QR code, made on the server from the link alone.
     pub qr_svg: String,
-    pub expires_at: String,
+    /// On the site's clock, with its offset.
+    pub expires_at: crate::review::SiteTime,
 }
 
 /// The sites the signed-in investigator manages.

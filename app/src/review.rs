@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
+        classification::Classification,
+        entry::EntryData,
         labs::LabKind,
         outcomes::{Basis, Figures},
         roster::{AgeGroup, RosterRow},
@@ -24,6 +26,8 @@ pub struct ParticipantPage {
     pub participant_id: Uuid,
     pub study_id: String,
     pub site_code: String,
+    /// The site's IANA time zone: every [`SiteTime`] is on its clock.
+    pub timezone: String,
     pub age_group: AgeGroup,
     pub enrolled_on: chrono::NaiveDate,
     pub diagnosis_date: chrono::NaiveDate,
@@ -52,15 +56,28 @@ pub struct GlucosePoint {
     pub flag: Option<String>,
 }
 
+/// A moment on the site's clock: its wall time with the offset then in
+/// force (the server converts, so pages need no time-zone data).
+pub type SiteTime = chrono::DateTime<chrono::FixedOffset>;
+
+/// Who did something: a person's name and role, or a role alone (`system`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: Option<String>,
+    /// `participant`, `guardian`, `investigator`, `admin`, `system` or
+    /// `anonymous`.
+    pub role: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub entry_id: Uuid,
     pub kind: String,
-    /// The event time at the site, "2026-11-14 07:30".
-    pub event_at: String,
+    pub event_at: SiteTime,
     pub voided: bool,
-    /// The ADA level and 2005 class of a low, in words.
-    pub classification: Option<String>,
+    /// The current version's classification (a low's ADA level and 2005
+    /// class); `None` for insulin.
+    pub classification: Option<Classification>,
     /// Oldest first.
     pub versions: Vec<VersionLine>,
 }
@@ -69,12 +86,12 @@ pub struct TimelineEntry {
 pub struct VersionLine {
     pub version: i64,
     pub op: String,
-    pub what: String,
-    /// "Li Na (guardian)".
-    pub entered_by: String,
+    pub data: EntryData,
+    pub entered_by: Person,
     pub device_id: String,
-    pub recorded_at: String,
-    pub received_at: String,
+    /// The device's clock when the entry was made, with the device's offset.
+    pub recorded_at: chrono::DateTime<chrono::FixedOffset>,
+    pub received_at: SiteTime,
     pub late: bool,
     pub reason: Option<String>,
 }
@@ -91,10 +108,22 @@ pub struct LabLine {
     pub name: Option<String>,
     pub value: f64,
     pub unit: String,
-    pub entered_by: String,
+    pub entered_by: Person,
     pub reason: Option<String>,
-    /// Earlier versions, newest first, as one line each.
-    pub earlier: Vec<String>,
+    /// Earlier versions, newest first.
+    pub earlier: Vec<EarlierLab>,
+}
+
+/// An earlier version of a lab, as it was entered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierLab {
+    pub version: i64,
+    pub value: f64,
+    pub unit: String,
+    /// A day, or a time with its offset, as entered.
+    pub taken_at: String,
+    pub entered_by: Person,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,14 +132,14 @@ pub struct AlertLine {
     pub rule: String,
     pub severity: String,
     pub status: String,
-    pub created_at: String,
+    pub created_at: SiteTime,
     pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditLine {
-    pub at: String,
-    pub actor: String,
+    pub at: SiteTime,
+    pub actor: Person,
     pub action: String,
     pub entity: String,
 }

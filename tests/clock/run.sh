@@ -19,7 +19,7 @@ if [ -z "$lib" ]; then
 fi
 
 # The suites whose fixtures count site days.
-filters=(roster:: outcomes:: exports:: sync:: alerts::sqlite::missed_diary alerts::postgres::missed_diary)
+filters=(roster:: outcomes:: exports:: sync:: demo:: real_study:: alerts::sqlite::missed_diary alerts::postgres::missed_diary)
 
 # "time zone of the demo site|UTC instant" per run. An instant without a
 # date is today's (UTC). 16:30 UTC is 00:30 in Qingdao, 23:55 UTC its 07:55

@@ -1046,6 +1046,13 @@ fn api_table(w: &World) -> Vec<Route> {
         )
         .at("/api/v1/users/{own:victim}/disable")
         .body(json!({"reason": "left the study team"})),
+        // The caller's own language.
+        route(
+            M::PUT,
+            "/api/v1/me/language",
+            [401, 200, 200, 200, 200, 200, 200, 200],
+        )
+        .body(json!({"language": "en"})),
         // Last: a new password ends the caller's other sessions.
         route(
             M::POST,

@@ -212,7 +212,10 @@ async fn from_nothing_to_the_first_alert(db: Db) {
     let investigator = api.login("dr.zhang", "the investigator's passphrase").await;
 
     // 5. The first participant, a child, and her guardian enrolled.
-    let today = Utc::now().date_naive();
+    // The site's day (Qingdao, set above), not the UTC one.
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
     let (status, created) = api
         .call(
             Method::POST,

@@ -3,7 +3,7 @@
 //! worked out by hand, and who may see what.
 
 use app::domain::account::Role;
-use chrono::Utc;
+use chrono::{Offset, Utc};
 use ediary_tests::{
     Db, SiteClock, TestApp, demo_password, on_both_backends, other_site_investigator, spawn_app,
     staff_token,
@@ -276,7 +276,17 @@ async fn roster_by_hand(db: Db) {
     assert_eq!(voided[0]["versions"][1]["reason"], "not mine");
     assert_eq!(
         page["timeline"][0]["versions"][0]["entered_by"],
-        "Demo teen (participant)"
+        json!({"name": "Demo teen", "role": "participant"})
+    );
+    // Times come on the site's clock, with the offset then in force.
+    let tz = ediary_tests::site_timezone();
+    assert_eq!(page["timezone"], tz.name());
+    let event_at = page["timeline"][0]["event_at"].as_str().unwrap();
+    let event_at = chrono::DateTime::parse_from_rfc3339(event_at).unwrap();
+    assert_eq!(
+        event_at.offset().local_minus_utc(),
+        event_at.with_timezone(&tz).offset().fix().local_minus_utc(),
+        "{event_at}"
     );
     assert_eq!(page["labs"].as_array().unwrap().len(), 2);
     assert_eq!(page["glucose"].as_array().unwrap().len(), 4);
@@ -324,11 +334,13 @@ async fn roster_by_hand(db: Db) {
         (json!(2), json!(52.0))
     );
     assert_eq!(corrected["reason"], "scale not zeroed");
-    assert!(
-        corrected["earlier"][0]
-            .as_str()
-            .unwrap()
-            .starts_with("v1: 51.5 kg")
+    assert_eq!(
+        (
+            corrected["earlier"][0]["version"].clone(),
+            corrected["earlier"][0]["value"].clone(),
+            corrected["earlier"][0]["unit"].clone()
+        ),
+        (json!(1), json!(51.5), json!("kg"))
     );
 
     // Another site's investigator sees an empty roster and no page; the

@@ -205,3 +205,4 @@ invalid-value = Enter the result as a number within the plausible range of its u
 invalid-unit = Choose a unit this result is measured in; other results take 1 to 20 characters.
 invalid-reason = Give a reason of 1 to 1000 characters.
 invalid-lab = The lab was changed or removed since the page was loaded. Reload the page and correct its latest version.
+review-site-times = Times are on the site's clock ({ $zone }).

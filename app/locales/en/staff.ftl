@@ -7,7 +7,6 @@ staff-saved = Saved.
 # Under every date field: the browser may show the date in its own order.
 staff-date-hint = Dates read year-month-day, such as 2026-11-14; your browser may show them in another order.
 # A time in UTC, where the answer names no site time zone.
-staff-utc = { $at } UTC
 staff-age-child = child
 staff-age-adolescent = adolescent
 staff-age-adult = adult
@@ -92,6 +91,7 @@ roster-idaa1c-remission = { $value } · remission
 ## Alerts (/inbox).
 
 inbox-title = Alerts
+inbox-site-times = Times are on the clock of each participant's site.
 inbox-live = Live: new alerts appear here without reloading.
 inbox-new = New alert
 inbox-loading = Loading alerts…

@@ -162,3 +162,4 @@ invalid-value = 请以数字形式输入结果，且在该单位的合理范围�
 invalid-unit = 请选择该结果可用的单位；“其他”类结果的单位为 1 至 20 个字符。
 invalid-reason = 请填写 1 至 1000 个字符的原因。
 invalid-lab = 页面加载后该化验结果已被修改或删除。请刷新页面，并更正其最新版本。
+review-site-times = 时间均为研究中心当地时间（{ $zone }）。

@@ -6,7 +6,6 @@ staff-saved = 已保存。
 # 每个日期字段下方：浏览器可能按其自身顺序显示日期。
 staff-date-hint = 日期按“年-月-日”填写，例如 2026-11-14；浏览器可能以其他顺序显示。
 # 回答中没有研究中心时区时，以 UTC 显示的时间。
-staff-utc = { $at } UTC
 staff-age-child = 儿童
 staff-age-adolescent = 青少年
 staff-age-adult = 成人
@@ -82,6 +81,7 @@ roster-idaa1c-remission = { $value } · 缓解
 ## 警报（/inbox）。
 
 inbox-title = 警报
+inbox-site-times = 时间均为各受试者所属研究中心的当地时间。
 inbox-live = 实时：新警报会直接显示在这里，无需刷新。
 inbox-new = 新警报
 inbox-loading = 正在加载警报…

@@ -85,11 +85,14 @@ pub enum UsernameError {
 /// The stored form of a username: trimmed and lower case, so `Mei.Li` and
 /// `mei.li` are one account. Letters of any script are allowed.
 pub fn normalize_username(raw: &str) -> Result<String, UsernameError> {
-    let name = raw.trim().to_lowercase();
-    let chars = name.chars().count();
+    // Counted before lower-casing, which may lengthen a name ('İ' becomes two
+    // characters): the published length counts what the person typed.
+    let trimmed = raw.trim();
+    let chars = trimmed.chars().count();
     if !(USERNAME_MIN_CHARS..=USERNAME_MAX_CHARS).contains(&chars) {
         return Err(UsernameError::Length);
     }
+    let name = trimmed.to_lowercase();
     if !name
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
@@ -144,11 +147,20 @@ mod tests {
 
     #[test]
     fn usernames() {
+        let x64 = "x".repeat(64);
         let cases = [
             ("  Mei.Li ", Ok("mei.li")),
             ("王小明", Ok("王小明")),
             ("ab", Err(UsernameError::Length)),
             (&"x".repeat(65), Err(UsernameError::Length)),
+            (&x64, Ok(x64.as_str())),
+            // Lower-casing makes 'İ' two characters; the length counts what was typed.
+            (&"İ".repeat(64), Err(UsernameError::Characters)),
+            // 65 combining marks are 65 characters, however short they look.
+            (
+                &format!("o{}", "\u{0301}".repeat(64)),
+                Err(UsernameError::Length),
+            ),
             ("mei li", Err(UsernameError::Characters)),
             ("mei@site", Err(UsernameError::Characters)),
         ];
@@ -188,4 +200,8 @@ pub struct UserProfile {
     pub site_ids: Vec<uuid::Uuid>,
     /// Those the user logs for: their own, or their children's.
     pub participant_ids: Vec<uuid::Uuid>,
+    /// The language the person chose (`PUT /api/v1/me/language`), on every
+    /// device they sign in on; null until they choose one.
+    #[serde(default)]
+    pub language: Option<crate::domain::language::Language>,
 }

@@ -162,8 +162,11 @@ fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffse
     })
 }
 
-/// The `data` of an entry, by kind.
-#[derive(Debug, Clone, PartialEq)]
+/// The `data` of an entry, by kind. Serialized with its kind as the key
+/// (`{"glucose": {...}}`) for the pages; the API reads `kind` and `data`
+/// apart ([`EntryData::parse`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EntryData {
     Glucose(GlucoseData),
     Insulin(InsulinData),

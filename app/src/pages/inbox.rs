@@ -4,7 +4,7 @@ use uuid::Uuid;
 use crate::{
     error::AppError,
     i18n::{Tr, use_tr},
-    inbox::{self, InboxAlert, inbox},
+    inbox::{self, FailedDelivery, InboxAlert, inbox},
     pages::participant::words::{self, Part, Rich},
     study::StudyBanner,
 };
@@ -68,6 +68,7 @@ pub fn Inbox() -> impl IntoView {
         <StudyBanner />
         <section class="card wide staff-page inbox">
             <h1>{tr.t("inbox-title")}</h1>
+            <p class="hint">{tr.t("inbox-site-times")}</p>
             <p class="notice alert-live" class:fresh=move || fresh.get() role="status" aria-live="assertive">
                 {move || if fresh.get() { tr.t("inbox-new") } else { tr.t("inbox-live") }}
             </p>
@@ -161,30 +162,28 @@ fn countdown(tr: Tr, due: &str, now: chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
-/// A failed delivery as the server words it ("email to a@b.org (why)"),
-/// with the channel in words; the address and the cause stay as they came.
-fn delivery(tr: Tr, text: &str) -> Rich {
-    let parsed = text.split_once(" to ").and_then(|(channel, rest)| {
-        let (target, why) = rest.split_once(" (")?;
-        let why = why.strip_suffix(')')?;
-        let channel = match channel {
-            "email" => tr.t("settings-channel-email"),
-            "webhook" => tr.t("settings-channel-webhook"),
-            _ => return None,
-        };
-        Some(Rich::new(
-            tr.t_with(
-                "inbox-delivery",
-                &[
-                    ("channel", channel.into()),
-                    ("target", words::slot(0).into()),
-                    ("error", words::slot(1).into()),
-                ],
-            ),
-            vec![Part::Data(target.to_owned()), Part::Data(why.to_owned())],
-        ))
-    });
-    parsed.unwrap_or_else(|| Rich::data(text))
+/// A failed delivery, with the channel in words; the address and the cause
+/// stay as they came.
+fn delivery(tr: Tr, failed: &FailedDelivery) -> Rich {
+    let channel = match failed.channel.as_str() {
+        "email" => tr.t("settings-channel-email"),
+        "webhook" => tr.t("settings-channel-webhook"),
+        other => other.to_owned(),
+    };
+    Rich::new(
+        tr.t_with(
+            "inbox-delivery",
+            &[
+                ("channel", channel.into()),
+                ("target", words::slot(0).into()),
+                ("error", words::slot(1).into()),
+            ],
+        ),
+        vec![
+            Part::Data(failed.target.clone()),
+            Part::Data(failed.error.clone()),
+        ],
+    )
 }
 
 /// An action's error in words: a conflict means the alert moved on.
@@ -266,7 +265,7 @@ fn AlertItem(
                 {label("inbox-col-level")}
                 <span class=format!("severity {}", alert.severity)>{words::severity(tr, &alert.severity)}</span>
             </div>
-            <div class="cell cell-created">{label("inbox-col-created")}<span>{words::utc_rfc3339(tr, &alert.created_at)}</span></div>
+            <div class="cell cell-created">{label("inbox-col-created")}<span>{words::site_time(tr, alert.created_at)}</span></div>
             <div class="cell cell-due">{label("inbox-col-clock")}{clock}</div>
             <div class="cell cell-status">
                 {label("inbox-col-status")}

@@ -207,7 +207,10 @@ fn CodeCard(enrolment: NewEnrolment) -> impl IntoView {
     };
     let lead = tr.t_with(
         "new-participant-code-lead",
-        &[("expires", words::utc_text(tr, &enrolment.expires_at).into())],
+        &[(
+            "expires",
+            words::device_time(tr, enrolment.expires_at).into(),
+        )],
     );
     view! {
         <section class="card enrolment">

@@ -118,7 +118,7 @@ fn Review(review: ParticipantPage, changes: RwSignal<u32>) -> impl IntoView {
         view! {
             <ul class="plain">
                 {review.alerts.iter().map(|a| {
-                    let created = words::utc_text(tr, &a.created_at);
+                    let created = words::site_time(tr, a.created_at);
                     let rule = words::rule(tr, &a.rule);
                     let severity = words::severity(tr, &a.severity);
                     let status = words::alert_status(tr, &a.status);
@@ -155,6 +155,10 @@ fn Review(review: ParticipantPage, changes: RwSignal<u32>) -> impl IntoView {
     view! {
         <h1>{title}</h1>
         <p class="lead">{about}</p>
+        <p class="hint">{Rich::new(
+            tr.t_with("review-site-times", &[("zone", words::slot(0).into())]),
+            vec![Part::Data(review.timezone.clone())],
+        ).into_view()}</p>
         <h2>{figures_title}</h2>
         <FigureCards figures=review.figures.clone() />
         <h2>{tr.t("review-glucose")}</h2>
@@ -179,7 +183,7 @@ fn Review(review: ParticipantPage, changes: RwSignal<u32>) -> impl IntoView {
                 <tbody>
                     {review.audit.iter().map(|a| view! {
                         <tr>
-                            <td class="nowrap">{words::utc_text(tr, &a.at)}</td>
+                            <td class="nowrap">{words::site_time(tr, a.at)}</td>
                             <td>{words::person(tr, &a.actor).into_view()}</td>
                             <td><code translate="no">{a.action.clone()}</code></td>
                             <td><code translate="no">{a.entity.clone()}</code></td>
@@ -464,20 +468,20 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                 let current = e
                     .versions
                     .last()
-                    .map(|v| words::entry(tr, &v.what))
+                    .map(|v| words::entry(tr, &v.data))
                     .unwrap_or_default();
                 let versions = e.versions.len();
                 view! {
                     <li class:voided=e.voided>
                         <p class="what">
-                            <span class="when">{words::site_time(tr, &e.event_at)}</span>" "
+                            <span class="when">{words::site_time(tr, e.event_at)}</span>" "
                             {if e.voided {
                                 view! { <s>{current}</s>" "{tr.t("review-removed")}}.into_any()
                             } else {
                                 view! { <span>{current}</span> }.into_any()
                             }}
                         </p>
-                        {e.classification.as_deref().map(|c| view! { <p class="meta">{words::classification(tr, c)}</p> })}
+                        {e.classification.as_ref().map(|c| view! { <p class="meta">{words::classification(tr, c)}</p> })}
                         <details open={versions > 1}>
                             <summary>{tr.t_with("review-versions", &[("n", versions.into())])}</summary>
                             <ol class="versions">
@@ -488,11 +492,11 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                                             &[
                                                 ("version", v.version.into()),
                                                 ("op", words::op(tr, &v.op).into()),
-                                                ("what", words::entry(tr, &v.what).into()),
+                                                ("what", words::entry(tr, &v.data).into()),
                                                 ("who", words::slot(0).into()),
                                                 ("device", words::slot(1).into()),
-                                                ("recorded", words::site_time(tr, &v.recorded_at).into()),
-                                                ("received", words::utc_text(tr, &v.received_at).into()),
+                                                ("recorded", words::device_time(tr, v.recorded_at).into()),
+                                                ("received", words::site_time(tr, v.received_at).into()),
                                             ],
                                         ),
                                         vec![
@@ -860,20 +864,28 @@ fn LabForm(
     }
 }
 
-/// The staff pages' words for what the server sends as codes or as fixed
-/// English lines (a person with their role, an entry, a classification, an
-/// earlier lab version, a UTC time): read back and said in the page's
-/// language. A line in another shape is shown as it came.
+/// The staff pages' words for what the server sends as codes and
+/// structured records (a person with their role, an entry, a
+/// classification, an earlier lab version, a time on the site's clock), said
+/// in the page's language. An unknown code is shown as it came.
 pub(crate) mod words {
     use std::collections::BTreeMap;
 
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    use chrono::{DateTime, FixedOffset, NaiveDate};
     use leptos::prelude::*;
 
     use crate::{
-        domain::{alerts::Rule, language::Language},
+        domain::{
+            alerts::Rule,
+            classification::{Ada2005Class, Classification},
+            entry::{
+                EntryData, GlucoseContext, GlucoseSource, InsulinPurpose, InsulinType, Treatment,
+            },
+            glucose::{GlucoseUnit, GlucoseValue, MeterFlag},
+            language::Language,
+        },
         i18n::{Tr, format},
-        review::LabLine,
+        review::{EarlierLab, LabLine, Person},
     };
 
     const OPEN: char = '\u{E000}';
@@ -994,24 +1006,19 @@ pub(crate) mod words {
         })
     }
 
-    /// "Li Na (guardian)" as the server writes a person, or a bare role.
-    pub fn person(tr: Tr, text: &str) -> Rich {
-        if let Some(role) = role(tr, text) {
-            return Rich::text(role);
-        }
-        if let Some((name, rest)) = text.rsplit_once(" (")
-            && let Some(code) = rest.strip_suffix(')')
-            && let Some(role) = role(tr, code)
-        {
-            return Rich::new(
+    /// "Li Na (guardian)", or a bare role ("system").
+    pub fn person(tr: Tr, person: &Person) -> Rich {
+        let role = role(tr, &person.role).unwrap_or_else(|| person.role.clone());
+        match &person.name {
+            Some(name) => Rich::new(
                 tr.t_with(
                     "staff-person",
                     &[("name", slot(0).into()), ("role", role.into())],
                 ),
-                vec![Part::Data(name.to_owned())],
-            );
+                vec![Part::Data(name.clone())],
+            ),
+            None => Rich::text(role),
         }
-        Rich::data(text)
     }
 
     pub fn rule(tr: Tr, rule: &str) -> String {
@@ -1052,45 +1059,23 @@ pub(crate) mod words {
         }
     }
 
-    fn utc(tr: Tr, at: NaiveDateTime) -> String {
+    /// A time on the site's clock (the page says which zone once).
+    pub fn site_time(tr: Tr, at: DateTime<FixedOffset>) -> String {
+        format::date_time(tr.language, at.naive_local())
+    }
+
+    /// A time on a device's clock, with the offset it was given in.
+    pub fn device_time(tr: Tr, at: DateTime<FixedOffset>) -> String {
         tr.t_with(
-            "staff-utc",
-            &[("at", format::date_time(tr.language, at).into())],
+            "review-at-offset",
+            &[
+                (
+                    "at",
+                    format::date_time(tr.language, at.naive_local()).into(),
+                ),
+                ("offset", at.offset().to_string().into()),
+            ],
         )
-    }
-
-    /// "2026-12-03 07:30 UTC" (the server's way of writing a UTC time).
-    pub fn utc_text(tr: Tr, text: &str) -> String {
-        text.strip_suffix(" UTC")
-            .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").ok())
-            .map_or_else(|| text.to_owned(), |at| utc(tr, at))
-    }
-
-    /// An RFC 3339 time, shown in UTC (the answer names no site zone).
-    pub fn utc_rfc3339(tr: Tr, text: &str) -> String {
-        DateTime::parse_from_rfc3339(text)
-            .map_or_else(|_| text.to_owned(), |at| utc(tr, at.naive_utc()))
-    }
-
-    /// A wall-clock time: "2026-11-14 07:30" (at the site), or with the
-    /// offset it was given in ("2026-11-14 07:30 +08:00").
-    pub fn site_time(tr: Tr, text: &str) -> String {
-        if let Ok(at) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
-            return format::date_time(tr.language, at);
-        }
-        match DateTime::parse_from_str(text, "%Y-%m-%d %H:%M %:z") {
-            Ok(at) => tr.t_with(
-                "review-at-offset",
-                &[
-                    (
-                        "at",
-                        format::date_time(tr.language, at.naive_local()).into(),
-                    ),
-                    ("offset", at.offset().to_string().into()),
-                ],
-            ),
-            Err(_) => text.to_owned(),
-        }
     }
 
     /// A lab's `taken_at`: a day, or a time with its offset (shown on its
@@ -1105,14 +1090,25 @@ pub(crate) mod words {
         )
     }
 
+    /// A 2005 class by its code (as the outcome figures count them).
     fn class_name(tr: Tr, class: &str) -> String {
-        match class.replace(' ', "_").as_str() {
+        match class {
             "severe" => tr.t("staff-class-severe"),
             "documented_symptomatic" => tr.t("staff-class-documented-symptomatic"),
             "asymptomatic" => tr.t("staff-class-asymptomatic"),
             "probable_symptomatic" => tr.t("staff-class-probable-symptomatic"),
             "relative" => tr.t("staff-class-relative"),
             _ => class.replace('_', " "),
+        }
+    }
+
+    fn class_of(tr: Tr, class: Ada2005Class) -> String {
+        match class {
+            Ada2005Class::Severe => tr.t("staff-class-severe"),
+            Ada2005Class::DocumentedSymptomatic => tr.t("staff-class-documented-symptomatic"),
+            Ada2005Class::Asymptomatic => tr.t("staff-class-asymptomatic"),
+            Ada2005Class::ProbableSymptomatic => tr.t("staff-class-probable-symptomatic"),
+            Ada2005Class::Relative => tr.t("staff-class-relative"),
         }
     }
 
@@ -1150,77 +1146,71 @@ pub(crate) mod words {
             .join(" · ")
     }
 
-    /// "ADA level 2 · 2005 class: documented symptomatic · potentially serious".
-    pub fn classification(tr: Tr, text: &str) -> String {
-        let read = || -> Option<String> {
-            let mut parts = text.strip_prefix("ADA level ")?.split(" · ");
-            let level = parts.next()?;
-            level.parse::<u8>().ok()?;
-            let mut out = vec![tr.t_with("staff-level", &[("level", level.into())])];
-            for part in parts {
-                if let Some(class) = part.strip_prefix("2005 class: ") {
-                    out.push(tr.t_with(
-                        "review-ada2005-class",
-                        &[("class", class_name(tr, class).into())],
-                    ));
-                } else if part == "potentially serious" {
-                    out.push(tr.t("review-potentially-serious"));
-                } else {
-                    return None;
-                }
-            }
-            Some(out.join(" · "))
-        };
-        read().unwrap_or_else(|| text.to_owned())
-    }
-
-    fn glucose_value(text: &str) -> Option<String> {
-        if text == "LO" || text == "HI" {
-            return Some(text.to_owned());
+    /// "ADA level 2 · ADA 2005 class: documented symptomatic · potentially
+    /// serious".
+    pub fn classification(tr: Tr, c: &Classification) -> String {
+        let mut out = vec![tr.t_with("staff-level", &[("level", u32::from(c.ada_level).into())])];
+        if let Some(class) = c.ada2005_class {
+            out.push(tr.t_with(
+                "review-ada2005-class",
+                &[("class", class_of(tr, class).into())],
+            ));
         }
-        let (number, unit) = text.split_once(' ')?;
-        let number = number.parse::<f64>().ok()?;
-        matches!(unit, "mg/dL" | "mmol/L").then(|| format!("{} {unit}", format::number(number, 2)))
+        if c.potentially_serious {
+            out.push(tr.t("review-potentially-serious"));
+        }
+        out.join(" · ")
     }
 
-    fn context(tr: Tr, word: &str) -> Option<String> {
-        Some(match word {
-            "fasting" => tr.t("review-context-fasting"),
-            "before meal" => tr.t("review-context-before-meal"),
-            "after meal" => tr.t("review-context-after-meal"),
-            "bedtime" => tr.t("review-context-bedtime"),
-            "overnight" => tr.t("review-context-overnight"),
-            "other" => tr.t("review-context-other"),
-            _ => return None,
-        })
+    fn glucose_value(value: GlucoseValue, unit: GlucoseUnit) -> String {
+        match value {
+            GlucoseValue::Number(n) => format!("{} {}", format::number(n, 2), unit_name(unit)),
+            GlucoseValue::Flag(MeterFlag::Lo) => "LO".into(),
+            GlucoseValue::Flag(MeterFlag::Hi) => "HI".into(),
+        }
     }
 
-    fn source(tr: Tr, word: &str) -> Option<String> {
-        Some(match word {
-            "meter" => tr.t("review-source-meter"),
-            "cgm" => tr.t("review-source-cgm"),
-            _ => return None,
-        })
+    fn unit_name(unit: GlucoseUnit) -> &'static str {
+        match unit {
+            GlucoseUnit::MgDl => "mg/dL",
+            GlucoseUnit::MmolL => "mmol/L",
+        }
     }
 
-    fn insulin_type(tr: Tr, word: &str) -> Option<String> {
-        Some(match word {
-            "rapid" => tr.t("review-insulin-rapid"),
-            "short" => tr.t("review-insulin-short"),
-            "intermediate" => tr.t("review-insulin-intermediate"),
-            "long" => tr.t("review-insulin-long"),
-            "premixed" => tr.t("review-insulin-premixed"),
-            _ => return None,
-        })
+    fn context(tr: Tr, context: GlucoseContext) -> String {
+        match context {
+            GlucoseContext::Fasting => tr.t("review-context-fasting"),
+            GlucoseContext::BeforeMeal => tr.t("review-context-before-meal"),
+            GlucoseContext::AfterMeal => tr.t("review-context-after-meal"),
+            GlucoseContext::Bedtime => tr.t("review-context-bedtime"),
+            GlucoseContext::Overnight => tr.t("review-context-overnight"),
+            GlucoseContext::Other => tr.t("review-context-other"),
+        }
     }
 
-    fn purpose(tr: Tr, word: &str) -> Option<String> {
-        Some(match word {
-            "meal" => tr.t("review-purpose-meal"),
-            "correction" => tr.t("review-purpose-correction"),
-            "basal" => tr.t("review-purpose-basal"),
-            _ => return None,
-        })
+    fn source(tr: Tr, source: GlucoseSource) -> String {
+        match source {
+            GlucoseSource::Meter => tr.t("review-source-meter"),
+            GlucoseSource::Cgm => tr.t("review-source-cgm"),
+        }
+    }
+
+    fn insulin_type(tr: Tr, kind: InsulinType) -> String {
+        match kind {
+            InsulinType::Rapid => tr.t("review-insulin-rapid"),
+            InsulinType::Short => tr.t("review-insulin-short"),
+            InsulinType::Intermediate => tr.t("review-insulin-intermediate"),
+            InsulinType::Long => tr.t("review-insulin-long"),
+            InsulinType::Premixed => tr.t("review-insulin-premixed"),
+        }
+    }
+
+    fn purpose(tr: Tr, purpose: InsulinPurpose) -> String {
+        match purpose {
+            InsulinPurpose::Meal => tr.t("review-purpose-meal"),
+            InsulinPurpose::Correction => tr.t("review-purpose-correction"),
+            InsulinPurpose::Basal => tr.t("review-purpose-basal"),
+        }
     }
 
     /// A symptom as the phone stores it; one typed in words stays as typed.
@@ -1238,106 +1228,82 @@ pub(crate) mod words {
         }
     }
 
-    fn treatment(tr: Tr, word: &str) -> Option<String> {
-        Some(match word {
-            "oral carbohydrate" => tr.t("review-treatment-oral-carbohydrate"),
-            "glucagon" => tr.t("review-treatment-glucagon"),
-            "iv glucose" => tr.t("review-treatment-iv-glucose"),
-            "emergency services" => tr.t("review-treatment-emergency-services"),
-            "emergency department" => tr.t("review-treatment-emergency-department"),
-            "hospital admission" => tr.t("review-treatment-hospital-admission"),
-            "other" => tr.t("review-treatment-other"),
-            _ => return None,
-        })
+    fn treatment(tr: Tr, treatment: Treatment) -> String {
+        match treatment {
+            Treatment::OralCarbohydrate => tr.t("review-treatment-oral-carbohydrate"),
+            Treatment::Glucagon => tr.t("review-treatment-glucagon"),
+            Treatment::IvGlucose => tr.t("review-treatment-iv-glucose"),
+            Treatment::EmergencyServices => tr.t("review-treatment-emergency-services"),
+            Treatment::EmergencyDepartment => tr.t("review-treatment-emergency-department"),
+            Treatment::HospitalAdmission => tr.t("review-treatment-hospital-admission"),
+            Treatment::Other => tr.t("review-treatment-other"),
+        }
     }
 
-    fn help(tr: Tr, word: &str) -> Option<String> {
-        Some(match word {
-            "needed help" => tr.t("review-hypo-needed-help"),
-            "no help needed" => tr.t("review-hypo-no-help"),
-            "lost consciousness" => tr.t("review-hypo-lost-consciousness"),
-            "seizure" => tr.t("review-hypo-seizure"),
-            _ => return None,
-        })
-    }
-
-    fn glucose_entry(tr: Tr, text: &str) -> Option<String> {
-        let mut parts = text.strip_prefix("Glucose ")?.rsplitn(3, ", ");
-        let (source_word, context_word, value) = (parts.next()?, parts.next()?, parts.next()?);
-        Some(tr.t_with(
-            "review-entry-glucose",
-            &[
-                ("value", glucose_value(value)?.into()),
-                ("context", context(tr, context_word)?.into()),
-                ("source", source(tr, source_word)?.into()),
-            ],
-        ))
-    }
-
-    fn insulin_entry(tr: Tr, text: &str) -> Option<String> {
-        let (units, rest) = text.strip_prefix("Insulin ")?.split_once(" U ")?;
-        let units = units.parse::<f64>().ok()?;
-        let (kind, why) = rest.split_once(", ")?;
-        Some(tr.t_with(
-            "review-entry-insulin",
-            &[
-                ("units", format::number(units, 2).into()),
-                ("type", insulin_type(tr, kind)?.into()),
-                ("purpose", purpose(tr, why)?.into()),
-            ],
-        ))
-    }
-
-    fn hypo_entry(tr: Tr, text: &str) -> Option<String> {
-        let (glucose, rest) = text.strip_prefix("Low: ")?.split_once("; symptoms: ")?;
-        let (rest, treatments) = rest.rsplit_once("; treated with: ")?;
-        let (symptoms, helped) = rest.rsplit_once("; ")?;
-        let glucose = if glucose == "glucose not measured" {
-            tr.t("review-hypo-not-measured")
-        } else {
-            glucose_value(glucose.strip_prefix("glucose ")?)?
-        };
-        let symptoms = if symptoms == "none" {
-            tr.t("common-none")
-        } else {
-            symptoms
-                .split(", ")
-                .map(|s| symptom(tr, s))
-                .collect::<Vec<_>>()
-                .join(separator(tr))
-        };
-        let helped = helped
-            .split(", ")
-            .map(|w| help(tr, w))
-            .collect::<Option<Vec<_>>>()?
-            .join(separator(tr));
-        let treatments = if treatments == "nothing" {
-            tr.t("review-hypo-no-treatment")
-        } else {
-            treatments
-                .split(", ")
-                .map(|w| treatment(tr, w))
-                .collect::<Option<Vec<_>>>()?
-                .join(separator(tr))
-        };
-        Some(tr.t_with(
-            "review-entry-hypo",
-            &[
-                ("glucose", glucose.into()),
-                ("symptoms", symptoms.into()),
-                ("help", helped.into()),
-                ("treatments", treatments.into()),
-            ],
-        ))
-    }
-
-    /// An entry's content as the server words it (`describe` in the
-    /// server's review), in the page's language.
-    pub fn entry(tr: Tr, text: &str) -> String {
-        glucose_entry(tr, text)
-            .or_else(|| insulin_entry(tr, text))
-            .or_else(|| hypo_entry(tr, text))
-            .unwrap_or_else(|| text.to_owned())
+    /// An entry's content in a line, in the page's language.
+    pub fn entry(tr: Tr, data: &EntryData) -> String {
+        match data {
+            EntryData::Glucose(g) => tr.t_with(
+                "review-entry-glucose",
+                &[
+                    ("value", glucose_value(g.value, g.unit).into()),
+                    ("context", context(tr, g.context).into()),
+                    ("source", source(tr, g.source).into()),
+                ],
+            ),
+            EntryData::Insulin(d) => tr.t_with(
+                "review-entry-insulin",
+                &[
+                    ("units", format::number(d.units, 2).into()),
+                    ("type", insulin_type(tr, d.insulin_type).into()),
+                    ("purpose", purpose(tr, d.purpose).into()),
+                ],
+            ),
+            EntryData::Hypo(h) => {
+                let glucose = match (h.glucose_value, h.glucose_unit) {
+                    (Some(v), Some(u)) => glucose_value(GlucoseValue::Number(v), u),
+                    _ => tr.t("review-hypo-not-measured"),
+                };
+                let symptoms = if h.symptoms.is_empty() {
+                    tr.t("common-none")
+                } else {
+                    h.symptoms
+                        .iter()
+                        .map(|s| symptom(tr, s))
+                        .collect::<Vec<_>>()
+                        .join(separator(tr))
+                };
+                let mut help = vec![if h.needed_assistance {
+                    tr.t("review-hypo-needed-help")
+                } else {
+                    tr.t("review-hypo-no-help")
+                }];
+                if h.lost_consciousness {
+                    help.push(tr.t("review-hypo-lost-consciousness"));
+                }
+                if h.seizure {
+                    help.push(tr.t("review-hypo-seizure"));
+                }
+                let treatments = if h.treatments.is_empty() {
+                    tr.t("review-hypo-no-treatment")
+                } else {
+                    h.treatments
+                        .iter()
+                        .map(|t| treatment(tr, *t))
+                        .collect::<Vec<_>>()
+                        .join(separator(tr))
+                };
+                tr.t_with(
+                    "review-entry-hypo",
+                    &[
+                        ("glucose", glucose.into()),
+                        ("symptoms", symptoms.into()),
+                        ("help", help.join(separator(tr)).into()),
+                        ("treatments", treatments.into()),
+                    ],
+                )
+            }
+        }
     }
 
     /// A lab's result: "Weight: 48.5 kg", "GAD65 antibodies: 12 U/mL" (the
@@ -1365,37 +1331,25 @@ pub(crate) mod words {
         }
     }
 
-    /// An earlier version of a lab: "v1: 48.5 kg on 2026-11-14 by Li Na
+    /// An earlier version of a lab: "v1: 48.5 kg on 14 Nov 2026 by Li Na
     /// (investigator) · reason: scale not zeroed".
-    pub fn earlier_lab(tr: Tr, text: &str) -> Rich {
-        let read = || -> Option<Rich> {
-            let (version, rest) = text.strip_prefix('v')?.split_once(": ")?;
-            let version = version.parse::<i64>().ok()?;
-            let (rest, reason) = match rest.split_once(" · reason: ") {
-                Some((rest, reason)) => (rest, Some(reason)),
-                None => (rest, None),
-            };
-            let (value_unit, rest) = rest.split_once(" on ")?;
-            let (taken, who) = rest.split_once(" by ")?;
-            let (value, unit) = value_unit.split_once(' ')?;
-            let measure = format!("{} {unit}", format::number(value.parse::<f64>().ok()?, 6));
-            let mut args = vec![
-                ("version", version.into()),
-                ("measure", slot(0).into()),
-                ("taken", taken_at(tr, taken).into()),
-                ("who", slot(1).into()),
-            ];
-            let mut parts = vec![Part::Data(measure), Part::Rich(person(tr, who))];
-            Some(match reason {
-                Some(reason) => {
-                    args.push(("reason", slot(2).into()));
-                    parts.push(Part::Data(reason.to_owned()));
-                    Rich::new(tr.t_with("review-lab-earlier-reason", &args), parts)
-                }
-                None => Rich::new(tr.t_with("review-lab-earlier", &args), parts),
-            })
-        };
-        read().unwrap_or_else(|| Rich::data(text))
+    pub fn earlier_lab(tr: Tr, lab: &EarlierLab) -> Rich {
+        let measure = format!("{} {}", format::number(lab.value, 6), lab.unit);
+        let mut args = vec![
+            ("version", lab.version.into()),
+            ("measure", slot(0).into()),
+            ("taken", taken_at(tr, &lab.taken_at).into()),
+            ("who", slot(1).into()),
+        ];
+        let mut parts = vec![Part::Data(measure), Part::Rich(person(tr, &lab.entered_by))];
+        match &lab.reason {
+            Some(reason) => {
+                args.push(("reason", slot(2).into()));
+                parts.push(Part::Data(reason.clone()));
+                Rich::new(tr.t_with("review-lab-earlier-reason", &args), parts)
+            }
+            None => Rich::new(tr.t_with("review-lab-earlier", &args), parts),
+        }
     }
 
     #[cfg(test)]
@@ -1408,66 +1362,111 @@ pub(crate) mod words {
             }
         }
 
+        fn data(kind: crate::domain::entry::Kind, data: serde_json::Value) -> EntryData {
+            EntryData::parse(kind, &data).expect("a valid entry")
+        }
+
         #[test]
-        fn server_lines_read_back_in_both_languages() {
+        fn records_in_both_languages() {
+            use crate::domain::entry::Kind;
             let en = Tr::pages(Language::En);
             let zh = Tr::pages(Language::ZhCn);
-            // Each of these is a line the server writes today.
-            let lines = [
-                "Glucose 3.1 mmol/L, before meal, meter",
-                "Glucose LO, other, cgm",
-                "Insulin 4.5 U rapid, meal",
-                "Low: glucose 3.1 mmol/L; symptoms: shaky, blurred_vision; needed help, lost consciousness; treated with: glucagon, emergency department",
-                "Low: glucose not measured; symptoms: none; no help needed; treated with: nothing",
+            let at = "2026-11-14T07:30:00+08:00";
+            let entries = [
+                data(
+                    Kind::Glucose,
+                    serde_json::json!({"measured_at": at, "value": 3.1, "unit": "mmol/L",
+                        "context": "before_meal", "source": "meter"}),
+                ),
+                data(
+                    Kind::Glucose,
+                    serde_json::json!({"measured_at": at, "value": "LO", "unit": "mg/dL",
+                        "context": "other", "source": "cgm"}),
+                ),
+                data(
+                    Kind::Insulin,
+                    serde_json::json!({"administered_at": at, "units": 4.5,
+                        "insulin_type": "rapid", "purpose": "meal"}),
+                ),
+                data(
+                    Kind::Hypo,
+                    serde_json::json!({"occurred_at": at, "glucose_value": 3.1, "glucose_unit": "mmol/L",
+                        "symptoms": ["shaky", "blurred_vision"], "needed_assistance": true,
+                        "lost_consciousness": true, "seizure": false,
+                        "treatments": ["glucagon", "emergency_department"]}),
+                ),
+                data(
+                    Kind::Hypo,
+                    serde_json::json!({"occurred_at": at, "symptoms": [], "needed_assistance": false,
+                        "lost_consciousness": false, "seizure": false, "treatments": []}),
+                ),
             ];
-            for line in lines {
-                assert_ne!(entry(zh, line), line, "{line}");
-                assert!(!entry(zh, line).contains("Glucose"), "{}", entry(zh, line));
+            for e in &entries {
+                let zh_line = entry(zh, e);
+                assert!(
+                    !zh_line.contains("Glucose") && !zh_line.contains("Insulin"),
+                    "{zh_line}"
+                );
+                assert_ne!(zh_line, entry(en, e));
             }
             assert_eq!(
-                entry(en, lines[0]),
+                entry(en, &entries[0]),
                 "Glucose 3.1 mmol/L, before a meal, meter"
             );
-            assert_eq!(entry(zh, lines[2]), "胰岛素 4.5 U，速效，餐时");
-            assert_eq!(entry(en, "something new"), "something new");
+            assert_eq!(entry(zh, &entries[2]), "胰岛素 4.5 U，速效，餐时");
+            assert!(entry(en, &entries[1]).contains("LO"));
 
-            assert_eq!(person(zh, "Li Na (guardian)").plain(), "Li Na（监护人）");
-            assert_eq!(person(en, "Li Na (guardian)").plain(), "Li Na (guardian)");
-            assert_eq!(person(zh, "system").plain(), "系统");
-            assert_eq!(person(en, "Someone (else)").plain(), "Someone (else)");
+            let li_na = |role: &str| Person {
+                name: Some("Li Na".into()),
+                role: role.into(),
+            };
+            assert_eq!(person(zh, &li_na("guardian")).plain(), "Li Na（监护人）");
+            assert_eq!(person(en, &li_na("guardian")).plain(), "Li Na (guardian)");
+            let system = Person {
+                name: None,
+                role: "system".into(),
+            };
+            assert_eq!(person(zh, &system).plain(), "系统");
 
-            let c = "ADA level 3 · 2005 class: severe · potentially serious";
+            let c = Classification {
+                ada_level: 3,
+                ada2005_class: Some(Ada2005Class::Severe),
+                potentially_serious: true,
+            };
             assert_eq!(
-                classification(en, c),
+                classification(en, &c),
                 "ADA level 3 · ADA 2005 class: severe · potentially serious"
             );
             assert_eq!(
-                classification(zh, c),
+                classification(zh, &c),
                 "3 级 · 2005 年分类：严重 · 可能为严重事件"
             );
 
-            let earlier = "v1: 48.5 kg on 2026-11-14 by Li Na (investigator) · reason: typo";
+            let mut earlier = EarlierLab {
+                version: 1,
+                value: 48.5,
+                unit: "kg".into(),
+                taken_at: "2026-11-14".into(),
+                entered_by: li_na("investigator"),
+                reason: Some("typo".into()),
+            };
             assert_eq!(
-                earlier_lab(en, earlier).plain(),
+                earlier_lab(en, &earlier).plain(),
                 "v1: 48.5 kg on 14 Nov 2026 by Li Na (investigator) · reason: typo"
             );
+            earlier.version = 2;
+            earlier.value = 49.0;
+            earlier.reason = None;
             assert_eq!(
-                earlier_lab(zh, "v2: 49 kg on 2026-11-14 by Li Na (investigator)").plain(),
+                earlier_lab(zh, &earlier).plain(),
                 "第 2 版：49 kg，2026年11月14日，录入人 Li Na（研究者）"
             );
 
-            assert_eq!(utc_text(en, "2026-12-03 07:30 UTC"), "3 Dec 2026 07:30 UTC");
-            assert_eq!(
-                utc_rfc3339(zh, "2026-12-03T07:30:00+00:00"),
-                "2026年12月3日 07:30 UTC"
-            );
-            assert_eq!(site_time(en, "2026-11-14 07:30"), "14 Nov 2026 07:30");
-            assert_eq!(
-                site_time(en, "2026-11-14 07:30 +08:00"),
-                "14 Nov 2026 07:30 (UTC+08:00)"
-            );
+            let at = DateTime::parse_from_rfc3339(at).unwrap();
+            assert_eq!(site_time(en, at), "14 Nov 2026 07:30");
+            assert_eq!(site_time(zh, at), "2026年11月14日 07:30");
+            assert_eq!(device_time(en, at), "14 Nov 2026 07:30 (UTC+08:00)");
             both(|tr| {
-                assert_eq!(utc_text(tr, "soon"), "soon");
                 assert!(taken_at(tr, "2026-11-14T08:30:00+08:00").contains("08:30"));
             });
         }

@@ -1191,7 +1191,12 @@ fn SettingsScreen() -> impl IntoView {
                 {Language::ALL.into_iter().map(|language| view! {
                     <label class="chip" lang=language.tag()>
                         <input type="radio" name="settings_lang" prop:checked=move || phone.language() == language
-                            on:change=move |_| update(&|s| s.lang = Some(language)) />
+                            on:change=move |_| {
+                                update(&|s| s.lang = Some(language));
+                                leptos::task::spawn_local(async move {
+                                    super::sync::save_language(language).await;
+                                });
+                            } />
                         {language.endonym()}
                     </label>
                 }).collect_view()}

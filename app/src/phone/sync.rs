@@ -86,6 +86,28 @@ async fn post(path: &str, body: Option<String>) -> Result<Response, SyncError> {
     request.send().await.map_err(|_| SyncError::Offline)
 }
 
+/// Saves the person's language on their account (`PUT /api/v1/me/language`),
+/// so their other devices and the pages follow it. Offline, the phone keeps
+/// its own choice and the account is told at the next change.
+pub async fn save_language(language: crate::domain::language::Language) -> bool {
+    let body = json!({ "language": language }).to_string();
+    let put = || {
+        Request::put("/api/v1/me/language")
+            .header("content-type", "application/json")
+            .header("x-csrf-token", &csrf_token())
+            .body(body.clone())
+    };
+    let Ok(request) = put() else { return false };
+    match request.send().await {
+        Ok(r) if r.ok() => true,
+        Ok(r) if r.status() == 401 && refresh().await => match put() {
+            Ok(request) => matches!(request.send().await, Ok(r) if r.ok()),
+            Err(_) => false,
+        },
+        _ => false,
+    }
+}
+
 /// Renews the access cookie from the refresh cookie.
 pub async fn refresh() -> bool {
     matches!(post("/api/v1/auth/session/refresh", None).await, Ok(r) if r.ok())

@@ -98,6 +98,7 @@ pub fn profile_of(user: &User, links: UserLinks) -> UserProfile {
         role: user.role,
         site_ids: links.site_ids,
         participant_ids: links.participant_ids,
+        language: user.language,
     }
 }
 
@@ -176,13 +177,16 @@ async fn count_attempt(
 /// like any unknown name, so what reaches an audit row is at most
 /// [`USERNAME_MAX_CHARS`] characters.
 fn username_of(raw: &str) -> Result<String, AuthError> {
-    let name = raw.trim().to_lowercase();
-    if name.chars().count() > USERNAME_MAX_CHARS {
+    // Counted before lower-casing, which may lengthen a name ('İ' becomes two
+    // characters): the published `maxLength` counts what the client sent.
+    let trimmed = raw.trim();
+    if trimmed.chars().count() > USERNAME_MAX_CHARS {
         return Err(AuthError::Invalid(std::collections::BTreeMap::from([(
             "username".to_owned(),
             format!("a username has at most {USERNAME_MAX_CHARS} characters"),
         )])));
     }
+    let name = trimmed.to_lowercase();
     Ok(normalize_username(&name).unwrap_or(name))
 }
 

@@ -107,6 +107,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
 
 #[derive(Deserialize, ToSchema)]
 struct LoginRequest {
+    #[schema(max_length = 64)]
     username: String,
     password: String,
     /// The authenticator app's code (or a recovery code): staff only.
@@ -173,6 +174,7 @@ async fn login(
 
 #[derive(Deserialize, ToSchema)]
 struct MfaSetupRequest {
+    #[schema(max_length = 64)]
     username: String,
     password: String,
     /// After `ediary user reset-mfa`: the one-time code it printed.
@@ -370,7 +372,6 @@ async fn browser_refresh(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Signed out; a browser's cookies are cleared"),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`csrf_failed` (cookie sessions)", body = error::Body),
     )
 )]
@@ -407,7 +408,6 @@ pub(super) struct LogoutRequest {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The signed-in user", body = UserProfile),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
     )
 )]
 async fn me(user: AuthUser) -> Json<UserProfile> {

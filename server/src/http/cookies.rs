@@ -187,6 +187,7 @@ mod tests {
                 role: app::domain::account::Role::Participant,
                 site_ids: vec![],
                 participant_ids: vec![],
+                language: None,
             },
         };
         let text = |secure| {

@@ -70,13 +70,7 @@ async fn resolve(
     user: Option<&User>,
 ) -> Language {
     let store = state.store.as_ref();
-    let mut account = None;
-    if let Some(user) = user {
-        account = store.user_language(user.id).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "could not read the account's language");
-            None
-        });
-    }
+    let account = user.and_then(|user| user.language);
     let remembered =
         cookies::get(headers, cookies::LANGUAGE).and_then(|tag| Language::from_tag(&tag));
     let accept = headers

@@ -1,6 +1,6 @@
 //! Glue between the server and the Leptos app's server functions.
 
-use std::{any::Any, sync::Arc};
+use std::{any::Any, collections::HashMap, sync::Arc};
 
 use app::{
     diary::{
@@ -9,7 +9,7 @@ use app::{
     },
     error::AppError,
     inbox::{
-        InboxAlert,
+        FailedDelivery, InboxAlert,
         ssr::{InboxService, InboxServices},
     },
     participants::{
@@ -175,7 +175,7 @@ impl SessionService for WebSessions {
             .sessions_of(user.user.id)
             .await
             .map_err(|e| from_api(e.into()))?;
-        let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+        let when = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
         Ok(sessions
             .into_iter()
             .filter(|s| s.revoked_at.is_none())
@@ -242,8 +242,8 @@ impl SessionService for WebSessions {
             None => None,
             Some(scope) => {
                 let sites = match scope {
-                    Some(sites) => sites,
-                    None => self
+                    policy::SiteScope::Sites(sites) => sites,
+                    policy::SiteScope::All => self
                         .0
                         .store
                         .sites()
@@ -378,7 +378,7 @@ impl Workspace for WebWorkspace {
         let (participant, shown) = participants::create_participant(&self.0, &user, body)
             .await
             .map_err(from_api)?;
-        Ok(enrolment(participant, shown, false))
+        enrolment(&self.0, participant, shown, false).await
     }
 
     async fn invite_guardian(
@@ -393,29 +393,37 @@ impl Workspace for WebWorkspace {
             participants::guardian_invitation(&self.0, &user, participant_id)
                 .await
                 .map_err(from_api)?;
-        Ok(enrolment(participant, shown, true))
+        enrolment(&self.0, participant, shown, true).await
     }
 }
 
 /// What the web app shows of a new code.
-fn enrolment(
+async fn enrolment(
+    state: &AppState,
     participant: Participant,
     shown: participants::IssuedCode,
     for_guardian: bool,
-) -> NewEnrolment {
-    NewEnrolment {
+) -> Result<NewEnrolment, AppError> {
+    let site = state
+        .store
+        .site(participant.site_id)
+        .await
+        .map_err(|e| from_api(e.into()))?;
+    let expires = shown.enrollment_expires_at;
+    // On the site's clock, with its offset: the code is handed over on paper.
+    let expires_at = match site.and_then(|s| s.timezone.parse::<chrono_tz::Tz>().ok()) {
+        Some(tz) => expires.with_timezone(&tz).fixed_offset(),
+        None => expires.fixed_offset(),
+    };
+    Ok(NewEnrolment {
         participant_id: participant.id,
         study_id: participant.study_id,
         for_guardian,
         code: shown.enrollment_code,
         link: shown.enrollment_link,
         qr_svg: shown.enrollment_qr_svg.unwrap_or_default(),
-        // Readable on paper; the time zone is said.
-        expires_at: shown
-            .enrollment_expires_at
-            .format("%Y-%m-%d %H:%M UTC")
-            .to_string(),
-    }
+        expires_at,
+    })
 }
 
 /// What the phone app needs besides the sync: the user and whose diaries
@@ -482,7 +490,20 @@ impl DiaryService for WebDiary {
 struct WebInbox(AppState);
 
 impl WebInbox {
-    async fn item(&self, a: &AlertRecord) -> Result<InboxAlert, AppError> {
+    /// The time zones of the sites, read once per request.
+    async fn zones(&self) -> Result<HashMap<Uuid, chrono_tz::Tz>, AppError> {
+        let sites = self.0.store.sites().await.map_err(|e| from_api(e.into()))?;
+        Ok(sites
+            .into_iter()
+            .filter_map(|s| Some((s.id, s.timezone.parse().ok()?)))
+            .collect())
+    }
+
+    async fn item(
+        &self,
+        a: &AlertRecord,
+        zones: &HashMap<Uuid, chrono_tz::Tz>,
+    ) -> Result<InboxAlert, AppError> {
         let deliveries = self
             .0
             .store
@@ -495,7 +516,10 @@ impl WebInbox {
             rule: a.rule.as_str().into(),
             severity: a.severity.as_str().into(),
             status: a.status.as_str().into(),
-            created_at: a.created_at.to_rfc3339(),
+            created_at: match zones.get(&a.site_id) {
+                Some(tz) => a.created_at.with_timezone(tz).fixed_offset(),
+                None => a.created_at.fixed_offset(),
+            },
             report_due_at: a.report_due_at.map(|d| d.to_rfc3339()),
             reported: a.reported_at.is_some(),
             note: a.note.clone(),
@@ -505,13 +529,10 @@ impl WebInbox {
                 .into_iter()
                 .filter(|d| d.failed_at.is_some())
                 .map(crate::store::DeliveryStatus::for_staff)
-                .map(|d| {
-                    format!(
-                        "{} to {} ({})",
-                        d.channel.as_str(),
-                        d.target,
-                        d.last_error.unwrap_or_default()
-                    )
+                .map(|d| FailedDelivery {
+                    channel: d.channel.as_str().into(),
+                    target: d.target,
+                    error: d.last_error.unwrap_or_default(),
                 })
                 .collect(),
         })
@@ -525,12 +546,13 @@ impl InboxService for WebInbox {
             .await
             .map_err(from_api)?;
         let scope = policy::alert_scope(&user.actor()).ok_or(AppError::NotAllowed)?;
+        let zones = self.zones().await?;
         let mut items = Vec::new();
         for status in [AlertStatus::Open, AlertStatus::Acknowledged] {
             let page = self
                 .0
                 .store
-                .alerts_page(scope.as_deref(), Some(status), None, 100)
+                .alerts_page(scope.ids(), Some(status), None, 100)
                 .await
                 .map_err(|e| from_api(e.into()))?;
             for a in &page {
@@ -538,11 +560,11 @@ impl InboxService for WebInbox {
                 if status == AlertStatus::Open
                     || (a.report_due_at.is_some() && a.reported_at.is_none())
                 {
-                    items.push(self.item(a).await?);
+                    items.push(self.item(a, &zones).await?);
                 }
             }
         }
-        items.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        items.sort_by_key(|a| std::cmp::Reverse(a.created_at));
         Ok(items)
     }
 
@@ -562,7 +584,7 @@ impl InboxService for WebInbox {
                 ApiError::NotFound => AppError::NotAllowed,
                 other => from_api(other),
             })?;
-        self.item(&done).await
+        self.item(&done, &self.zones().await?).await
     }
 }
 

@@ -6,21 +6,22 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use app::{
     domain::{
-        classification::Classification,
         entry::EntryData,
         glucose::{GlucoseValue, to_mg_dl},
         labs::LabInput,
         outcomes::{self, Window},
         roster::{self, RosterRow},
+        time::{day_start, local_day},
     },
     error::AppError,
     review::{
-        AlertLine, AuditLine, GlucosePoint, LabLine, ParticipantPage, TimelineEntry, VersionLine,
-        ssr::ReviewService,
+        AlertLine, AuditLine, EarlierLab, GlucosePoint, LabLine, ParticipantPage, Person, SiteTime,
+        TimelineEntry, VersionLine, ssr::ReviewService,
     },
 };
 use axum::http::request::Parts;
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use uuid::Uuid;
 
 use super::{
@@ -32,7 +33,6 @@ use crate::{
     policy,
     state::AppState,
     store::{EntryQuery, EntryStatus, LabVersion},
-    sync::{day_start, local_day},
 };
 
 /// The audit lines a participant's page shows, newest first.
@@ -130,7 +130,7 @@ struct Names<'a> {
 }
 
 impl Names<'_> {
-    async fn of(&mut self, id: Uuid, role: &str) -> Result<String, ApiError> {
+    async fn of(&mut self, id: Uuid, role: &str) -> Result<Person, ApiError> {
         if !self.known.contains_key(&id) {
             let name = self
                 .state
@@ -141,85 +141,19 @@ impl Names<'_> {
                 .unwrap_or_else(|| id.to_string());
             self.known.insert(id, name);
         }
-        Ok(format!("{} ({role})", self.known[&id]))
+        Ok(Person {
+            name: Some(self.known[&id].clone()),
+            role: role.to_owned(),
+        })
     }
 }
 
-fn utc(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// An entry's content in a line.
-fn describe(data: &EntryData) -> String {
-    fn words<T: serde::Serialize>(value: &T) -> String {
-        word(value).replace('_', " ")
+/// A moment on the site's clock (UTC for a site whose zone is unknown).
+fn at_site(at: DateTime<Utc>, tz: Option<Tz>) -> SiteTime {
+    match tz {
+        Some(tz) => at.with_timezone(&tz).fixed_offset(),
+        None => at.fixed_offset(),
     }
-    match data {
-        EntryData::Glucose(g) => {
-            let value = match g.value {
-                GlucoseValue::Number(n) => format!("{n} {}", words(&g.unit)),
-                GlucoseValue::Flag(f) => words(&f),
-            };
-            format!(
-                "Glucose {value}, {}, {}",
-                words(&g.context),
-                words(&g.source)
-            )
-        }
-        EntryData::Insulin(d) => format!(
-            "Insulin {} U {}, {}",
-            d.units,
-            words(&d.insulin_type),
-            words(&d.purpose)
-        ),
-        EntryData::Hypo(h) => {
-            let glucose = match (h.glucose_value, h.glucose_unit) {
-                (Some(v), Some(u)) => format!("glucose {v} {}", words(&u)),
-                _ => "glucose not measured".into(),
-            };
-            let treatments: Vec<String> = h.treatments.iter().map(words).collect();
-            format!(
-                "Low: {glucose}; symptoms: {}; {}{}{}; treated with: {}",
-                if h.symptoms.is_empty() {
-                    "none".into()
-                } else {
-                    h.symptoms.join(", ")
-                },
-                if h.needed_assistance {
-                    "needed help"
-                } else {
-                    "no help needed"
-                },
-                if h.lost_consciousness {
-                    ", lost consciousness"
-                } else {
-                    ""
-                },
-                if h.seizure { ", seizure" } else { "" },
-                if treatments.is_empty() {
-                    "nothing".into()
-                } else {
-                    treatments.join(", ")
-                },
-            )
-        }
-    }
-}
-
-fn classification_words(c: &Classification) -> Option<String> {
-    if c.ada_level == 0 && c.ada2005_class.is_none() {
-        return None;
-    }
-    let class = c
-        .ada2005_class
-        .map(|k| format!(" · 2005 class: {}", word(&k).replace('_', " ")))
-        .unwrap_or_default();
-    let serious = if c.potentially_serious {
-        " · potentially serious"
-    } else {
-        ""
-    };
-    Some(format!("ADA level {}{class}{serious}", c.ada_level))
 }
 
 async fn build(
@@ -239,6 +173,7 @@ async fn build(
         .as_ref()
         .map_or("UTC", |s| s.timezone.as_str())
         .to_owned();
+    let tz = timezone.parse::<Tz>().ok();
     let today = local_day(Utc::now().fixed_offset(), &timezone);
     let query = summary::WindowQuery {
         from: Some(from),
@@ -277,7 +212,7 @@ async fn build(
         state,
         known: HashMap::new(),
     };
-    let timeline = timeline(state, &p.id, window, &timezone, &mut names).await?;
+    let timeline = timeline(state, &p.id, window, &timezone, tz, &mut names).await?;
     let labs = lab_lines(store.lab_versions(p.id).await?, &mut names).await?;
 
     let alerts = store
@@ -289,7 +224,7 @@ async fn build(
             rule: a.rule.as_str().into(),
             severity: a.severity.as_str().into(),
             status: a.status.as_str().into(),
-            created_at: utc(a.created_at),
+            created_at: at_site(a.created_at, tz),
             note: a.note.clone(),
         })
         .collect();
@@ -305,10 +240,13 @@ async fn build(
         for row in &page {
             let actor = match row.actor_id {
                 Some(id) => names.of(id, &row.actor_role).await?,
-                None => row.actor_role.clone(),
+                None => Person {
+                    name: None,
+                    role: row.actor_role.clone(),
+                },
             };
             audit.push_front(AuditLine {
-                at: utc(row.occurred_at),
+                at: at_site(row.occurred_at, tz),
                 actor,
                 action: row.action.clone(),
                 entity: format!(
@@ -325,12 +263,14 @@ async fn build(
     }
 
     let basis = outcomes::basis(&figures);
+    let enrolled_on = local_day(p.enrolled_at.fixed_offset(), &timezone);
     Ok(ParticipantPage {
         participant_id: p.id,
         study_id: p.study_id,
         site_code: site.map(|s| s.code).unwrap_or_default(),
+        timezone,
         age_group: roster::age_group(p.birth_year, today),
-        enrolled_on: local_day(p.enrolled_at.fixed_offset(), &timezone),
+        enrolled_on,
         diagnosis_date: p.diagnosis_date,
         figures,
         basis,
@@ -350,6 +290,7 @@ async fn timeline(
     participant: &Uuid,
     window: Window,
     timezone: &str,
+    tz: Option<Tz>,
     names: &mut Names<'_>,
 ) -> Result<Vec<TimelineEntry>, ApiError> {
     const PAGE: i64 = 1000;
@@ -382,38 +323,33 @@ async fn timeline(
         let mut current = None;
         for v in &versions {
             let (data, classification) = v.decoded().map_err(ApiError::Internal)?;
+            let event = data.event_time();
             lines.push(VersionLine {
                 version: v.version,
                 op: v.op.as_str().into(),
-                what: describe(&data),
+                data,
                 entered_by: names
                     .of(v.entered_by, &v.entered_by_role.to_string())
                     .await?,
                 device_id: v.device_id.clone(),
-                recorded_at: v.recorded_at.format("%Y-%m-%d %H:%M %:z").to_string(),
-                received_at: utc(v.received_at),
+                recorded_at: v.recorded_at,
+                received_at: at_site(v.received_at, tz),
                 late: v.late,
                 reason: v.reason.clone(),
             });
-            current = Some((data.event_time(), classification));
+            current = Some((event, classification));
         }
         // Oldest first: the last version read is the current one.
         let (Some(head), Some((event, classification))) = (versions.last(), current) else {
             continue;
         };
-        let at_site = match timezone.parse::<chrono_tz::Tz>() {
-            Ok(tz) => event
-                .with_timezone(&tz)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            Err(_) => event.format("%Y-%m-%d %H:%M %:z").to_string(),
-        };
         out.push(TimelineEntry {
             entry_id: head.entry_id,
             kind: head.kind.as_str().into(),
-            event_at: at_site,
+            event_at: at_site(event.with_timezone(&Utc), tz),
             voided: head.status == EntryStatus::Voided,
-            classification: classification.as_ref().and_then(classification_words),
+            // A glucose reading in range has nothing to say.
+            classification: classification.filter(|c| c.ada_level > 0 || c.ada2005_class.is_some()),
             versions: lines,
         });
     }
@@ -436,20 +372,16 @@ async fn lab_lines(
         let Some(head) = versions.pop() else { continue };
         let mut earlier = Vec::new();
         for v in versions.iter().rev() {
-            let who = names
-                .of(v.entered_by, &v.entered_by_role.to_string())
-                .await?;
-            earlier.push(format!(
-                "v{}: {} {} on {} by {who}{}",
-                v.version,
-                v.input.value,
-                v.input.unit,
-                v.input.taken_at,
-                v.reason
-                    .as_ref()
-                    .map(|r| format!(" · reason: {r}"))
-                    .unwrap_or_default()
-            ));
+            earlier.push(EarlierLab {
+                version: v.version,
+                value: v.input.value,
+                unit: v.input.unit.clone(),
+                taken_at: v.input.taken_at.clone(),
+                entered_by: names
+                    .of(v.entered_by, &v.entered_by_role.to_string())
+                    .await?,
+                reason: v.reason.clone(),
+            });
         }
         lines.push(LabLine {
             lab_id: head.lab_id,

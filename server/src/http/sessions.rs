@@ -1,6 +1,7 @@
-//! A user's signed-in devices, their password, and (for admins) disabling
-//! accounts: `GET /api/v1/sessions`, `DELETE /api/v1/sessions/{id}`,
-//! `POST /api/v1/me/password`, `POST /api/v1/users/{id}/disable`.
+//! A user's signed-in devices, their password and language, and (for admins)
+//! disabling accounts: `GET /api/v1/sessions`, `DELETE /api/v1/sessions/{id}`,
+//! `POST /api/v1/me/password`, `PUT /api/v1/me/language`,
+//! `POST /api/v1/users/{id}/disable`.
 
 use std::collections::BTreeMap;
 
@@ -20,13 +21,15 @@ use super::{
     auth::AuthUser,
     error::{self, ApiError, ApiJson},
 };
-use crate::{auth, policy, state::AppState};
+use crate::{auth, policy, state::AppState, store::User};
+use app::domain::{account::UserProfile, language::Language};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(end))
         .routes(routes!(change_password))
+        .routes(routes!(set_language))
         .routes(routes!(disable))
 }
 
@@ -61,7 +64,6 @@ struct SessionPage {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The open sessions", body = SessionPage),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
     )
 )]
 async fn list(
@@ -99,7 +101,6 @@ async fn list(
     responses(
         (status = 204, description = "The session is ended"),
         (status = 400, description = "`bad_request`: the id is not a UUID", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`: not one of the caller's sessions", body = error::Body),
     )
@@ -138,7 +139,6 @@ struct PasswordChange {
     responses(
         (status = 204, description = "Changed; the other sessions are ended"),
         (status = 400, description = "`malformed_json`", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`csrf_failed`", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
         (status = 422, description = "`validation_failed`: a weak new password or a wrong current one", body = error::Body),
@@ -164,6 +164,43 @@ async fn change_password(
 }
 
 #[derive(Deserialize, ToSchema)]
+struct LanguageChoice {
+    language: Language,
+}
+
+/// Saves the language the caller reads the app in, for every device they
+/// sign in on (pages and the phone app); audited with the one before.
+#[utoipa::path(
+    put,
+    path = "/v1/me/language",
+    tag = "sessions",
+    request_body = LanguageChoice,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The signed-in user with the saved language", body = UserProfile),
+        (status = 400, description = "`malformed_json`", body = error::Body),
+        (status = 403, description = "`csrf_failed`", body = error::Body),
+        (status = 413, description = "`payload_too_large`", body = error::Body),
+        (status = 422, description = "`validation_failed`: a language the app does not speak", body = error::Body),
+    )
+)]
+async fn set_language(
+    user: AuthUser,
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<LanguageChoice>,
+) -> Result<Json<UserProfile>, ApiError> {
+    state
+        .store
+        .set_user_language(user.user.id, body.language, &user.context)
+        .await?;
+    let saved = User {
+        language: Some(body.language),
+        ..user.user
+    };
+    Ok(Json(auth::profile_of(&saved, user.links)))
+}
+
+#[derive(Deserialize, ToSchema)]
 #[schema(as = DisableRequest)]
 struct Disable {
     /// Why, for the audit trail.
@@ -183,7 +220,6 @@ struct Disable {
     responses(
         (status = 204, description = "Disabled; the account's sessions are ended"),
         (status = 400, description = "`malformed_json`, or the id is not a UUID", body = error::Body),
-        (status = 401, description = "`unauthorized` or `invalid_token`", body = error::Body),
         (status = 403, description = "`forbidden` (not an admin) or `csrf_failed`", body = error::Body),
         (status = 404, description = "`not_found`: no such user", body = error::Body),
         (status = 413, description = "`payload_too_large`", body = error::Body),
