@@ -15,11 +15,11 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::{
-    audit::{self, AuditContext},
+    audit::AuditContext,
     auth::Auth,
     config::{self, ConfigError, DatabaseUrl, SiteConfig},
     demo, password, serve,
-    store::{self, NewUser, SeedOutcome, StoreError},
+    store::{self, NewUser, SeedOutcome, StoreError, audit_chain},
     telemetry,
 };
 
@@ -323,14 +323,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             command: AuditCommand::Verify(args),
         } => {
             let store = store::open(&args.resolve()?).await?;
-            let result = audit::verify(store.as_ref()).await;
+            let result = audit_chain::verify(store.as_ref()).await;
             store.close().await;
             match result {
                 Ok(rows) => {
                     println!("The audit chain is whole: {rows} rows.");
                     Ok(())
                 }
-                Err(audit::VerifyError::Store(e)) => Err(e.into()),
+                Err(audit_chain::VerifyError::Store(e)) => Err(e.into()),
                 Err(broken) => Err(CliError::Failed(broken.to_string())),
             }
         }

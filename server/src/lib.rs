@@ -16,6 +16,7 @@ pub mod password;
 pub mod policy;
 pub mod schema;
 pub mod serve;
+pub mod service;
 pub mod state;
 pub mod store;
 pub mod sync;

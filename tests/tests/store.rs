@@ -4,9 +4,10 @@ use app::domain::account::Role;
 use chrono::Utc;
 use ediary_tests::{Db, fresh_db, on_both_backends, open_store, raw_execute};
 use server::{
-    audit::{self, AuditContext, ChainBreak, VerifyError},
+    audit::{AuditContext, ChainBreak},
     config::DatabaseUrl,
     demo,
+    store::audit_chain::{self, VerifyError},
     store::{self, Backend, NewUser, PasswordHash, SeedOutcome, Site, StoreError},
 };
 use uuid::Uuid;
@@ -195,12 +196,12 @@ async fn backup(db: Db) {
 async fn audit_chain_records_every_change(db: Db) {
     let test_db = fresh_db(db).await;
     let store = open_store(&test_db).await;
-    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 0);
+    assert_eq!(audit_chain::verify(store.as_ref()).await.unwrap(), 0);
     demo::seed_study(store.as_ref(), &AuditContext::system("test"))
         .await
         .unwrap();
     // The study, its site, four accounts, three participants, two guardian links.
-    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 11);
+    assert_eq!(audit_chain::verify(store.as_ref()).await.unwrap(), 11);
     let rows = store.audit_page(0, 100).await.unwrap();
     let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(
@@ -237,7 +238,7 @@ async fn audit_chain_records_every_change(db: Db) {
             .await
             .is_err()
     );
-    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 11);
+    assert_eq!(audit_chain::verify(store.as_ref()).await.unwrap(), 11);
 }
 
 async fn audit_log_is_append_only(db: Db) {
@@ -251,7 +252,7 @@ async fn audit_log_is_append_only(db: Db) {
         let err = raw_execute(&test_db, sql).await.expect_err(sql);
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
-    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 1);
+    assert_eq!(audit_chain::verify(store.as_ref()).await.unwrap(), 1);
 }
 
 async fn audit_verify_names_the_tampered_row(db: Db) {
@@ -272,7 +273,7 @@ async fn audit_verify_names_the_tampered_row(db: Db) {
     )
     .await
     .unwrap();
-    match audit::verify(store.as_ref()).await {
+    match audit_chain::verify(store.as_ref()).await {
         Err(VerifyError::Broken(ChainBreak::Content { seq: 3, .. })) => {}
         other => panic!("expected a break at row 3, got {other:?}"),
     }
@@ -290,7 +291,7 @@ async fn concurrent_changes_keep_one_chain(db: Db) {
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    assert_eq!(audit::verify(store.as_ref()).await.unwrap(), 24);
+    assert_eq!(audit_chain::verify(store.as_ref()).await.unwrap(), 24);
 }
 
 on_both_backends!(

@@ -432,6 +432,15 @@ impl AuthUser {
             links: &self.links,
         }
     }
+
+    /// The user as the use cases (`service`) take them.
+    pub fn caller(&self) -> crate::service::Caller<'_> {
+        crate::service::Caller {
+            user: &self.user,
+            links: &self.links,
+            context: &self.context,
+        }
+    }
 }
 
 impl AuthUser {

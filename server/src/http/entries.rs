@@ -177,10 +177,9 @@ pub(super) async fn visible_participant(
     user: &AuthUser,
     id: Uuid,
 ) -> Result<crate::store::Participant, ApiError> {
-    match state.store.participant(id).await? {
-        Some(p) if policy::may_view_participant(&user.actor(), &p) => Ok(p),
-        _ => Err(ApiError::NotFound),
-    }
+    crate::service::visible_participant(state.store.as_ref(), user.caller(), id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// A page of entries; `next_cursor` (null on the last page) asks for the next.

@@ -3,8 +3,6 @@
 //! `POST /api/v1/labs/{id}/void`, `GET /api/v1/labs/{id}/history`
 //! (extensions).
 
-use std::collections::BTreeMap;
-
 use axum::{
     Json,
     extract::{Path, State},
@@ -18,14 +16,9 @@ use uuid::Uuid;
 
 use super::{
     auth::AuthUser,
-    entries::visible_participant,
     error::{self, ApiError, ApiJson},
 };
-use crate::{
-    policy,
-    state::AppState,
-    store::{EntryStatus, LabVersion, Participant},
-};
+use crate::{service::labs, state::AppState, store::LabVersion};
 use app::domain::labs::{LabInput, LabKind};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -114,49 +107,6 @@ struct LabRemoval {
     reason: String,
 }
 
-/// Labs are entered and corrected by investigators of the participant's site.
-async fn site_participant(
-    state: &AppState,
-    user: &AuthUser,
-    id: Uuid,
-) -> Result<Participant, ApiError> {
-    let participant = visible_participant(state, user, id).await?;
-    if policy::may_manage_site(&user.actor(), participant.site_id) {
-        Ok(participant)
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
-
-/// The lab's own checks, and a visit of the study's schedule.
-async fn checked(state: &AppState, input: &LabInput) -> Result<NaiveDate, ApiError> {
-    let schedule = state.store.visit_schedule().await?;
-    let known = app::domain::visits::is_known(&schedule, input.visit.trim());
-    match input.check() {
-        Ok(checked) if known => Ok(checked.taken_on),
-        outcome => {
-            let mut fields = outcome.err().unwrap_or_default();
-            if !known {
-                let codes: Vec<&str> = schedule.iter().map(|v| v.code.as_str()).collect();
-                fields
-                    .entry("visit".into())
-                    .or_insert_with(|| format!("one of {}, or unscheduled", codes.join(", ")));
-            }
-            Err(ApiError::Unprocessable { fields })
-        }
-    }
-}
-
-fn reason_of(reason: &str) -> Result<String, ApiError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::Unprocessable {
-            fields: BTreeMap::from([("reason".into(), "1 to 1000 characters".into())]),
-        });
-    }
-    Ok(reason.to_owned())
-}
-
 /// Records a visit lab.
 #[utoipa::path(
     post,
@@ -181,36 +131,8 @@ async fn create(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<LabInput>,
 ) -> Result<(StatusCode, Json<LabView>), ApiError> {
-    let version = record(&state, &user, id, input).await?;
+    let version = labs::record(state.store.as_ref(), user.caller(), id, input).await?;
     Ok((StatusCode::CREATED, Json(version.into())))
-}
-
-/// Records a new lab of a participant of the caller's site.
-pub(crate) async fn record(
-    state: &AppState,
-    user: &AuthUser,
-    participant: Uuid,
-    input: LabInput,
-) -> Result<LabVersion, ApiError> {
-    let participant = site_participant(state, user, participant).await?;
-    let taken_on = checked(state, &input).await?;
-    let version = LabVersion {
-        lab_id: Uuid::now_v7(),
-        version: 1,
-        participant_id: participant.id,
-        status: EntryStatus::Active,
-        input,
-        taken_on,
-        entered_by: user.user.id,
-        entered_by_role: user.user.role,
-        received_at: Utc::now(),
-        reason: None,
-    };
-    state
-        .store
-        .save_lab_version(&version, &user.context)
-        .await?;
-    Ok(version)
 }
 
 /// A participant's labs: the current version of each.
@@ -231,44 +153,10 @@ async fn list(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<LabList>, ApiError> {
-    let participant = visible_participant(&state, &user, id).await?;
-    let mut items = current(state.store.lab_versions(participant.id).await?);
-    items.sort_by_key(|l| (l.taken_on, l.lab_id));
+    let items = labs::current_labs(state.store.as_ref(), user.caller(), id).await?;
     Ok(Json(LabList {
         items: items.into_iter().map(Into::into).collect(),
     }))
-}
-
-/// The current version of each lab.
-pub(crate) fn current(versions: Vec<LabVersion>) -> Vec<LabVersion> {
-    crate::store::latest_versions(&versions, |v| (v.lab_id, v.version))
-        .into_iter()
-        .cloned()
-        .collect()
-}
-
-/// The current version of a lab the caller may correct.
-async fn correctable(
-    state: &AppState,
-    user: &AuthUser,
-    id: Uuid,
-    base_version: i64,
-) -> Result<LabVersion, ApiError> {
-    let versions = state.store.lab_history(id).await?;
-    let Some(head) = versions.into_iter().last() else {
-        return Err(ApiError::NotFound);
-    };
-    site_participant(state, user, head.participant_id).await?;
-    if head.version != base_version {
-        return Err(ApiError::Conflict(format!(
-            "The lab is at version {}: look at it and correct that version.",
-            head.version
-        )));
-    }
-    if head.status == EntryStatus::Voided {
-        return Err(ApiError::Conflict("The lab was removed.".into()));
-    }
-    Ok(head)
 }
 
 /// Corrects a lab: a new version with a reason, the old one kept.
@@ -296,34 +184,16 @@ async fn amend(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<LabCorrection>,
 ) -> Result<Json<LabView>, ApiError> {
-    let version = correct(&state, &user, id, body.base_version, &body.reason, body.lab).await?;
+    let version = labs::correct(
+        state.store.as_ref(),
+        user.caller(),
+        id,
+        body.base_version,
+        &body.reason,
+        body.lab,
+    )
+    .await?;
     Ok(Json(version.into()))
-}
-
-/// A new version of a lab at `base_version`, with a reason.
-pub(crate) async fn correct(
-    state: &AppState,
-    user: &AuthUser,
-    id: Uuid,
-    base_version: i64,
-    reason: &str,
-    input: LabInput,
-) -> Result<LabVersion, ApiError> {
-    let reason = reason_of(reason)?;
-    let taken_on = checked(state, &input).await?;
-    let head = correctable(state, user, id, base_version).await?;
-    let version = LabVersion {
-        version: head.version + 1,
-        input,
-        taken_on,
-        entered_by: user.user.id,
-        entered_by_role: user.user.role,
-        received_at: Utc::now(),
-        reason: Some(reason),
-        ..head
-    };
-    save_next(state, user, &version).await?;
-    Ok(version)
 }
 
 /// Removes a lab: a voided version with a reason; every version stays.
@@ -351,45 +221,15 @@ async fn void(
     Path(id): Path<Uuid>,
     ApiJson(body): ApiJson<LabRemoval>,
 ) -> Result<Json<LabView>, ApiError> {
-    let version = remove(&state, &user, id, body.base_version, &body.reason).await?;
+    let version = labs::remove(
+        state.store.as_ref(),
+        user.caller(),
+        id,
+        body.base_version,
+        &body.reason,
+    )
+    .await?;
     Ok(Json(version.into()))
-}
-
-/// A voided version of a lab at `base_version`, with a reason.
-pub(crate) async fn remove(
-    state: &AppState,
-    user: &AuthUser,
-    id: Uuid,
-    base_version: i64,
-    reason: &str,
-) -> Result<LabVersion, ApiError> {
-    let reason = reason_of(reason)?;
-    let head = correctable(state, user, id, base_version).await?;
-    let version = LabVersion {
-        version: head.version + 1,
-        status: EntryStatus::Voided,
-        entered_by: user.user.id,
-        entered_by_role: user.user.role,
-        received_at: Utc::now(),
-        reason: Some(reason),
-        ..head
-    };
-    save_next(state, user, &version).await?;
-    Ok(version)
-}
-
-/// Two corrections of the same version: the second finds its number taken.
-async fn save_next(
-    state: &AppState,
-    user: &AuthUser,
-    version: &LabVersion,
-) -> Result<(), ApiError> {
-    match state.store.save_lab_version(version, &user.context).await {
-        Err(crate::store::StoreError::Duplicate(_)) => Err(ApiError::Conflict(
-            "The lab was corrected meanwhile: look at it again.".into(),
-        )),
-        other => Ok(other?),
-    }
 }
 
 /// Every version of a lab, oldest first.
@@ -410,11 +250,7 @@ async fn history(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<LabHistory>, ApiError> {
-    let versions = state.store.lab_history(id).await?;
-    let Some(first) = versions.first() else {
-        return Err(ApiError::NotFound);
-    };
-    visible_participant(&state, &user, first.participant_id).await?;
+    let versions = labs::history(state.store.as_ref(), user.caller(), id).await?;
     Ok(Json(LabHistory {
         versions: versions.into_iter().map(Into::into).collect(),
     }))

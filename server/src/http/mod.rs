@@ -22,6 +22,7 @@ pub mod rate_limit;
 mod review;
 mod roster;
 mod rpc_guard;
+mod service_errors;
 pub mod sessions;
 pub mod sites;
 pub mod study;

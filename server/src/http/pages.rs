@@ -33,10 +33,11 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::forwarded::ClientInfo;
-use super::{auth::AuthUser, cookies, error::ApiError, participants};
+use super::{auth::AuthUser, cookies, error::ApiError};
 use crate::{
     auth::{self, AuthError, Grant},
     policy,
+    service::participants::{IssuedCode, NewParticipant, create_participant, guardian_invitation},
     state::AppState,
     store::{AlertRecord, AlertStatus, Participant, Store, User},
 };
@@ -168,13 +169,13 @@ impl SessionService for WebSessions {
     async fn sessions(&self, request: &Parts) -> Result<Vec<DeviceSession>, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
+            .map_err(AppError::from)?;
         let sessions = self
             .0
             .store
             .sessions_of(user.user.id)
             .await
-            .map_err(|e| from_api(e.into()))?;
+            .map_err(AppError::from)?;
         let when = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
         Ok(sessions
             .into_iter()
@@ -192,20 +193,14 @@ impl SessionService for WebSessions {
     async fn end_session(&self, request: &Parts, id: Uuid) -> Result<(), AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
-        match self
-            .0
-            .store
-            .session(id)
-            .await
-            .map_err(|e| from_api(e.into()))?
-        {
+            .map_err(AppError::from)?;
+        match self.0.store.session(id).await.map_err(AppError::from)? {
             Some(session) if session.user_id == user.user.id => self
                 .0
                 .store
                 .revoke_session(id, "ended by the user", &user.context)
                 .await
-                .map_err(|e| from_api(e.into())),
+                .map_err(AppError::from),
             _ => Err(AppError::NotAllowed),
         }
     }
@@ -236,7 +231,7 @@ impl SessionService for WebSessions {
         let user = match AuthUser::from_cookie(&self.0, request).await {
             Ok(user) => user,
             Err(ApiError::Unauthorized { .. }) => return Ok(None),
-            Err(other) => return Err(from_api(other)),
+            Err(other) => return Err(AppError::from(other)),
         };
         let open_alerts = match policy::alert_scope(&user.actor()) {
             None => None,
@@ -248,7 +243,7 @@ impl SessionService for WebSessions {
                         .store
                         .sites()
                         .await
-                        .map_err(|e| from_api(e.into()))?
+                        .map_err(AppError::from)?
                         .into_iter()
                         .map(|s| s.id)
                         .collect(),
@@ -258,7 +253,7 @@ impl SessionService for WebSessions {
                     .store
                     .open_alert_counts(&sites)
                     .await
-                    .map_err(|e| from_api(e.into()))?;
+                    .map_err(AppError::from)?;
                 Some(counts.iter().map(|(_, n)| n).sum())
             }
         };
@@ -278,12 +273,12 @@ impl SessionService for WebSessions {
             // Signed in: the choice follows the person to every device.
             let user = AuthUser::from_cookie(&self.0, request)
                 .await
-                .map_err(from_api)?;
+                .map_err(AppError::from)?;
             self.0
                 .store
                 .set_user_language(user.user.id, language, &user.context)
                 .await
-                .map_err(|e| from_api(e.into()))?;
+                .map_err(AppError::from)?;
         }
         Ok(
             cookies::set_language(ClientInfo::from_parts(request).https, language)
@@ -308,37 +303,15 @@ impl SessionService for WebSessions {
 /// The investigator's server functions, on the same services as the API's.
 struct WebWorkspace(AppState);
 
-/// What the web app shows for an API error.
-pub(super) fn from_api(error: ApiError) -> AppError {
-    match error {
-        ApiError::Unauthorized { .. } => AppError::SignInFirst,
-        // Not found is how the API hides what the caller may not see.
-        ApiError::Forbidden | ApiError::Csrf | ApiError::NotFound => AppError::NotAllowed,
-        ApiError::Unprocessable { fields } => AppError::Invalid(fields.into_iter().collect()),
-        ApiError::Conflict(message) => AppError::Invalid(vec![("study_id".into(), message)]),
-        ApiError::TooManyRequests { retry_after_secs } => AppError::Throttled(retry_after_secs),
-        other => {
-            tracing::error!(error = %other, "web request failed");
-            AppError::Unavailable
-        }
-    }
-}
-
 #[async_trait::async_trait]
 impl Workspace for WebWorkspace {
     async fn sites(&self, request: &Parts) -> Result<Vec<SiteChoice>, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
+            .map_err(AppError::from)?;
         let mut sites = Vec::new();
         for id in &user.links.site_ids {
-            if let Some(site) = self
-                .0
-                .store
-                .site(*id)
-                .await
-                .map_err(|e| from_api(e.into()))?
-            {
+            if let Some(site) = self.0.store.site(*id).await.map_err(AppError::from)? {
                 sites.push(SiteChoice {
                     id: site.id,
                     code: site.code,
@@ -360,7 +333,7 @@ impl Workspace for WebWorkspace {
     ) -> Result<NewEnrolment, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
+            .map_err(AppError::from)?;
         let diagnosis_date =
             NaiveDate::parse_from_str(&diagnosis_date, "%Y-%m-%d").map_err(|_| {
                 AppError::Invalid(vec![(
@@ -368,16 +341,20 @@ impl Workspace for WebWorkspace {
                     "Enter the date of diagnosis.".into(),
                 )])
             })?;
-        let body = participants::NewParticipant {
+        let body = NewParticipant {
             site_id,
             study_id,
             birth_year,
             diagnosis_date,
             weight_kg,
         };
-        let (participant, shown) = participants::create_participant(&self.0, &user, body)
-            .await
-            .map_err(from_api)?;
+        let (participant, shown) = create_participant(
+            self.0.store.as_ref(),
+            user.caller(),
+            &self.0.public_url,
+            body,
+        )
+        .await?;
         enrolment(&self.0, participant, shown, false).await
     }
 
@@ -388,11 +365,14 @@ impl Workspace for WebWorkspace {
     ) -> Result<NewEnrolment, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
-        let (participant, shown) =
-            participants::guardian_invitation(&self.0, &user, participant_id)
-                .await
-                .map_err(from_api)?;
+            .map_err(AppError::from)?;
+        let (participant, shown) = guardian_invitation(
+            self.0.store.as_ref(),
+            user.caller(),
+            &self.0.public_url,
+            participant_id,
+        )
+        .await?;
         enrolment(&self.0, participant, shown, true).await
     }
 }
@@ -401,14 +381,14 @@ impl Workspace for WebWorkspace {
 async fn enrolment(
     state: &AppState,
     participant: Participant,
-    shown: participants::IssuedCode,
+    shown: IssuedCode,
     for_guardian: bool,
 ) -> Result<NewEnrolment, AppError> {
     let site = state
         .store
         .site(participant.site_id)
         .await
-        .map_err(|e| from_api(e.into()))?;
+        .map_err(AppError::from)?;
     let expires = shown.enrollment_expires_at;
     // On the site's clock, with its offset: the code is handed over on paper.
     let expires_at = match site.and_then(|s| s.timezone.parse::<chrono_tz::Tz>().ok()) {
@@ -435,10 +415,10 @@ impl DiaryService for WebDiary {
     async fn profile(&self, request: &Parts) -> Result<DiaryProfile, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
+            .map_err(AppError::from)?;
         let ids = policy::sync_scope(&user.actor()).unwrap_or_default();
         let store = &self.0.store;
-        let fail = |e: crate::store::StoreError| from_api(e.into());
+        let fail = AppError::from;
         let (advice_en, advice_zh) = store.emergency_advice().await.map_err(fail)?;
         let is_demo = store
             .study()
@@ -492,7 +472,7 @@ struct WebInbox(AppState);
 impl WebInbox {
     /// The time zones of the sites, read once per request.
     async fn zones(&self) -> Result<HashMap<Uuid, chrono_tz::Tz>, AppError> {
-        let sites = self.0.store.sites().await.map_err(|e| from_api(e.into()))?;
+        let sites = self.0.store.sites().await.map_err(AppError::from)?;
         Ok(sites
             .into_iter()
             .filter_map(|s| Some((s.id, s.timezone.parse().ok()?)))
@@ -509,7 +489,7 @@ impl WebInbox {
             .store
             .alert_deliveries(a.id)
             .await
-            .map_err(|e| from_api(e.into()))?;
+            .map_err(AppError::from)?;
         Ok(InboxAlert {
             id: a.id,
             study_id: a.study_id.clone(),
@@ -544,7 +524,7 @@ impl InboxService for WebInbox {
     async fn inbox(&self, request: &Parts) -> Result<Vec<InboxAlert>, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
+            .map_err(AppError::from)?;
         let scope = policy::alert_scope(&user.actor()).ok_or(AppError::NotAllowed)?;
         let zones = self.zones().await?;
         let mut items = Vec::new();
@@ -554,7 +534,7 @@ impl InboxService for WebInbox {
                 .store
                 .alerts_page(scope.ids(), Some(status), None, 100)
                 .await
-                .map_err(|e| from_api(e.into()))?;
+                .map_err(AppError::from)?;
             for a in &page {
                 // Acknowledged alerts stay while a report is still due.
                 if status == AlertStatus::Open
@@ -577,12 +557,12 @@ impl InboxService for WebInbox {
     ) -> Result<InboxAlert, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
-            .map_err(from_api)?;
+            .map_err(AppError::from)?;
         let done = super::alerts::act_on_alert(&self.0, &user, id, &note, reported)
             .await
             .map_err(|e| match e {
                 ApiError::NotFound => AppError::NotAllowed,
-                other => from_api(other),
+                other => AppError::from(other),
             })?;
         self.item(&done, &self.zones().await?).await
     }

@@ -8,7 +8,7 @@ use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
 };
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,9 +20,10 @@ use super::{
     error::{self, ApiError, ApiJson},
 };
 use crate::{
-    auth, enrollment, policy,
+    auth, policy,
+    service::participants::{IssuedCode, NewParticipant, create_participant, guardian_invitation},
     state::AppState,
-    store::{CodeKind, NewEnrollmentCode, Participant},
+    store::Participant,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -57,91 +58,6 @@ impl From<Participant> for ParticipantView {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct NewParticipant {
-    pub site_id: Uuid,
-    /// 1 to 32 letters, digits, '-' or '_', such as `QD-001`.
-    #[schema(pattern = r"^[ \t\n\r]*[A-Za-z0-9_-]{1,32}[ \t\n\r]*$")]
-    pub study_id: String,
-    /// From 1900 to this year.
-    #[schema(minimum = 1900, maximum = 2100)]
-    pub birth_year: i32,
-    /// Between the birth year and today.
-    pub diagnosis_date: NaiveDate,
-    #[schema(minimum = 1.0, maximum = 300.0)]
-    pub weight_kg: Option<f64>,
-}
-
-fn validate(body: &NewParticipant, today: NaiveDate) -> BTreeMap<String, String> {
-    let mut fields = BTreeMap::new();
-    let study_id = body.study_id.trim();
-    if study_id.is_empty()
-        || study_id.len() > 32
-        || !study_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        fields.insert(
-            "study_id".into(),
-            "1 to 32 letters, digits, '-' or '_', such as QD-001".into(),
-        );
-    }
-    if !(1900..=today.year()).contains(&body.birth_year) {
-        fields.insert(
-            "birth_year".into(),
-            format!("a year from 1900 to {}", today.year()),
-        );
-    }
-    if body.diagnosis_date > today || body.diagnosis_date.year() < body.birth_year {
-        fields.insert(
-            "diagnosis_date".into(),
-            "a date between birth and today".into(),
-        );
-    }
-    if body.weight_kg.is_some_and(|w| !(1.0..=300.0).contains(&w)) {
-        fields.insert("weight_kg".into(), "a weight from 1 to 300 kg".into());
-    }
-    fields
-}
-
-/// What the investigator is shown of a new code, to hand to the family.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub(crate) struct IssuedCode {
-    /// The one-time code, grouped for reading out (`K7QX-M3TR-HAWC`).
-    pub enrollment_code: String,
-    /// `/enroll?code=...` on the server's public address.
-    pub enrollment_link: String,
-    /// The link as a QR code (SVG).
-    pub enrollment_qr_svg: Option<String>,
-    pub enrollment_expires_at: DateTime<Utc>,
-}
-
-/// A fresh code for `participant`: what is stored, and what is shown.
-fn issue_code(
-    state: &AppState,
-    kind: CodeKind,
-    participant: Uuid,
-    created_by: Uuid,
-) -> (NewEnrollmentCode, IssuedCode) {
-    let code = enrollment::new_code();
-    let expires_at = Utc::now() + Duration::days(enrollment::LIFETIME_DAYS);
-    let link = enrollment::link(&state.public_url, &code);
-    let stored = NewEnrollmentCode {
-        code_hash: enrollment::hash(&code),
-        kind,
-        participant_id: participant,
-        created_by,
-        expires_at_ms: expires_at.timestamp_millis(),
-    };
-    let shown = IssuedCode {
-        enrollment_qr_svg: enrollment::qr_svg(&link),
-        enrollment_code: code,
-        enrollment_link: link,
-        enrollment_expires_at: expires_at,
-    };
-    (stored, shown)
-}
-
 /// A new participant and their first enrolment code.
 #[derive(Serialize, ToSchema)]
 #[schema(as = ParticipantCreated)]
@@ -174,7 +90,8 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<NewParticipant>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (participant, code) = create_participant(&state, &user, body).await?;
+    let (participant, code) =
+        create_participant(state.store.as_ref(), user.caller(), &state.public_url, body).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {
@@ -182,43 +99,6 @@ async fn create(
             code,
         }),
     ))
-}
-
-/// Creates a participant with a first enrolment code (for the API and the
-/// web app alike): the participant and what the investigator is shown.
-pub(crate) async fn create_participant(
-    state: &AppState,
-    user: &AuthUser,
-    body: NewParticipant,
-) -> Result<(Participant, IssuedCode), ApiError> {
-    if !policy::may_manage_site(&user.actor(), body.site_id) {
-        return Err(ApiError::Forbidden);
-    }
-    // "Today" is the site's day: in Qingdao it starts eight hours before UTC's.
-    let today = match state.store.site(body.site_id).await? {
-        Some(site) => app::domain::time::local_day(Utc::now().fixed_offset(), &site.timezone),
-        None => Utc::now().date_naive(),
-    };
-    let fields = validate(&body, today);
-    if !fields.is_empty() {
-        return Err(ApiError::Unprocessable { fields });
-    }
-    let participant = Participant {
-        id: Uuid::now_v7(),
-        site_id: body.site_id,
-        study_id: body.study_id.trim().to_owned(),
-        birth_year: body.birth_year,
-        diagnosis_date: body.diagnosis_date,
-        weight_kg: body.weight_kg,
-        user_id: None,
-        enrolled_at: Utc::now(),
-    };
-    let (code, shown) = issue_code(state, CodeKind::Participant, participant.id, user.user.id);
-    state
-        .store
-        .create_participant(&participant, &code, &user.context)
-        .await?;
-    Ok((participant, shown))
 }
 
 /// A one-time code for a guardian of the participant. The body, if any
@@ -242,29 +122,9 @@ async fn invite_guardian(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<(StatusCode, Json<IssuedCode>), ApiError> {
-    let (_, shown) = guardian_invitation(&state, &user, id).await?;
+    let (_, shown) =
+        guardian_invitation(state.store.as_ref(), user.caller(), &state.public_url, id).await?;
     Ok((StatusCode::CREATED, Json(shown)))
-}
-
-/// A guardian invitation for participant `id` (for the API and the web app).
-pub(crate) async fn guardian_invitation(
-    state: &AppState,
-    user: &AuthUser,
-    id: Uuid,
-) -> Result<(Participant, IssuedCode), ApiError> {
-    let participant = match state.store.participant(id).await? {
-        Some(p) if policy::may_view_participant(&user.actor(), &p) => p,
-        _ => return Err(ApiError::NotFound),
-    };
-    if !policy::may_manage_site(&user.actor(), participant.site_id) {
-        return Err(ApiError::Forbidden);
-    }
-    let (code, shown) = issue_code(state, CodeKind::Guardian, participant.id, user.user.id);
-    state
-        .store
-        .add_enrollment_code(&code, &user.context)
-        .await?;
-    Ok((participant, shown))
 }
 
 #[derive(Deserialize, IntoParams)]

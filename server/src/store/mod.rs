@@ -12,6 +12,7 @@
 //! the SQL plain and auditable and lets the compiler check it against both.
 
 pub mod alert_view;
+pub mod audit_chain;
 mod events;
 mod model;
 pub mod postgres;
