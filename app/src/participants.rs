@@ -82,7 +82,7 @@ pub mod ssr {
 
     /// What the server provides in context for the investigator's server functions.
     #[async_trait::async_trait]
-    pub trait Workspace: Send + Sync {
+    pub trait ParticipantService: Send + Sync {
         async fn sites(&self, request: &Parts) -> Result<Vec<SiteChoice>, AppError>;
 
         async fn add_participant(
@@ -102,11 +102,11 @@ pub mod ssr {
         ) -> Result<NewEnrolment, AppError>;
     }
 
-    pub type Workspaces = Arc<dyn Workspace>;
+    pub type ParticipantServices = Arc<dyn ParticipantService>;
 
-    pub(super) fn request() -> Result<(Workspaces, Parts, ResponseOptions), AppError> {
+    pub(super) fn request() -> Result<(ParticipantServices, Parts, ResponseOptions), AppError> {
         Ok((
-            use_context::<Workspaces>().ok_or(AppError::Unavailable)?,
+            use_context::<ParticipantServices>().ok_or(AppError::Unavailable)?,
             use_context::<Parts>().ok_or(AppError::Unavailable)?,
             use_context::<ResponseOptions>().ok_or(AppError::Unavailable)?,
         ))

@@ -227,7 +227,7 @@ pub mod ssr {
         ) -> Result<Vec<HeaderValue>, AppError>;
     }
 
-    pub type Sessions = Arc<dyn SessionService>;
+    pub type SessionServices = Arc<dyn SessionService>;
 
     /// Whether the call is a plain HTML form's (no script on the page):
     /// server_fn then answers with a redirect back to the page, the error in
@@ -272,9 +272,9 @@ pub mod ssr {
         result
     }
 
-    pub(super) fn request() -> Result<(Sessions, Parts, ResponseOptions), AppError> {
+    pub(super) fn request() -> Result<(SessionServices, Parts, ResponseOptions), AppError> {
         Ok((
-            use_context::<Sessions>().ok_or(AppError::Unavailable)?,
+            use_context::<SessionServices>().ok_or(AppError::Unavailable)?,
             use_context::<Parts>().ok_or(AppError::Unavailable)?,
             use_context::<ResponseOptions>().ok_or(AppError::Unavailable)?,
         ))

@@ -15,7 +15,7 @@ pub struct StudyInfo {
 /// The study this server runs, or `None` before one is set up.
 #[server(prefix = "/rpc", endpoint = "study_info")]
 pub async fn load_study_info() -> Result<Option<StudyInfo>, AppError> {
-    let directory = use_context::<ssr::Directory>().ok_or(AppError::Unavailable)?;
+    let directory = use_context::<ssr::StudyServices>().ok_or(AppError::Unavailable)?;
     directory.study_info().await.map_err(|cause| {
         tracing::error!(%cause, "study_info failed");
         AppError::Unavailable
@@ -30,11 +30,11 @@ pub mod ssr {
 
     /// What the server provides in context for the study server functions.
     #[async_trait::async_trait]
-    pub trait StudyDirectory: Send + Sync {
+    pub trait StudyService: Send + Sync {
         async fn study_info(&self) -> Result<Option<StudyInfo>, String>;
     }
 
-    pub type Directory = Arc<dyn StudyDirectory>;
+    pub type StudyServices = Arc<dyn StudyService>;
 }
 
 /// A banner on every screen of a demo study, so nobody mistakes it for a real trial.

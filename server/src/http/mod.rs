@@ -19,7 +19,6 @@ mod page_request;
 mod pages;
 pub mod participants;
 pub mod rate_limit;
-mod review;
 mod roster;
 mod rpc_guard;
 mod service_errors;

@@ -1,4 +1,7 @@
-//! Glue between the server and the Leptos app's server functions.
+//! Glue between the server and the Leptos app's server functions: the one
+//! module that implements the app's service traits (`StudyService`,
+//! `SessionService`, `ParticipantService`, `DiaryService`, `InboxService`,
+//! `ReviewService`), each a thin call into the use cases.
 
 use std::{any::Any, collections::HashMap, sync::Arc};
 
@@ -14,13 +17,13 @@ use app::{
     },
     participants::{
         NewEnrolment, SiteChoice,
-        ssr::{Workspace, Workspaces},
+        ssr::{ParticipantService, ParticipantServices},
     },
     session::{
         DeviceSession, MfaSetupView, SignedIn,
-        ssr::{SessionService, Sessions},
+        ssr::{SessionService, SessionServices},
     },
-    study::{StudyInfo, ssr::Directory},
+    study::{StudyInfo, ssr::StudyServices},
 };
 use axum::{
     body::Body,
@@ -37,15 +40,18 @@ use super::{auth::AuthUser, cookies, error::ApiError};
 use crate::{
     auth::{self, AuthError, Grant},
     policy,
-    service::participants::{IssuedCode, NewParticipant, create_participant, guardian_invitation},
+    service::{
+        self,
+        participants::{IssuedCode, NewParticipant, create_participant, guardian_invitation},
+    },
     state::AppState,
     store::{AlertRecord, AlertStatus, Participant, Store, User},
 };
 
-struct StoreDirectory(Arc<dyn Store>);
+struct WebStudy(Arc<dyn Store>);
 
 #[async_trait::async_trait]
-impl app::study::ssr::StudyDirectory for StoreDirectory {
+impl app::study::ssr::StudyService for WebStudy {
     async fn study_info(&self) -> Result<Option<StudyInfo>, String> {
         let study = self.0.study().await.map_err(|e| e.to_string())?;
         Ok(study.map(|s| StudyInfo {
@@ -301,10 +307,10 @@ impl SessionService for WebSessions {
 }
 
 /// The investigator's server functions, on the same services as the API's.
-struct WebWorkspace(AppState);
+struct WebParticipants(AppState);
 
 #[async_trait::async_trait]
-impl Workspace for WebWorkspace {
+impl ParticipantService for WebParticipants {
     async fn sites(&self, request: &Parts) -> Result<Vec<SiteChoice>, AppError> {
         let user = AuthUser::from_cookie(&self.0, request)
             .await
@@ -568,24 +574,105 @@ impl InboxService for WebInbox {
     }
 }
 
+/// The investigator's review pages: roster, participant page, visit labs,
+/// study figures, through the same use cases as the JSON API.
+struct WebReview(AppState);
+
+impl WebReview {
+    async fn user(&self, request: &Parts) -> Result<AuthUser, AppError> {
+        Ok(AuthUser::from_cookie(&self.0, request).await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl app::review::ssr::ReviewService for WebReview {
+    async fn roster(
+        &self,
+        request: &Parts,
+    ) -> Result<Vec<app::domain::roster::RosterRow>, AppError> {
+        let user = self.user(request).await?;
+        Ok(service::roster::rows(self.0.store.as_ref(), user.caller()).await?)
+    }
+
+    async fn study_outcomes(
+        &self,
+        request: &Parts,
+    ) -> Result<Vec<app::domain::study_outcomes::VisitOutcome>, AppError> {
+        let user = self.user(request).await?;
+        Ok(service::outcomes::per_visit(self.0.store.as_ref(), user.caller()).await?)
+    }
+
+    async fn review(
+        &self,
+        request: &Parts,
+        id: Uuid,
+        from: String,
+        to: String,
+    ) -> Result<app::review::ParticipantPage, AppError> {
+        let user = self.user(request).await?;
+        Ok(
+            service::review::participant_page(self.0.store.as_ref(), user.caller(), id, &from, &to)
+                .await?,
+        )
+    }
+
+    async fn save_lab(
+        &self,
+        request: &Parts,
+        participant: Uuid,
+        correction: Option<(Uuid, i64)>,
+        reason: Option<String>,
+        input: app::domain::labs::LabInput,
+    ) -> Result<(), AppError> {
+        let user = self.user(request).await?;
+        let store = self.0.store.as_ref();
+        match correction {
+            None => service::labs::record(store, user.caller(), participant, input).await?,
+            Some((lab, base)) => {
+                let reason = reason.unwrap_or_default();
+                service::labs::correct(store, user.caller(), lab, base, &reason, input).await?
+            }
+        };
+        Ok(())
+    }
+
+    async fn void_lab(
+        &self,
+        request: &Parts,
+        lab: Uuid,
+        base_version: i64,
+        reason: String,
+    ) -> Result<(), AppError> {
+        let user = self.user(request).await?;
+        service::labs::remove(
+            self.0.store.as_ref(),
+            user.caller(),
+            lab,
+            base_version,
+            &reason,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
 /// What the server functions find in context on every request.
 pub fn context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
-    let directory: Directory = Arc::new(StoreDirectory(state.store.clone()));
-    let sessions: Sessions = Arc::new(WebSessions(state.clone()));
-    let workspaces: Workspaces = Arc::new(WebWorkspace(state.clone()));
+    let studies: StudyServices = Arc::new(WebStudy(state.store.clone()));
+    let sessions: SessionServices = Arc::new(WebSessions(state.clone()));
+    let participants: ParticipantServices = Arc::new(WebParticipants(state.clone()));
     let diaries: DiaryServices = Arc::new(WebDiary(state.clone()));
     let inboxes: InboxServices = Arc::new(WebInbox(state.clone()));
-    let reviews: app::review::ssr::ReviewServices =
-        Arc::new(super::review::WebReview(state.clone()));
+    let reviews: app::review::ssr::ReviewServices = Arc::new(WebReview(state.clone()));
     let phone = app::ssr::PhoneBundle(state.phone_bundle.clone());
     move || {
         provide_context(phone.clone());
         provide_context(inboxes.clone());
         provide_context(reviews.clone());
         provide_context(diaries.clone());
-        provide_context(directory.clone());
+        provide_context(studies.clone());
         provide_context(sessions.clone());
-        provide_context(workspaces.clone());
+        provide_context(participants.clone());
     }
 }
 
