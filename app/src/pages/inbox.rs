@@ -5,7 +5,7 @@ use crate::{
     error::AppError,
     i18n::{Tr, use_tr},
     inbox::{self, FailedDelivery, InboxAlert, inbox},
-    pages::participant::words::{self, Part, Rich},
+    pages::words::{self, Part, Rich},
     study::StudyBanner,
 };
 

@@ -14,6 +14,7 @@ pub mod sign_in;
 pub mod staff_nav;
 pub mod study_outcomes;
 pub mod study_settings;
+pub mod words;
 
 use crate::domain::account::Role;
 

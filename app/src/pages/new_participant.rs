@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use crate::{
     i18n::{Tr, use_tr},
-    pages::participant::words::{self, Part, Rich},
+    pages::words::{self, Part, Rich},
     participants::{self, NewEnrolment, my_sites},
     study::StudyBanner,
 };

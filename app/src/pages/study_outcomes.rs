@@ -6,7 +6,7 @@ use crate::{
         study_outcomes::{Across, VisitOutcome},
     },
     i18n::{Tr, format, use_tr},
-    pages::participant::words::{self, Part, Rich},
+    pages::words::{self, Part, Rich},
     review::study_outcomes,
     study::StudyBanner,
 };

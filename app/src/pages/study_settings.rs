@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::{
     domain::{language::Language, visits::Visit},
     i18n::{Tr, use_tr},
-    pages::participant::words::{self, Part, Rich},
+    pages::words::{self, Part, Rich},
     settings_client::{self as api, Answer, Problem, TIMEZONE_EXAMPLE},
     study::StudyBanner,
 };
