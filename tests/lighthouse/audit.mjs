@@ -74,14 +74,21 @@ try {
       port: debugPort,
       output: 'json',
       logLevel: 'error',
-      // Keep the sign-in's cookies; each run still starts with an empty cache.
-      disableStorageReset: true,
+      // Lighthouse's storage reset before each run (its default
+      // clearStorageTypes: service workers, Cache Storage, file systems,
+      // shader cache, and the HTTP cache) leaves cookies alone, so the
+      // sign-in holds and every run is a first visit. disableStorageReset
+      // would keep the HTTP cache and the service worker too: after the first
+      // run every file came from them (0 bytes transferred), and `/diary` was
+      // served the phone bundle that `/` had prefetched.
       onlyCategories: ['performance', 'accessibility', 'best-practices'],
     });
-    const { categories, audits } = result.lhr;
+    const { categories, audits, runtimeError } = result.lhr;
     const problems = Object.values(audits)
       .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary')
       .map((a) => a.id);
+    // A run that failed scores 0 with no LCP: say why.
+    if (runtimeError) problems.push(`runtime error ${runtimeError.code}`);
     return {
       performance: Math.round(categories.performance.score * 100),
       accessibility: Math.round(categories.accessibility.score * 100),
